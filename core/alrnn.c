@@ -1,0 +1,306 @@
+/* alrnn.c: AL-RNN parameters, initialisation, forward, BPTT, regulariser, bitcodes.
+ * Equations: PAPER.md §1 (see alrnn.h). Shapes: T steps, B batch, M units, N inputs, K outputs;
+ * all batch buffers are time-major, row-major. */
+#include "alrnn.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const alrnn_form_names[ALRNN_FORM__COUNT] = {[ALRNN_FORM_SEQ] = "seq",
+                                                         [ALRNN_FORM_DSR] = "dsr"};
+const char *const alrnn_init_names[ALRNN_INIT__COUNT] = {
+    [ALRNN_INIT_SEQ] = "seq", [ALRNN_INIT_MULTITASK] = "multitask", [ALRNN_INIT_DSR] = "dsr"};
+const char *const z0_kind_names[Z0__COUNT] = {[Z0_ZERO] = "zero", [Z0_UNIFORM] = "uniform"};
+
+void alrnn_config_check(const struct alrnn_config *c) {
+    if (c->M < 1) die("M = %d: the model needs at least one latent unit", c->M);
+    if (c->P < 0 || c->P > c->M)
+        die("P = %d is out of range: it must satisfy 0 <= P <= M = %d", c->P, c->M);
+    if (c->N < 1 || c->K < 1) die("invalid input/output sizes N = %d, K = %d", c->N, c->K);
+    ASSERT(c->form >= 0 && c->form < ALRNN_FORM__COUNT);
+    ASSERT(c->init >= 0 && c->init < ALRNN_INIT__COUNT);
+    ASSERT(c->z0 >= 0 && c->z0 < Z0__COUNT);
+}
+
+static void add_tensor(struct alrnn *m, const char *name, const char *desc, int rows, int cols) {
+    ASSERT(m->n_tensors < ALRNN_MAX_TENSORS);
+    struct alrnn_tensor *t = &m->tensors[m->n_tensors++];
+    t->name = name, t->description = desc, t->rows = rows, t->cols = cols;
+    t->offset = m->n_params;
+    t->size = (size_t)rows * cols;
+    m->n_params += t->size;
+}
+
+void alrnn_create(struct alrnn *m, const struct alrnn_config *c) {
+    alrnn_config_check(c);
+    memset(m, 0, sizeof *m);
+    m->cfg = *c;
+    m->use_blas = 1;
+    const int M = c->M;
+    m->a0 = c->form == ALRNN_FORM_SEQ ? M - c->P : 0;
+    /* The order is the flat layout; alrnn_views() relies on it. */
+    add_tensor(m, "A", "diagonal self-coupling of the units the A term acts on (pre-activation)",
+               M - m->a0, 1);
+    add_tensor(m, "W", "recurrent weights acting on Phi*(z), row = receiving unit", M, M);
+    add_tensor(m, "C", "input weights, row = receiving unit", M, c->N);
+    add_tensor(m, "h", "bias of the latent update", M, 1);
+    add_tensor(m, "D", "readout weights from the whole state", c->K, M);
+    if (c->readout_bias) add_tensor(m, "b", "readout bias", c->K, 1);
+    m->params = xcalloc(m->n_params, sizeof(real));
+}
+
+void alrnn_free(struct alrnn *m) {
+    free(m->params);
+    m->params = NULL;
+}
+
+struct alrnn_views alrnn_views(const struct alrnn *m, real *flat) {
+    struct alrnn_views v = {0};
+    v.A = flat + m->tensors[0].offset;
+    v.W = flat + m->tensors[1].offset;
+    v.C = flat + m->tensors[2].offset;
+    v.h = flat + m->tensors[3].offset;
+    v.D = flat + m->tensors[4].offset;
+    v.b = m->cfg.readout_bias ? flat + m->tensors[5].offset : NULL;
+    return v;
+}
+
+static void fill_normal(real *p, size_t n, double mean, double sd, rng_t *r) {
+    for (size_t i = 0; i < n; i++) p[i] = (real)(mean + sd * rng_normal(r));
+}
+
+/* λ_max of the SPD matrix K (M×M) by power iteration, in double. */
+static double lambda_max_spd(const double *K, int M) {
+    double *v = xmalloc(M * sizeof *v), *u = xmalloc(M * sizeof *u), lam = 0;
+    for (int i = 0; i < M; i++) v[i] = 1.0 / sqrt(M);
+    for (int it = 0; it < 1000; it++) {
+        double norm = 0, prev = lam;
+        for (int i = 0; i < M; i++) {
+            u[i] = 0;
+            for (int j = 0; j < M; j++) u[i] += K[(size_t)i * M + j] * v[j];
+            norm += u[i] * u[i];
+        }
+        norm = sqrt(norm);
+        lam = norm;
+        for (int i = 0; i < M; i++) v[i] = u[i] / norm;
+        if (fabs(lam - prev) <= 1e-12 * lam) break;
+    }
+    free(v);
+    free(u);
+    return lam;
+}
+
+void alrnn_init_params(struct alrnn *m, rng_t *r) {
+    const struct alrnn_config *c = &m->cfg;
+    const int M = c->M, nA = M - m->a0;
+    struct alrnn_views v = alrnn_views(m, m->params);
+    memset(m->params, 0, m->n_params * sizeof(real));
+    switch (c->init) {
+    case ALRNN_INIT_SEQ: /* PAPER.md §1.3 initialize_AWh_random */
+        fill_normal(v.A, nA, 0, 0.01, r);
+        fill_normal(v.W, (size_t)M * M, 0, 0.01, r);
+        fill_normal(v.h, M, 0, 0.01, r);
+        break;
+    case ALRNN_INIT_MULTITASK: /* PAPER.md §1.3 multi_task_training/rnn_model.py */
+        fill_normal(v.A, nA, 0.9, 0.1, r);
+        fill_normal(v.W, (size_t)M * M, 0, 0.1 / sqrt(M), r);
+        break;
+    case ALRNN_INIT_DSR: { /* PAPER.md §1.2: A = diag(K/λmax(K)), K = RᵀR/M + I */
+        double *R = xmalloc((size_t)M * M * sizeof *R), *Km = xcalloc((size_t)M * M, sizeof *Km);
+        for (size_t i = 0; i < (size_t)M * M; i++) R[i] = rng_normal(r);
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < M; j++) {
+                double s = 0;
+                for (int k = 0; k < M; k++) s += R[(size_t)k * M + i] * R[(size_t)k * M + j];
+                Km[(size_t)i * M + j] = s / M + (i == j);
+            }
+        double lam = lambda_max_spd(Km, M);
+        for (int i = m->a0; i < M; i++) v.A[i - m->a0] = (real)(Km[(size_t)i * M + i] / lam);
+        free(R);
+        free(Km);
+        fill_normal(v.W, (size_t)M * M, 0, 0.01, r);
+        break;
+    }
+    default: ASSERT(0);
+    }
+    fill_normal(v.C, (size_t)M * c->N, 0, 0.1, r);
+    fill_normal(v.D, (size_t)c->K * M, 0, 0.1, r);
+}
+
+void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T, int B) {
+    const int M = m->cfg.M, K = m->cfg.K;
+    memset(w, 0, sizeof *w);
+    w->T = T, w->B = B;
+    w->T_out = m->cfg.readout == READOUT_ALL ? T : 1;
+    w->Z = xcalloc((size_t)(T + 1) * B * M, sizeof(real));
+    w->Phi = xcalloc((size_t)T * B * M, sizeof(real));
+    w->Y = xcalloc((size_t)w->T_out * B * K, sizeof(real));
+    w->G = xcalloc((size_t)(T + 1) * B * M, sizeof(real));
+    w->dY = xcalloc((size_t)w->T_out * B * K, sizeof(real));
+    w->dPhi = xcalloc((size_t)B * M, sizeof(real));
+}
+
+void alrnn_work_free(struct alrnn_work *w) {
+    free(w->Z);
+    free(w->Phi);
+    free(w->Y);
+    free(w->G);
+    free(w->dY);
+    free(w->dPhi);
+    memset(w, 0, sizeof *w);
+}
+
+void alrnn_set_z0(const struct alrnn *m, struct alrnn_work *w, rng_t *r) {
+    const size_t n = (size_t)w->B * m->cfg.M;
+    if (m->cfg.z0 == Z0_ZERO) {
+        memset(w->Z, 0, n * sizeof(real));
+        return;
+    }
+    const double a = 1.0 / sqrt((double)w->B); /* PAPER.md §1.3 init_uniform((batch, M)) */
+    for (size_t i = 0; i < n; i++) w->Z[i] = (real)rng_uniform_range(r, -a, a);
+}
+
+void mat_mul(int use_blas, int ta, int tb, int m, int n, int k, real alpha, const real *A,
+             int lda, const real *B, int ldb, real beta, real *C, int ldc) {
+    if (m == 0 || n == 0) return;
+    if (use_blas) {
+        GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n,
+             k, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            real s = 0;
+            for (int p = 0; p < k; p++) {
+                real a = ta ? A[(size_t)p * lda + i] : A[(size_t)i * lda + p];
+                real b = tb ? B[(size_t)j * ldb + p] : B[(size_t)p * ldb + j];
+                s += a * b;
+            }
+            real *c = &C[(size_t)i * ldc + j];
+            *c = beta == 0 ? alpha * s : alpha * s + beta * *c;
+        }
+}
+
+/* Φ*(z) for B rows: identity on units < M-P, relu on the last P. */
+static void phi_rows(const real *z, real *phi, int B, int M, int P) {
+    for (int b = 0; b < B; b++) {
+        const real *zr = z + (size_t)b * M;
+        real *pr = phi + (size_t)b * M;
+        memcpy(pr, zr, (size_t)(M - P) * sizeof(real));
+        for (int i = M - P; i < M; i++) pr[i] = zr[i] > 0 ? zr[i] : 0;
+    }
+}
+
+void alrnn_forward(const struct alrnn *m, struct alrnn_work *w, const real *x) {
+    const struct alrnn_config *c = &m->cfg;
+    const int T = w->T, B = w->B, M = c->M, N = c->N, K = c->K, P = c->P, a0 = m->a0;
+    const size_t BM = (size_t)B * M;
+    struct alrnn_views v = alrnn_views(m, m->params);
+
+    /* C s_t for every step at once: Z[1..T] (T·B, M) = x (T·B, N) · Cᵀ */
+    mat_mul(m->use_blas, 0, 1, T * B, M, N, 1, x, N, v.C, N, 0, w->Z + BM, M);
+    phi_rows(w->Z, w->Phi, B, M, P);
+    for (int t = 1; t <= T; t++) {
+        real *zt = w->Z + t * BM;
+        const real *zp = w->Z + (t - 1) * BM;
+        /* z_t += W Φ*(z_{t-1}):  (B, M) += (B, M) · Wᵀ */
+        mat_mul(m->use_blas, 0, 1, B, M, M, 1, w->Phi + (t - 1) * BM, M, v.W, M, 1, zt, M);
+        for (int b = 0; b < B; b++) {
+            real *zr = zt + (size_t)b * M;
+            const real *zpr = zp + (size_t)b * M;
+            for (int i = 0; i < M; i++) zr[i] += v.h[i];
+            for (int i = a0; i < M; i++) zr[i] += v.A[i - a0] * zpr[i];
+        }
+        if (t < T) phi_rows(zt, w->Phi + t * BM, B, M, P);
+    }
+    /* readout y = D z (+ b) from z_T, or from z_1..z_T */
+    const real *zo = c->readout == READOUT_ALL ? w->Z + BM : w->Z + T * BM;
+    const int rows = w->T_out * B;
+    mat_mul(m->use_blas, 0, 1, rows, K, M, 1, zo, M, v.D, M, 0, w->Y, K);
+    if (v.b)
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < K; k++) w->Y[(size_t)r * K + k] += v.b[k];
+}
+
+void alrnn_backward(const struct alrnn *m, struct alrnn_work *w, const real *x, real *grad,
+                    real *dx, real *dz0) {
+    const struct alrnn_config *c = &m->cfg;
+    const int T = w->T, B = w->B, M = c->M, N = c->N, K = c->K, P = c->P, a0 = m->a0;
+    const size_t BM = (size_t)B * M;
+    const struct alrnn_views v = alrnn_views(m, m->params);
+    struct alrnn_views g = alrnn_views(m, grad);
+    const int rows = w->T_out * B;
+    const real *zo = c->readout == READOUT_ALL ? w->Z + BM : w->Z + T * BM;
+    real *go = c->readout == READOUT_ALL ? w->G + BM : w->G + T * BM;
+
+    /* readout: dD += dYᵀ z, db += Σ dY, dz += dY D */
+    mat_mul(m->use_blas, 1, 0, K, M, rows, 1, w->dY, K, zo, M, 1, g.D, M);
+    if (g.b)
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < K; k++) g.b[k] += w->dY[(size_t)r * K + k];
+    memset(w->G, 0, (size_t)(T + 1) * BM * sizeof(real));
+    mat_mul(m->use_blas, 0, 0, rows, M, K, 1, w->dY, K, v.D, M, 0, go, M);
+
+    for (int t = T; t >= 1; t--) {
+        const real *gt = w->G + t * BM;
+        const real *zp = w->Z + (t - 1) * BM;
+        /* dW += G_tᵀ Φ*(z_{t-1}) */
+        mat_mul(m->use_blas, 1, 0, M, M, B, 1, gt, M, w->Phi + (t - 1) * BM, M, 1, g.W, M);
+        for (int b = 0; b < B; b++) {
+            const real *gr = gt + (size_t)b * M, *zr = zp + (size_t)b * M;
+            for (int i = 0; i < M; i++) g.h[i] += gr[i];
+            for (int i = a0; i < M; i++) g.A[i - a0] += gr[i] * zr[i];
+        }
+        if (t == 1 && !dz0) break;
+        /* dL/dz_{t-1} += (G_t W) ⊙ Φ*'(z_{t-1}) + A ⊙ G_t */
+        mat_mul(m->use_blas, 0, 0, B, M, M, 1, gt, M, v.W, M, 0, w->dPhi, M);
+        real *gp = w->G + (t - 1) * BM;
+        for (int b = 0; b < B; b++) {
+            real *gpr = gp + (size_t)b * M;
+            const real *dpr = w->dPhi + (size_t)b * M, *zr = zp + (size_t)b * M,
+                       *gr = gt + (size_t)b * M;
+            for (int i = 0; i < M - P; i++) gpr[i] += dpr[i];
+            for (int i = M - P; i < M; i++) gpr[i] += zr[i] > 0 ? dpr[i] : 0;
+            for (int i = a0; i < M; i++) gpr[i] += v.A[i - a0] * gr[i];
+        }
+    }
+    /* dC += Σ_t G_tᵀ s_t over all steps at once; dx = G C */
+    mat_mul(m->use_blas, 1, 0, M, N, T * B, 1, w->G + BM, M, x, N, 1, g.C, N);
+    if (dx) mat_mul(m->use_blas, 0, 0, T * B, N, M, 1, w->G + BM, M, v.C, N, 0, dx, N);
+    if (dz0) memcpy(dz0, w->G, BM * sizeof(real));
+}
+
+/* PAPER.md §1.3: L = τ Σ_{i<M_reg} [(ã_ii − 1)² + Σ_{j≠i} W_ij² + h_i²],
+ * ã_ii = W_ii (+ A_i where the A term acts on unit i). */
+double alrnn_mar(const struct alrnn *m, double tau, int M_reg, real *grad) {
+    if (tau == 0 || M_reg == 0) return 0;
+    const int M = m->cfg.M, a0 = m->a0;
+    ASSERT(M_reg > 0 && M_reg <= M);
+    const struct alrnn_views v = alrnn_views(m, m->params);
+    struct alrnn_views g = {0};
+    if (grad) g = alrnn_views(m, grad);
+    double L = 0;
+    for (int i = 0; i < M_reg; i++) {
+        const real *wr = v.W + (size_t)i * M;
+        double a = wr[i] + (i >= a0 ? v.A[i - a0] : 0);
+        double off = 0;
+        for (int j = 0; j < M; j++)
+            if (j != i) off += (double)wr[j] * wr[j];
+        L += (a - 1) * (a - 1) + off + (double)v.h[i] * v.h[i];
+        if (!grad) continue;
+        real *gw = g.W + (size_t)i * M;
+        for (int j = 0; j < M; j++)
+            if (j != i) gw[j] += (real)(2 * tau * wr[j]);
+        gw[i] += (real)(2 * tau * (a - 1));
+        if (i >= a0) g.A[i - a0] += (real)(2 * tau * (a - 1));
+        g.h[i] += (real)(2 * tau * v.h[i]);
+    }
+    return tau * L;
+}
+
+void alrnn_bitcode(const struct alrnn *m, const real *z, uint8_t *code) {
+    const int M = m->cfg.M, P = m->cfg.P;
+    for (int i = 0; i < P; i++) code[i] = z[M - P + i] > 0;
+}

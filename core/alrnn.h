@@ -1,0 +1,131 @@
+/* alrnn.h: the almost-linear RNN (PAPER.md §1) with a linear input map and readout.
+ *
+ *   z_t = A ⊙ z_{t-1}[A-units] + W Φ*(z_{t-1}) + C s_t + h,      t = 1..T      (§1.1)
+ *   Φ*(z) = [z_1..z_{M-P}, relu(z_{M-P+1})..relu(z_M)]           (the LAST P units are ReLU)
+ *   y_t = D z_t (+ b)                                             readout from the whole state
+ *
+ * Two parameterisations (§1.2, §1.3):
+ *   ALRNN_FORM_SEQ  A has P entries, acting on the P ReLU units only (the sequence paper's code);
+ *   ALRNN_FORM_DSR  A has M entries, acting on every unit (the official DSR code).
+ * In both, A multiplies the pre-activation state and W is a full M×M matrix.
+ *
+ * Parameters, gradients and optimizer moments are flat vectors with one layout, described by
+ * a table of named tensors (alrnn_tensor); alrnn_views() carves any such vector into named
+ * pointers. The model object itself owns only the parameter vector.
+ *
+ * The forward pass keeps every state (T+1, B, M) for BPTT and for the bitcode analyses.
+ * Matrix work goes through one routine that calls cblas GEMM, or, with use_blas = 0, plain
+ * loops computing the same sums (kept for the agreement tests).
+ *
+ * Deliberately not here: encoders before C (tasks bring them), the loss (loss.h), training.
+ */
+#ifndef ALRNN_ALRNN_H
+#define ALRNN_ALRNN_H
+
+#include "common.h"
+#include "rng.h"
+#include "task.h"
+
+typedef enum { ALRNN_FORM_SEQ, ALRNN_FORM_DSR, ALRNN_FORM__COUNT } alrnn_form;
+typedef enum {
+    ALRNN_INIT_SEQ,       /* §1.3: A, W, h ~ N(0, .01²); C, D ~ N(0, .1²) */
+    ALRNN_INIT_MULTITASK, /* §1.3 multi_task: A ~ N(.9, .1²), W ~ N(0, (.1/√M)²), h = 0 */
+    ALRNN_INIT_DSR,       /* §1.2: A = diag(K/λmax(K)), K = RᵀR/M + I; W ~ N(0, .01²); h = 0 */
+    ALRNN_INIT__COUNT
+} alrnn_init;
+typedef enum {
+    Z0_ZERO,    /* z_0 = 0 */
+    Z0_UNIFORM, /* §1.3: a fresh draw U(-1/√B, 1/√B) per batch and unit, never learned */
+    Z0__COUNT
+} z0_kind;
+extern const char *const alrnn_form_names[ALRNN_FORM__COUNT];
+extern const char *const alrnn_init_names[ALRNN_INIT__COUNT];
+extern const char *const z0_kind_names[Z0__COUNT];
+
+struct alrnn_config {
+    int M;               /* latent units */
+    int P;               /* ReLU units (the last P), 0 <= P <= M */
+    int N;               /* inputs per step entering through C */
+    int K;               /* readout outputs */
+    alrnn_form form;
+    alrnn_init init;
+    z0_kind z0;
+    readout_kind readout; /* last step only, or every step */
+    int readout_bias;     /* 1: y = D z + b (classification heads) */
+};
+
+/* One named tensor of the flat layout. */
+struct alrnn_tensor {
+    const char *name;        /* "A", "W", "C", "h", "D", "b" */
+    const char *description; /* for the run file */
+    size_t offset, size;
+    int rows, cols;          /* row-major; vectors have cols = 1 */
+};
+
+enum { ALRNN_MAX_TENSORS = 6 };
+
+struct alrnn {
+    struct alrnn_config cfg;
+    int a0;          /* first unit the A term acts on: M-P (SEQ) or 0 (DSR) */
+    size_t n_params;
+    int n_tensors;
+    struct alrnn_tensor tensors[ALRNN_MAX_TENSORS];
+    real *params;    /* (n_params) */
+    int use_blas;    /* 1: cblas GEMM (default); 0: plain loops */
+};
+
+/* Named pointers into a flat vector with the model's layout. b is NULL without readout bias. */
+struct alrnn_views {
+    real *A; /* (M - a0) */
+    real *W; /* (M, M) */
+    real *C; /* (M, N) */
+    real *h; /* (M) */
+    real *D; /* (K, M) */
+    real *b; /* (K) */
+};
+
+/* Dies (one clear line) when the configuration is invalid, e.g. P > M. */
+void alrnn_config_check(const struct alrnn_config *c);
+void alrnn_create(struct alrnn *m, const struct alrnn_config *c);
+void alrnn_free(struct alrnn *m);
+struct alrnn_views alrnn_views(const struct alrnn *m, real *flat);
+void alrnn_init_params(struct alrnn *m, rng_t *r);
+
+/* Workspace for one batch shape; allocated once and reused across steps. */
+struct alrnn_work {
+    int T, B, T_out;
+    real *Z;   /* (T+1, B, M) states, Z[0] = z_0 */
+    real *Phi; /* (T, B, M)   Φ*(z_t) for t = 0..T-1 */
+    real *Y;   /* (T_out, B, K) readout */
+    real *G;   /* (T+1, B, M) dL/dz_t during backward */
+    real *dY;  /* (T_out, B, K) */
+    real *dPhi;/* (B, M) */
+};
+void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T, int B);
+void alrnn_work_free(struct alrnn_work *w);
+
+/* Set z_0 (B rows) per cfg.z0; r supplies the uniform draw. */
+void alrnn_set_z0(const struct alrnn *m, struct alrnn_work *w, rng_t *r);
+
+/* Forward over a time-major batch x (T, B, N): fills w->Z, w->Phi, w->Y. */
+void alrnn_forward(const struct alrnn *m, struct alrnn_work *w, const real *x);
+
+/* BPTT. Reads dL/dY from w->dY, accumulates into grad (flat, model layout).
+ * If dx is non-NULL it receives dL/dx (T, B, N) (for an encoder before C);
+ * if dz0 is non-NULL it receives dL/dz_0 (B, M) (for an encoder-decoder). */
+void alrnn_backward(const struct alrnn *m, struct alrnn_work *w, const real *x, real *grad,
+                    real *dx, real *dz0);
+
+/* Manifold-attractor regulariser (PAPER.md §1.3) on the first M_reg units; returns its
+ * value and, if grad is non-NULL, accumulates its gradient. */
+double alrnn_mar(const struct alrnn *m, double tau, int M_reg, real *grad);
+
+/* Bitcode of state z (M): code[i] = 1[z_{M-P+i} > 0], i = 0..P-1 (PAPER.md §1.4). */
+void alrnn_bitcode(const struct alrnn *m, const real *z, uint8_t *code);
+
+/* Matrix product through BLAS or plain loops: C (m×n) = alpha·op(A)·op(B) + beta·C,
+ * row-major, op = transpose when ta/tb. Exposed for the agreement tests and encoders. */
+void mat_mul(int use_blas, int ta, int tb, int m, int n, int k, real alpha, const real *A,
+             int lda, const real *B, int ldb, real beta, real *C, int ldc);
+
+#endif

@@ -1,0 +1,108 @@
+/* common.c: die(), checked allocation, strict number parsing, paths and clocks. */
+#define _POSIX_C_SOURCE 200809L
+#include "common.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static char die_tmpfile[4096];
+
+void die_register_tmpfile(const char *path) {
+    if (!path) {
+        die_tmpfile[0] = 0;
+        return;
+    }
+    ASSERT(strlen(path) < sizeof die_tmpfile);
+    strcpy(die_tmpfile, path);
+}
+
+void die(const char *fmt, ...) {
+    va_list ap;
+    fflush(stdout);
+    fputs("alrnn: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (die_tmpfile[0]) unlink(die_tmpfile);
+    exit(1);
+}
+
+void *xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) die("out of memory allocating %zu bytes", n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size) {
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) die("out of memory allocating %zu x %zu bytes", count, size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+    void *q = realloc(p, n ? n : 1);
+    if (!q) die("out of memory reallocating %zu bytes", n);
+    return q;
+}
+
+char *xstrdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+long parse_long(const char *s, const char *what, long lo, long hi) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!s[0] || *end || errno) die("%s: '%s' is not an integer", what, s);
+    if (v < lo || v > hi) die("%s: %ld is out of range [%ld, %ld]", what, v, lo, hi);
+    return v;
+}
+
+double parse_double(const char *s, const char *what) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!s[0] || *end || errno || !isfinite(v)) die("%s: '%s' is not a finite number", what, s);
+    return v;
+}
+
+void make_parent_dirs(const char *path) {
+    char buf[4096];
+    if (strlen(path) >= sizeof buf) die("path too long: %s", path);
+    strcpy(buf, path);
+    char *slash = strrchr(buf, '/');
+    if (!slash || slash == buf) return;
+    *slash = 0;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            die("cannot create directory %s: %s", buf, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        die("cannot create directory %s: %s", buf, strerror(errno));
+}
+
+double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+char *format_duration(double s, char *buf, size_t n) {
+    if (!(s >= 0) || s > 1e8) snprintf(buf, n, "?");
+    else if (s >= 3600) snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+    else if (s >= 60) snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+    else snprintf(buf, n, "%.1fs", s);
+    return buf;
+}

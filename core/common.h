@@ -1,0 +1,84 @@
+/* common.h: the scalar type, error tiers and small helpers every module shares.
+ *
+ * Precision: `real` is float (the production build, BLAS sgemm) unless ALRNN_DOUBLE is
+ * defined, which gives the double-precision build the gradient checks run in. Code that
+ * calls BLAS/LAPACK uses the GEMM/GEMV/AXPY/DOT/SYEVD macros so it compiles in both.
+ *
+ * Two error tiers (STYLE.md 8):
+ *   ASSERT(cond)   a broken invariant, a programmer error: file:line and abort().
+ *   die(...)       the environment failed (bad input, unwritable path, corrupt file):
+ *                  one line "alrnn: <message>" on stderr and exit(1). Callers name the
+ *                  object and the reason in the message.
+ * Numerical kernels never return error codes.
+ */
+#ifndef ALRNN_COMMON_H
+#define ALRNN_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifdef ALRNN_DOUBLE
+typedef double real;
+#define GEMM cblas_dgemm
+#define GEMV cblas_dgemv
+#define AXPY cblas_daxpy
+#define DOT cblas_ddot
+#define REAL_H5_MEM H5T_NATIVE_DOUBLE
+#define REAL_NAME "float64"
+#else
+typedef float real;
+#define GEMM cblas_sgemm
+#define GEMV cblas_sgemv
+#define AXPY cblas_saxpy
+#define DOT cblas_sdot
+#define REAL_H5_MEM H5T_NATIVE_FLOAT
+#define REAL_NAME "float32"
+#endif
+
+#define ASSERT(cond)                                                                     \
+    do {                                                                                 \
+        if (!(cond)) {                                                                   \
+            fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #cond); \
+            abort();                                                                     \
+        }                                                                                \
+    } while (0)
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define NORETURN __attribute__((noreturn))
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define NORETURN
+#define PRINTF_LIKE(f, a)
+#endif
+
+/* Print "alrnn: <msg>" to stderr, remove the registered temporary file (if any) and exit(1). */
+NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* A file that die() removes before it exits: the run file under its temporary name.
+ * Register with a path, clear with NULL once it has been renamed into place. */
+void die_register_tmpfile(const char *path);
+
+void *xmalloc(size_t n);             /* malloc or die naming the size */
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Strict number parsing for the command line: the whole string must be a number in
+ * range; otherwise die naming `what` and the string. */
+long parse_long(const char *s, const char *what, long lo, long hi);
+double parse_double(const char *s, const char *what);
+
+/* mkdir -p of the directory part of `path` (everything before the last '/'); dies on error. */
+void make_parent_dirs(const char *path);
+
+/* Wall-clock seconds from a monotonic clock. */
+double now_seconds(void);
+
+/* Format seconds as "1h02m", "3m05s" or "12.3s" into buf (>= 16 bytes); returns buf. */
+char *format_duration(double s, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,77 @@
+/* experiments.h: the declarative experiment table, profiles, runs and figures.
+ *
+ * An experiment is one row of a static table (experiments/table.c): a task, the model's
+ * parameterisation, the paper's settings, and per-profile overrides in which a zero field
+ * keeps the paper's value. `bin/alrnn run EXPERIMENT --P N --seed S --profile X` resolves
+ * the row for the profile, trains one model and writes one HDF5 run file.
+ *
+ * A figure (experiments/figures.c) names the experiments it draws from, a summarize
+ * function that reads their run files and writes TSV (all aggregation happens in C), and a
+ * gnuplot script that only draws.
+ */
+#ifndef ALRNN_EXPERIMENTS_H
+#define ALRNN_EXPERIMENTS_H
+
+#include "alrnn.h"
+#include "task.h"
+#include "train.h"
+
+typedef enum { PROFILE_SMOKE, PROFILE_QUICK, PROFILE_PAPER, PROFILE__COUNT } profile_kind;
+extern const char *const profile_names[PROFILE__COUNT];
+profile_kind profile_parse(const char *s); /* dies on an unknown name */
+
+/* Settings that scale with the profile. In an override a zero / NULL field keeps the value. */
+struct settings {
+    int M;              /* latent units */
+    const char *P_grid; /* the sweep, e.g. "0,1,2,5,10,50" */
+    int seeds;          /* the sweep uses seeds 0..seeds-1 */
+    struct train_config train;
+    struct task_params data;
+};
+
+struct experiment {
+    const char *name;        /* command-line name; also the results/ folder */
+    const char *description; /* one line, citing PAPER.md */
+    const struct task_type *task;
+    alrnn_form form;
+    alrnn_init init;
+    z0_kind z0;
+    int readout_bias;
+    struct settings paper;                    /* PAPER.md's settings (the `paper` profile) */
+    struct settings override[PROFILE__COUNT]; /* smoke / quick scale-downs */
+};
+
+/* An experiment row resolved for one profile. */
+enum { MAX_GRID = 32 };
+struct resolved {
+    const struct experiment *exp;
+    profile_kind profile;
+    struct settings s;
+    int n_P;
+    int P[MAX_GRID];
+};
+
+extern const struct experiment experiments[];
+extern const int n_experiments;
+const struct experiment *experiment_find(const char *name); /* NULL if unknown */
+void experiment_resolve(const struct experiment *e, profile_kind p, struct resolved *r);
+/* results/<profile>/<experiment>/P<N>_seed<S>.h5 */
+void run_default_path(const struct resolved *r, int P, int seed, char *buf, size_t n);
+
+/* Train one model and write its run file to `out` (temporary name, renamed when complete). */
+void experiment_run(const struct resolved *r, int P, int seed, const char *out);
+
+struct figure {
+    const char *name;        /* make target, e.g. "figure4" */
+    const char *description;
+    const char *experiments[4]; /* the rows whose sweeps it needs (NULL-terminated) */
+    const char *script;      /* plots/<name>.gp */
+    /* read results/<profile>/..., write TSV files into out_dir */
+    void (*summarize)(const struct figure *f, profile_kind p, const char *results_root,
+                      const char *out_dir);
+};
+extern const struct figure figures[];
+extern const int n_figures;
+const struct figure *figure_find(const char *name);
+
+#endif

@@ -1,0 +1,119 @@
+/* fig_addition.c: Figure 4 (addition problem, PAPER.md §3 Fig 4, §2.5) from the sweep's runs.
+ *
+ * figure4a.tsv   test MSE against P: mean, sample std, min, max over seeds       (Fig 4a)
+ * figure4b.tsv   the first two ReLU units over time for an early and a late marked pair
+ *                (Fig 4b's "latent trajectories in PWL space"; P = 2 when swept)
+ * figure4c.tsv   input values, marks, readout D z_t at every step and the target, for the
+ *                same two sequences                                                   (Fig 4c)
+ * figure4_summary.tsv   Proposition 1 check: mean MSE at P = 0, best P >= 1, their ratio
+ */
+#include <math.h>
+#include <string.h>
+
+#include "figures.h"
+#include "summary.h"
+
+/* First and second mark positions of sample sequence i; x is (S, T, 2). */
+static void marks(const double *x, int T, int i, int *first, int *second) {
+    *first = *second = -1;
+    for (int t = 0; t < T; t++)
+        if (x[((size_t)i * T + t) * 2 + 1] > 0.5) {
+            if (*first < 0) *first = t;
+            else *second = t;
+        }
+}
+
+void summarize_figure4(const struct figure *fig, profile_kind p, const char *root,
+                       const char *out) {
+    struct resolved r;
+    experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
+    const int S = r.s.seeds;
+    double *v = xmalloc(S * sizeof(double));
+    double mean[MAX_GRID];
+
+    struct tsv t;
+    tsv_open(&t, out, "figure4a.tsv",
+             "addition problem: test MSE against P over seeds (std = sample std)");
+    fprintf(t.fp, "P\tn_seeds\tmean_mse\tstd_mse\tmin_mse\tmax_mse\n");
+    for (int k = 0; k < r.n_P; k++) {
+        for (int s = 0; s < S; s++) {
+            struct h5file f;
+            summary_open_run(&r, root, r.P[k], s, &f);
+            v[s] = h5_read_scalar(&f, "/test/mse");
+            h5_close(&f);
+        }
+        struct stats st = stats_of(v, S);
+        mean[k] = st.mean;
+        fprintf(t.fp, "%d\t%d\t%.9g\t%.9g\t%.9g\t%.9g\n", r.P[k], S, st.mean, st.std, st.min,
+                st.max);
+    }
+    tsv_close(&t);
+
+    /* Proposition 1: P = 0 against the best P >= 1 */
+    int k0 = -1, kb = -1;
+    for (int k = 0; k < r.n_P; k++) {
+        if (r.P[k] == 0) k0 = k;
+        else if (kb < 0 || mean[k] < mean[kb]) kb = k;
+    }
+    tsv_open(&t, out, "figure4_summary.tsv", "Proposition 1 check (means over seeds)");
+    fprintf(t.fp, "key\tvalue\n");
+    if (k0 >= 0) fprintf(t.fp, "mse_P0\t%.9g\n", mean[k0]);
+    if (kb >= 0) fprintf(t.fp, "best_P\t%d\nmse_best_P\t%.9g\n", r.P[kb], mean[kb]);
+    if (k0 >= 0 && kb >= 0) {
+        fprintf(t.fp, "ratio_P0_over_best\t%.9g\n", mean[k0] / mean[kb]);
+        printf("figure4: mean test MSE at P=0 is %.4g; best P>=1 is P=%d with %.4g; ratio %.1f\n",
+               mean[k0], r.P[kb], mean[kb], mean[k0] / mean[kb]);
+    }
+    tsv_close(&t);
+
+    /* Fig 4b/c: P = 2 when swept (the paper's example), else the best P >= 1; seed 0. */
+    int Pshow = kb >= 0 ? r.P[kb] : r.P[0];
+    for (int k = 0; k < r.n_P; k++)
+        if (r.P[k] == 2) Pshow = 2;
+    struct h5file f;
+    summary_open_run(&r, root, Pshow, 0, &f);
+    size_t dx[4], dz[4], n;
+    double *x = h5_read_f64(&f, "/test/sample/x", &n, NULL, dx);
+    double *ro = h5_read_f64(&f, "/test/sample/readout", &n, NULL, NULL);
+    double *tg = h5_read_f64(&f, "/test/sample/target", &n, NULL, NULL);
+    double *z = h5_read_f64(&f, "/test/sample/z", &n, NULL, dz);
+    const int M = (int)h5_read_attr_int(&f, "/", "M");
+    h5_close(&f);
+    const int NS = (int)dx[0], T = (int)dx[1];
+    int early = 0, late = 0, a, b, ea, eb, la, lb;
+    for (int i = 0; i < NS; i++) {
+        marks(x, T, i, &a, &b);
+        marks(x, T, early, &ea, &eb);
+        marks(x, T, late, &la, &lb);
+        if (b < eb) early = i; /* earliest second mark */
+        if (a > la) late = i;  /* latest first mark */
+    }
+    char hdr[160];
+    snprintf(hdr, sizeof hdr, "addition, P=%d seed 0: early and late marked pair (test samples %d, %d)",
+             Pshow, early, late);
+    tsv_open(&t, out, "figure4c.tsv", hdr);
+    fprintf(t.fp, "t\tx_early\tmark_early\treadout_early\ttarget_early\tx_late\tmark_late\t"
+                  "readout_late\ttarget_late\n");
+    for (int s = 0; s < T; s++) {
+        const double *xe = x + ((size_t)early * T + s) * 2, *xl = x + ((size_t)late * T + s) * 2;
+        fprintf(t.fp, "%d\t%.6g\t%.0f\t%.6g\t%.6g\t%.6g\t%.0f\t%.6g\t%.6g\n", s + 1, xe[0], xe[1],
+                ro[(size_t)early * T + s], tg[early], xl[0], xl[1], ro[(size_t)late * T + s],
+                tg[late]);
+    }
+    tsv_close(&t);
+    tsv_open(&t, out, "figure4b.tsv", hdr);
+    fprintf(t.fp, "t\tearly_u1\tearly_u2\tlate_u1\tlate_u2\n");
+    const int P1 = Pshow >= 1 ? M - Pshow : -1, P2 = Pshow >= 2 ? M - Pshow + 1 : -1;
+    for (int s = 0; s <= T; s++) {
+        const double *ze = z + ((size_t)early * (T + 1) + s) * M;
+        const double *zl = z + ((size_t)late * (T + 1) + s) * M;
+        fprintf(t.fp, "%d\t%.6g\t%.6g\t%.6g\t%.6g\n", s, P1 >= 0 ? ze[P1] : NAN,
+                P2 >= 0 ? ze[P2] : NAN, P1 >= 0 ? zl[P1] : NAN, P2 >= 0 ? zl[P2] : NAN);
+    }
+    tsv_close(&t);
+    free(x);
+    free(ro);
+    free(tg);
+    free(z);
+    free(v);
+}

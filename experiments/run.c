@@ -1,0 +1,278 @@
+/* run.c: one training run, end to end, and its HDF5 run file.
+ *
+ * Run file layout (the contract later tools rely on; README.md documents it):
+ *   /                 attrs experiment, task, profile, seed, M, P, git_revision, created_utc
+ *   /config           attrs: every setting of the run (model, training, data)
+ *   /model/<name>     the kept parameters (A, W, C, h, D, b), float32
+ *   /train/loss, /train/reg_loss, /train/lr, /train/grad_norm     per epoch
+ *   /eval/epoch, /eval/loss, /eval/<metric> (test set), /eval/val_loss, /eval/val_<metric>
+ *   /test/<metric>, /test/loss            scalars, for the kept parameters
+ *   /test/sample/...  a few test sequences: inputs, states z_0..z_T, bitcodes, readout at
+ *                     every step, targets
+ * The file is written as <out>.tmp.<pid> and renamed onto <out> when complete.
+ */
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "experiments.h"
+#include "h5io.h"
+
+enum { SAMPLE_MAX = 16 }; /* test sequences stored with full trajectories */
+
+static char tmp_path[4200];
+
+static void on_signal(int sig) {
+    if (tmp_path[0]) unlink(tmp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void git_revision(char *buf, size_t n) {
+    snprintf(buf, n, "unknown");
+    FILE *p = popen("git rev-parse --short=12 HEAD 2>/dev/null", "r");
+    if (!p) return;
+    char rev[64] = "";
+    if (fgets(rev, sizeof rev, p)) rev[strcspn(rev, "\n")] = 0;
+    pclose(p);
+    if (!rev[0]) return;
+    int dirty = 0;
+    p = popen("git status --porcelain --untracked-files=no 2>/dev/null", "r");
+    if (p) {
+        char line[8];
+        dirty = fgets(line, sizeof line, p) != NULL;
+        pclose(p);
+    }
+    snprintf(buf, n, "%s%s", rev, dirty ? "-dirty" : "");
+}
+
+static void write_config(const struct h5file *f, const struct resolved *r,
+                         const struct alrnn *m, int T) {
+    const struct settings *s = &r->s;
+    const struct train_config *tc = &s->train;
+    const char *g = "/config";
+    h5_attr_str(f, g, "form", alrnn_form_names[m->cfg.form]);
+    h5_attr_str(f, g, "init", alrnn_init_names[m->cfg.init]);
+    h5_attr_str(f, g, "z0", z0_kind_names[m->cfg.z0]);
+    h5_attr_str(f, g, "readout", readout_kind_names[m->cfg.readout]);
+    h5_attr_int(f, g, "readout_bias", m->cfg.readout_bias);
+    h5_attr_str(f, g, "loss", loss_kind_names[r->exp->task->loss]);
+    h5_attr_int(f, g, "M", m->cfg.M);
+    h5_attr_int(f, g, "P", m->cfg.P);
+    h5_attr_int(f, g, "N", m->cfg.N);
+    h5_attr_int(f, g, "K", m->cfg.K);
+    h5_attr_int(f, g, "T", T);
+    h5_attr_int(f, g, "epochs", tc->epochs);
+    h5_attr_int(f, g, "batch", tc->batch);
+    h5_attr_double(f, g, "lr", tc->lr);
+    h5_attr_double(f, g, "lr_min", tc->lr_min);
+    h5_attr_int(f, g, "cosine", tc->cosine);
+    h5_attr_double(f, g, "clip", tc->clip);
+    h5_attr_double(f, g, "tau", tc->tau);
+    h5_attr_int(f, g, "M_reg", tc->M_reg);
+    h5_attr_int(f, g, "eval_every", tc->eval_every);
+    h5_attr_str(f, g, "select", select_kind_names[tc->select]);
+    h5_attr_str(f, g, "optimizer", "adam(beta1=0.9,beta2=0.999,eps=1e-8)");
+    h5_attr_int(f, g, "n_train", s->data.n_train);
+    h5_attr_int(f, g, "n_val", s->data.n_val);
+    h5_attr_int(f, g, "n_test", s->data.n_test);
+    h5_attr_int(f, g, "n_per_group", s->data.n_per_group);
+    h5_attr_str(f, g, "task_opts", s->data.opts ? s->data.opts : "");
+    h5_attr_str(f, g, "P_grid", s->P_grid);
+    h5_attr_int(f, g, "seeds", s->seeds);
+    h5_attr_str(f, g, "precision", REAL_NAME);
+}
+
+/* Trajectories of the first S test sequences, converted to sequence-major. */
+static void write_sample(const struct h5file *f, const struct alrnn *m, const struct dataset *d,
+                         uint64_t seed) {
+    const int S = d->n < SAMPLE_MAX ? d->n : SAMPLE_MAX;
+    if (S == 0) return;
+    const int T = d->T, N = d->N, M = m->cfg.M, P = m->cfg.P, K = m->cfg.K, To = d->T_out;
+    struct alrnn_work w;
+    alrnn_work_alloc(&w, m, T, S);
+    int idx[SAMPLE_MAX];
+    for (int i = 0; i < S; i++) idx[i] = i;
+    real *x = xmalloc((size_t)T * S * N * sizeof(real));
+    real *mask = xmalloc((size_t)To * S * sizeof(real));
+    dataset_gather(d, idx, S, x, NULL, NULL, mask);
+    rng_t r;
+    rng_init(&r, seed, RNG_STREAM_EVAL);
+    alrnn_set_z0(m, &w, &r);
+    alrnn_forward(m, &w, x);
+
+    struct alrnn_views v = alrnn_views(m, m->params);
+    real *z = xmalloc((size_t)S * (T + 1) * M * sizeof(real));
+    uint8_t *code = xmalloc((size_t)S * (T + 1) * (P ? P : 1));
+    real *ro = xmalloc((size_t)S * T * K * sizeof(real));
+    for (int i = 0; i < S; i++)
+        for (int t = 0; t <= T; t++) {
+            const real *zt = w.Z + ((size_t)t * S + i) * M;
+            memcpy(z + ((size_t)i * (T + 1) + t) * M, zt, M * sizeof(real));
+            alrnn_bitcode(m, zt, code + ((size_t)i * (T + 1) + t) * P);
+            if (t == 0) continue;
+            for (int k = 0; k < K; k++) { /* readout D z_t (+ b) at every step, for plots */
+                double s = v.b ? v.b[k] : 0;
+                for (int j = 0; j < M; j++) s += (double)v.D[(size_t)k * M + j] * zt[j];
+                ro[((size_t)i * T + t - 1) * K + k] = (real)s;
+            }
+        }
+    const size_t dx[3] = {S, T, N}, dz[3] = {S, T + 1, M}, dc[3] = {S, T + 1, P},
+                 dr[3] = {S, T, K}, dy[3] = {S, To, K}, dl[2] = {S, To};
+    h5_write(f, "/test/sample/x", H5K_REAL, 3, dx, d->x, "inputs s_t of the first test sequences",
+             "task units");
+    h5_write(f, "/test/sample/z", H5K_REAL, 3, dz, z,
+             "latent states z_0..z_T (z_0 is the initial state)", "latent units");
+    h5_write(f, "/test/sample/bitcode", H5K_U8, 3, dc, code,
+             "bitcode 1[z_{M-P+i} > 0] of each state, i = 0..P-1", "bit");
+    h5_write(f, "/test/sample/readout", H5K_REAL, 3, dr, ro,
+             "readout D z_t (+ b) at every step t = 1..T", "task units (logits for CE)");
+    if (d->y)
+        h5_write(f, "/test/sample/target", H5K_REAL, 3, dy, d->y, "targets at the target steps",
+                 "task units");
+    else
+        h5_write(f, "/test/sample/label", H5K_I32, 2, dl, d->label,
+                 "class labels at the target steps", "class index");
+    h5_write(f, "/test/sample/mask", H5K_REAL, 2, dl, d->mask, "loss weight of each target step",
+             "1");
+    free(x);
+    free(mask);
+    free(z);
+    free(code);
+    free(ro);
+    alrnn_work_free(&w);
+}
+
+static void write_metrics(const struct h5file *f, const char *prefix, const struct task_type *t,
+                          int n_eval, const double *vals /* (n_eval, nm) */, int val_split) {
+    const int nm = task_metric_count(t);
+    double *col = xmalloc((n_eval ? n_eval : 1) * sizeof(double));
+    for (int k = 0; k < nm; k++) {
+        char path[256];
+        for (int e = 0; e < n_eval; e++) col[e] = vals[(size_t)e * nm + k];
+        snprintf(path, sizeof path, "%s/%s%s", prefix, val_split ? "val_" : "",
+                 task_metric_name(t, k));
+        const size_t dims[1] = {n_eval};
+        h5_write(f, path, H5K_F64, 1, dims, col,
+                 val_split ? "metric on the validation set at each evaluation"
+                           : "metric on the test set at each evaluation",
+                 "metric");
+    }
+    free(col);
+}
+
+void experiment_run(const struct resolved *r, int P, int seed, const char *out) {
+    const struct experiment *e = r->exp;
+    const struct task_type *task = e->task;
+    struct task_params tp = r->s.data;
+    if (!tp.data_dir) tp.data_dir = getenv("ALRNN_DATA_DIR") ? getenv("ALRNN_DATA_DIR") : "data";
+
+    struct alrnn_config mc = {.M = r->s.M, .P = P, .form = e->form, .init = e->init,
+                              .z0 = e->z0, .readout = task->readout,
+                              .readout_bias = e->readout_bias};
+    int T;
+    task->dims(&tp, &T, &mc.N, &mc.K);
+    alrnn_config_check(&mc);
+
+    /* Create the output first, so an unwritable path fails before any training. */
+    make_parent_dirs(out);
+    snprintf(tmp_path, sizeof tmp_path, "%s.tmp.%ld", out, (long)getpid());
+    die_register_tmpfile(tmp_path);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    struct h5file f;
+    h5_create(&f, tmp_path);
+
+    rng_t data_rng, init_rng;
+    rng_init(&data_rng, (uint64_t)seed, RNG_STREAM_DATA);
+    rng_init(&init_rng, (uint64_t)seed, RNG_STREAM_INIT);
+    struct dataset train, val, test;
+    task->make_data(&tp, &data_rng, &train, &val, &test);
+    ASSERT(train.T == T && train.N == mc.N && train.K == mc.K);
+
+    struct alrnn m;
+    alrnn_create(&m, &mc);
+    alrnn_init_params(&m, &init_rng);
+
+    char label[128];
+    snprintf(label, sizeof label, "%s P=%d seed=%d %s", e->name, P, seed,
+             profile_names[r->profile]);
+    fprintf(stderr, "[%s] M=%d T=%d N=%d K=%d, %d train / %d val / %d test sequences, %d epochs\n",
+            label, mc.M, T, mc.N, mc.K, train.n, val.n, test.n, r->s.train.epochs);
+    struct train_history h;
+    train_run(&m, task, &r->s.train, &train, &val, &test, (uint64_t)seed, label, &h);
+
+    /* provenance */
+    char rev[96], when[32];
+    git_revision(rev, sizeof rev);
+    time_t now = time(NULL);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    h5_attr_str(&f, "/", "experiment", e->name);
+    h5_attr_str(&f, "/", "task", task->name);
+    h5_attr_str(&f, "/", "profile", profile_names[r->profile]);
+    h5_attr_int(&f, "/", "seed", seed);
+    h5_attr_int(&f, "/", "M", mc.M);
+    h5_attr_int(&f, "/", "P", P);
+    h5_attr_str(&f, "/", "git_revision", rev);
+    h5_attr_str(&f, "/", "created_utc", when);
+    h5_attr_str(&f, "/", "description", e->description);
+    write_config(&f, r, &m, T);
+
+    for (int i = 0; i < m.n_tensors; i++) {
+        const struct alrnn_tensor *t = &m.tensors[i];
+        char path[64];
+        snprintf(path, sizeof path, "/model/%s", t->name);
+        size_t dims[2] = {t->rows, t->cols};
+        h5_write(&f, path, H5K_REAL, t->cols == 1 ? 1 : 2, dims, m.params + t->offset,
+                 t->description, "1");
+    }
+    const size_t de[1] = {h.epochs}, dv[1] = {h.n_eval};
+    h5_write(&f, "/train/loss", H5K_F64, 1, de, h.loss, "mean task loss over each epoch's batches",
+             loss_kind_names[task->loss]);
+    h5_write(&f, "/train/reg_loss", H5K_F64, 1, de, h.reg, "manifold-attractor regulariser",
+             "loss");
+    h5_write(&f, "/train/lr", H5K_F64, 1, de, h.lr, "Adam step size per epoch", "1");
+    h5_write(&f, "/train/grad_norm", H5K_F64, 1, de, h.grad_norm,
+             "mean global gradient norm before clipping", "1");
+    h5_write_scalar(&f, "/train/wall_seconds", h.wall_seconds, "training wall time", "s");
+    h5_write_scalar(&f, "/train/seq_per_s", h.train_seq_per_s, "training throughput",
+                    "sequences/s");
+    h5_write_scalar(&f, "/train/selected_epoch", h.selected_epoch,
+                    "epoch whose parameters were kept", "epoch");
+    h5_write(&f, "/eval/epoch", H5K_I32, 1, dv, h.eval_epoch, "epoch after which each evaluation ran",
+             "epoch");
+    h5_write(&f, "/eval/loss", H5K_F64, 1, dv, h.eval_test_loss, "test loss at each evaluation",
+             loss_kind_names[task->loss]);
+    write_metrics(&f, "/eval", task, h.n_eval, h.eval_test, 0);
+    if (val.n) {
+        h5_write(&f, "/eval/val_loss", H5K_F64, 1, dv, h.eval_val_loss,
+                 "validation loss at each evaluation", loss_kind_names[task->loss]);
+        write_metrics(&f, "/eval", task, h.n_eval, h.eval_val, 1);
+    }
+    const int nm = task_metric_count(task);
+    for (int k = 0; k < nm; k++) {
+        char path[128];
+        snprintf(path, sizeof path, "/test/%s", task_metric_name(task, k));
+        h5_write_scalar(&f, path, h.test[k], "test-set metric of the kept parameters", "metric");
+    }
+    h5_write_scalar(&f, "/test/loss", h.test_loss, "test loss of the kept parameters",
+                    loss_kind_names[task->loss]);
+    write_sample(&f, &m, &test, (uint64_t)seed);
+    h5_close(&f);
+    if (rename(tmp_path, out) != 0) die("cannot rename %s to %s", tmp_path, out);
+    die_register_tmpfile(NULL);
+    tmp_path[0] = 0;
+
+    char dur[32];
+    fprintf(stderr, "[%s] done in %s: test", label, format_duration(h.wall_seconds, dur, sizeof dur));
+    for (int k = 0; k < nm; k++) fprintf(stderr, " %s %.4g", task_metric_name(task, k), h.test[k]);
+    fprintf(stderr, " (epoch %d kept) -> %s\n", h.selected_epoch, out);
+
+    train_history_free(&h);
+    alrnn_free(&m);
+    dataset_free(&train);
+    dataset_free(&val);
+    dataset_free(&test);
+}

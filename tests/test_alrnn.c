@@ -1,0 +1,387 @@
+/* test_alrnn.c: the AL-RNN forward/backward pair and the training loop.
+ *
+ * Families (STYLE.md 10): element-wise central-difference gradient checks of every parameter,
+ * of the inputs and of the initial state, in the double-precision build; BLAS path vs plain
+ * loops; same seed -> identical bytes. Shapes are small so every element is checked. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "alrnn.h"
+#include "loss.h"
+#include "optim.h"
+#include "tasks.h"
+#include "train.h"
+
+#ifndef ALRNN_DOUBLE
+#error "the gradient checks need the double-precision build (-DALRNN_DOUBLE)"
+#endif
+
+/* Five-point central differences, f' ≈ [f(−2h) − 8f(−h) + 8f(h) − f(2h)] / 12h: truncation
+ * error O(h⁴·f⁽⁵⁾) ~ 1e-16 at h = 1e-4, round-off O(ε·|f|/h) ~ 1e-11 for losses of order 10.
+ * A correct gradient therefore agrees to well below 1e-6 relative. */
+#define GRAD_STEP 1e-4
+#define GRAD_RTOL 1e-6
+/* Entries below this magnitude are compared against it instead (the round-off above would
+ * make the relative error of a ~0 entry meaningless). */
+#define GRAD_FLOOR 1e-5
+/* Finite differences are invalid where a perturbation moves a ReLU unit across its kink;
+ * such elements are skipped (the activation pattern is compared) and must stay rare. */
+#define GRAD_MAX_SKIPPED 0.1
+/* BLAS and plain loops sum in different orders: agreement to a few ulps of double. */
+#define AGREE_TOL 1e-12
+
+struct problem {
+    struct alrnn m;
+    struct alrnn_work w;
+    int T, B;
+    real *x;        /* (T, B, N) */
+    real *y;        /* (T_out, B, K) */
+    int32_t *label; /* (T_out, B) */
+    real *mask;     /* (T_out, B) */
+    loss_kind loss;
+    double tau;
+    int M_reg;
+    uint64_t z0_seed;
+};
+
+static void problem_setup(struct problem *p, alrnn_form form, int M, int P, readout_kind ro,
+                          loss_kind loss, int T, int B, uint64_t seed) {
+    memset(p, 0, sizeof *p);
+    const int N = 3, K = 3;
+    struct alrnn_config c = {.M = M, .P = P, .N = N, .K = K, .form = form,
+                             .init = ALRNN_INIT_SEQ, .z0 = Z0_UNIFORM, .readout = ro,
+                             .readout_bias = 1};
+    alrnn_create(&p->m, &c);
+    rng_t r;
+    rng_init(&r, seed, 99);
+    /* large random parameters so the ReLU units visit both sides of their kink */
+    for (size_t i = 0; i < p->m.n_params; i++) p->m.params[i] = 0.5 * rng_normal(&r);
+    p->T = T, p->B = B, p->loss = loss, p->tau = 0.1, p->M_reg = M > 1 ? M / 2 + 1 : 1;
+    p->z0_seed = seed + 7;
+    alrnn_work_alloc(&p->w, &p->m, T, B);
+    const int To = p->w.T_out;
+    p->x = malloc(sizeof(real) * T * B * N);
+    p->y = malloc(sizeof(real) * To * B * K);
+    p->label = malloc(sizeof(int32_t) * To * B);
+    p->mask = malloc(sizeof(real) * To * B);
+    for (int i = 0; i < T * B * N; i++) p->x[i] = rng_normal(&r);
+    for (int i = 0; i < To * B * K; i++) p->y[i] = rng_normal(&r);
+    for (int i = 0; i < To * B; i++) {
+        p->label[i] = (int32_t)rng_below(&r, K);
+        p->mask[i] = rng_uniform(&r) < 0.3 ? 0 : 1; /* some steps carry no loss */
+    }
+    p->mask[0] = 1;
+}
+
+static void problem_free(struct problem *p);
+static double objective(struct problem *p, real *grad, real *dx, real *dz0, const real *z0);
+
+/* Smallest |pre-activation| of a ReLU unit over the problem's states. */
+static double kink_margin(struct problem *p) {
+    objective(p, NULL, NULL, NULL, NULL);
+    const int M = p->m.cfg.M, P = p->m.cfg.P;
+    double mn = INFINITY;
+    for (int r = 0; r < (p->T + 1) * p->B; r++)
+        for (int i = M - P; i < M; i++) mn = fmin(mn, fabs(p->w.Z[(size_t)r * M + i]));
+    return mn;
+}
+
+/* Random problems whose ReLU states all keep this distance from the kink, so that the
+ * finite-difference steps below never cross it (a crossing makes the estimate meaningless). */
+#define KINK_MARGIN 0.02
+
+static void problem_init(struct problem *p, alrnn_form form, int M, int P, readout_kind ro,
+                         loss_kind loss, int T, int B, uint64_t seed) {
+    for (int attempt = 0;; attempt++) {
+        ASSERT(attempt < 1000);
+        problem_setup(p, form, M, P, ro, loss, T, B, seed + 7919 * (uint64_t)attempt);
+        if (kink_margin(p) > KINK_MARGIN) return;
+        problem_free(p);
+    }
+}
+
+static void problem_free(struct problem *p) {
+    alrnn_work_free(&p->w);
+    alrnn_free(&p->m);
+    free(p->x);
+    free(p->y);
+    free(p->label);
+    free(p->mask);
+}
+
+/* Total objective: task loss + regulariser; gradient into grad/dx/dz0 when non-NULL. */
+static uint64_t pattern_hash(const struct problem *p) {
+    const int M = p->m.cfg.M, P = p->m.cfg.P;
+    uint64_t h = 1469598103934665603ULL;
+    for (int r = 0; r < (p->T + 1) * p->B; r++)
+        for (int i = M - P; i < M; i++) h = (h ^ (p->w.Z[(size_t)r * M + i] > 0)) * 1099511628211ULL;
+    return h;
+}
+
+static uint64_t last_pattern;
+
+static double objective(struct problem *p, real *grad, real *dx, real *dz0, const real *z0) {
+    rng_t r;
+    rng_init(&r, p->z0_seed, 1);
+    alrnn_set_z0(&p->m, &p->w, &r);
+    if (z0) memcpy(p->w.Z, z0, sizeof(real) * p->B * p->m.cfg.M);
+    alrnn_forward(&p->m, &p->w, p->x);
+    last_pattern = pattern_hash(p);
+    double L = loss_eval(p->loss, p->w.T_out * p->B, p->m.cfg.K, p->w.Y, p->y, p->label,
+                         p->mask, grad ? p->w.dY : NULL);
+    if (grad) {
+        memset(grad, 0, sizeof(real) * p->m.n_params);
+        alrnn_backward(&p->m, &p->w, p->x, grad, dx, dz0);
+    }
+    return L + alrnn_mar(&p->m, p->tau, p->M_reg, grad);
+}
+
+static double rel_err(double a, double n) {
+    double d = fabs(a - n), s = fmax(fabs(a), fabs(n));
+    return s < GRAD_FLOOR ? d / GRAD_FLOOR : d / s;
+}
+
+/* Checks d objective / d v for every element of v (n) against the analytic gradient. */
+static void check_vector(struct problem *p, real *v, size_t n, const real *analytic,
+                         const real *z0, const char *what) {
+    objective(p, NULL, NULL, NULL, z0);
+    const uint64_t base = last_pattern;
+    size_t skipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        const real keep = v[i];
+        double f[4];
+        const double off[4] = {-2, -1, 1, 2};
+        int crossed = 0;
+        for (int k = 0; k < 4; k++) {
+            v[i] = keep + off[k] * GRAD_STEP;
+            f[k] = objective(p, NULL, NULL, NULL, z0);
+            crossed |= last_pattern != base;
+        }
+        v[i] = keep;
+        if (crossed) {
+            skipped++;
+            continue;
+        }
+        double num = (f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * GRAD_STEP);
+        double e = rel_err(analytic[i], num);
+        cr_expect(e < GRAD_RTOL, "%s[%zu]: analytic %.12g numeric %.12g (rel err %.3g)", what, i,
+                  analytic[i], num, e);
+    }
+    cr_expect(skipped <= GRAD_MAX_SKIPPED * n + 1, "%s: %zu of %zu elements crossed a kink", what,
+              skipped, n);
+}
+
+static void gradcheck(alrnn_form form, int M, int P, readout_kind ro, loss_kind loss) {
+    struct problem p;
+    problem_init(&p, form, M, P, ro, loss, 7, 3, 1000 + M * 10 + P);
+    const int N = p.m.cfg.N;
+    real *grad = calloc(p.m.n_params, sizeof(real));
+    real *dx = calloc((size_t)p.T * p.B * N, sizeof(real));
+    real *dz0 = calloc((size_t)p.B * M, sizeof(real));
+    real *z0 = malloc(sizeof(real) * p.B * M);
+    objective(&p, grad, dx, dz0, NULL);
+    memcpy(z0, p.w.Z, sizeof(real) * p.B * M);
+    for (int t = 0; t < p.m.n_tensors; t++) {
+        const struct alrnn_tensor *ten = &p.m.tensors[t];
+        check_vector(&p, p.m.params + ten->offset, ten->size, grad + ten->offset, NULL, ten->name);
+    }
+    check_vector(&p, p.x, (size_t)p.T * p.B * N, dx, NULL, "x");
+    check_vector(&p, z0, (size_t)p.B * M, dz0, z0, "z0");
+    free(grad);
+    free(dx);
+    free(dz0);
+    free(z0);
+    problem_free(&p);
+}
+
+/* Both parameterisations, P in {0, 1, M}, both readouts, both losses, regulariser on. */
+Test(alrnn, gradcheck_seq_form) {
+    const int M = 6, Ps[] = {0, 1, M};
+    for (int i = 0; i < 3; i++) {
+        gradcheck(ALRNN_FORM_SEQ, M, Ps[i], READOUT_LAST, LOSS_MSE);
+        gradcheck(ALRNN_FORM_SEQ, M, Ps[i], READOUT_ALL, LOSS_CE);
+    }
+}
+
+Test(alrnn, gradcheck_dsr_form) {
+    const int M = 6, Ps[] = {0, 1, M};
+    for (int i = 0; i < 3; i++) {
+        gradcheck(ALRNN_FORM_DSR, M, Ps[i], READOUT_ALL, LOSS_MSE);
+        gradcheck(ALRNN_FORM_DSR, M, Ps[i], READOUT_LAST, LOSS_CE);
+    }
+}
+
+Test(alrnn, gradcheck_single_step_and_unit) {
+    gradcheck(ALRNN_FORM_SEQ, 1, 1, READOUT_LAST, LOSS_MSE);
+    gradcheck(ALRNN_FORM_DSR, 1, 0, READOUT_ALL, LOSS_CE);
+}
+
+/* The gradient check must be able to fail: a corrupted analytic gradient is caught. */
+Test(alrnn, gradcheck_detects_wrong_gradient) {
+    struct problem p;
+    problem_init(&p, ALRNN_FORM_SEQ, 4, 2, READOUT_LAST, LOSS_MSE, 5, 2, 5);
+    real *grad = calloc(p.m.n_params, sizeof(real));
+    objective(&p, grad, NULL, NULL, NULL);
+    const struct alrnn_tensor *W = &p.m.tensors[1];
+    const real keep = p.m.params[W->offset + 3];
+    p.m.params[W->offset + 3] = keep + GRAD_STEP;
+    double fp = objective(&p, NULL, NULL, NULL, NULL);
+    p.m.params[W->offset + 3] = keep - GRAD_STEP;
+    double fm = objective(&p, NULL, NULL, NULL, NULL);
+    p.m.params[W->offset + 3] = keep;
+    const double num = (fp - fm) / (2 * GRAD_STEP);
+    cr_assert(fabs(num) > GRAD_FLOOR, "pick an element with a non-trivial gradient");
+    cr_assert(rel_err(grad[W->offset + 3], num) < 1e-3, "the 3-point estimate agrees roughly");
+    cr_assert(rel_err(grad[W->offset + 3] * 1.001, num) > GRAD_RTOL,
+              "a 0.1%% error in one entry must exceed the tolerance");
+    free(grad);
+    problem_free(&p);
+}
+
+/* Forward outputs, states and every gradient agree between cblas and the plain loops. */
+Test(alrnn, blas_matches_plain_loops) {
+    const struct { int M, P, T, B; readout_kind ro; alrnn_form f; } cases[] = {
+        {7, 3, 9, 4, READOUT_LAST, ALRNN_FORM_SEQ}, {5, 0, 1, 1, READOUT_ALL, ALRNN_FORM_SEQ},
+        {5, 5, 4, 3, READOUT_ALL, ALRNN_FORM_DSR},  {16, 4, 12, 8, READOUT_LAST, ALRNN_FORM_DSR}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct problem p;
+        problem_init(&p, cases[c].f, cases[c].M, cases[c].P, cases[c].ro, LOSS_CE, cases[c].T,
+                     cases[c].B, 77 + c);
+        const size_t nz = (size_t)(p.T + 1) * p.B * p.m.cfg.M, nx = (size_t)p.T * p.B * 3;
+        real *g[2], *dx[2], *Z[2];
+        for (int k = 0; k < 2; k++) {
+            p.m.use_blas = k == 0;
+            g[k] = calloc(p.m.n_params, sizeof(real));
+            dx[k] = calloc(nx, sizeof(real));
+            objective(&p, g[k], dx[k], NULL, NULL);
+            Z[k] = malloc(nz * sizeof(real));
+            memcpy(Z[k], p.w.Z, nz * sizeof(real));
+        }
+        for (size_t i = 0; i < nz; i++)
+            cr_assert(fabs(Z[0][i] - Z[1][i]) <= AGREE_TOL * (1 + fabs(Z[0][i])), "case %zu z[%zu]", c, i);
+        for (size_t i = 0; i < p.m.n_params; i++)
+            cr_assert(fabs(g[0][i] - g[1][i]) <= AGREE_TOL * (1 + fabs(g[0][i])), "case %zu grad[%zu]", c, i);
+        for (size_t i = 0; i < nx; i++)
+            cr_assert(fabs(dx[0][i] - dx[1][i]) <= AGREE_TOL * (1 + fabs(dx[0][i])), "case %zu dx[%zu]", c, i);
+        for (int k = 0; k < 2; k++) free(g[k]), free(dx[k]), free(Z[k]);
+        problem_free(&p);
+    }
+}
+
+/* Known answer: with P = 0, A absent, W = I, C = I, h = 0 and z_0 = 0 the model sums its
+ * inputs, so z_T = Σ_t s_t. */
+Test(alrnn, linear_model_integrates_inputs) {
+    struct alrnn m;
+    struct alrnn_config c = {.M = 2, .P = 0, .N = 2, .K = 2, .z0 = Z0_ZERO, .readout = READOUT_LAST};
+    alrnn_create(&m, &c);
+    struct alrnn_views v = alrnn_views(&m, m.params);
+    v.W[0] = v.W[3] = 1, v.C[0] = v.C[3] = 1, v.D[0] = v.D[3] = 1;
+    struct alrnn_work w;
+    alrnn_work_alloc(&w, &m, 4, 1);
+    real x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    alrnn_set_z0(&m, &w, NULL);
+    alrnn_forward(&m, &w, x);
+    cr_assert_float_eq(w.Y[0], 16, 1e-12);
+    cr_assert_float_eq(w.Y[1], 20, 1e-12);
+    alrnn_work_free(&w);
+    alrnn_free(&m);
+}
+
+/* Known answer for the ReLU: a PWL unit with W = 0 and A = 0.5 halves its state whatever
+ * its sign; with A = 0, W_ii = 1 it keeps positive values and zeroes negative ones. */
+Test(alrnn, relu_unit_known_answer) {
+    struct alrnn m;
+    struct alrnn_config c = {.M = 1, .P = 1, .N = 1, .K = 1, .z0 = Z0_ZERO, .readout = READOUT_ALL};
+    alrnn_create(&m, &c);
+    struct alrnn_views v = alrnn_views(&m, m.params);
+    v.W[0] = 1, v.C[0] = 1, v.D[0] = 1;
+    struct alrnn_work w;
+    alrnn_work_alloc(&w, &m, 3, 2);
+    real x[6] = {2, -2, 0, 0, 0, 0}; /* (T=3, B=2, N=1) */
+    alrnn_set_z0(&m, &w, NULL);
+    alrnn_forward(&m, &w, x);
+    cr_assert_float_eq(w.Y[4], 2, 1e-12);  /* positive: kept */
+    cr_assert_float_eq(w.Y[5], 0, 1e-12);  /* negative: relu(−2) = 0 after one step */
+    uint8_t code;
+    alrnn_bitcode(&m, w.Z + 4, &code);
+    cr_assert_eq(code, 1);
+    alrnn_bitcode(&m, w.Z + 3, &code);
+    cr_assert_eq(code, 0);
+    alrnn_work_free(&w);
+    alrnn_free(&m);
+}
+
+Test(alrnn, mar_known_answer) {
+    struct alrnn m;
+    struct alrnn_config c = {.M = 3, .P = 1, .N = 1, .K = 1};
+    alrnn_create(&m, &c);
+    struct alrnn_views v = alrnn_views(&m, m.params);
+    /* unit 0 linear: ã = W00 = 0.5; unit 2 PWL: ã = W22 + A0 = 0.25 + 0.5 */
+    v.W[0] = 0.5, v.W[1] = 2, v.h[0] = 3, v.W[8] = 0.25, v.A[0] = 0.5, v.W[6] = 1;
+    /* M_reg = 1: τ[(0.5−1)² + 2² + 3²] */
+    cr_assert_float_eq(alrnn_mar(&m, 0.1, 1, NULL), 0.1 * (0.25 + 4 + 9), 1e-12);
+    /* M_reg = 3 adds unit 1 (ã = 0: 1) and unit 2 ((0.75−1)² + 1²) */
+    cr_assert_float_eq(alrnn_mar(&m, 0.1, 3, NULL), 0.1 * (13.25 + 1 + 0.0625 + 1), 1e-12);
+    alrnn_free(&m);
+}
+
+Test(alrnn, p_greater_than_m_is_rejected, .exit_code = 1) {
+    struct alrnn_config c = {.M = 4, .P = 5, .N = 1, .K = 1};
+    alrnn_config_check(&c);
+}
+
+/* Trains the smoke addition problem; returns the parameter vector. */
+static real *train_small(uint64_t seed, size_t *n, double *first_loss, double *last_loss) {
+    struct task_params tp = {.T = 12, .n_train = 96, .n_test = 32};
+    rng_t dr, ir;
+    rng_init(&dr, seed, RNG_STREAM_DATA);
+    rng_init(&ir, seed, RNG_STREAM_INIT);
+    struct dataset tr, va, te;
+    task_addition.make_data(&tp, &dr, &tr, &va, &te);
+    struct alrnn m;
+    struct alrnn_config c = {.M = 8, .P = 2, .N = 2, .K = 1, .z0 = Z0_UNIFORM, .readout = READOUT_LAST};
+    alrnn_create(&m, &c);
+    alrnn_init_params(&m, &ir);
+    struct train_config tc = {.epochs = 20, .batch = 32, .lr = 1e-2, .tau = 0.1, .M_reg = 4,
+                              .eval_every = 5, .clip = 5};
+    struct train_history h;
+    train_run(&m, &task_addition, &tc, &tr, &va, &te, seed, "test", &h);
+    *first_loss = h.loss[0], *last_loss = h.loss[h.epochs - 1];
+    real *p = malloc(m.n_params * sizeof(real));
+    memcpy(p, m.params, m.n_params * sizeof(real));
+    *n = m.n_params;
+    train_history_free(&h);
+    alrnn_free(&m);
+    dataset_free(&tr), dataset_free(&va), dataset_free(&te);
+    return p;
+}
+
+Test(alrnn, same_seed_identical_bytes_different_seed_differs) {
+    size_t n1, n2, n3;
+    double f1, l1, f2, l2, f3, l3;
+    real *a = train_small(3, &n1, &f1, &l1), *b = train_small(3, &n2, &f2, &l2),
+         *c = train_small(4, &n3, &f3, &l3);
+    cr_assert_eq(n1, n2);
+    cr_assert(memcmp(a, b, n1 * sizeof(real)) == 0, "same seed gave different parameters");
+    cr_assert(memcmp(a, c, n1 * sizeof(real)) != 0, "different seeds gave identical parameters");
+    cr_assert(l1 < f1, "training did not lower the loss (%g -> %g)", f1, l1);
+    free(a), free(b), free(c);
+}
+
+Test(optim, adam_first_step_and_clipping) {
+    /* Adam's first bias-corrected step moves each parameter by lr·sign(g) (up to ε). */
+    struct adam a;
+    adam_init(&a, 3);
+    real p[3] = {1, 1, 1}, g[3] = {0.5, -2, 1e-3};
+    adam_step(&a, p, g, 0.1);
+    cr_assert_float_eq(p[0], 0.9, 1e-6);
+    cr_assert_float_eq(p[1], 1.1, 1e-6);
+    cr_assert_float_eq(p[2], 0.9, 1e-4);
+    adam_free(&a);
+    real v[2] = {3, 4};
+    cr_assert_float_eq(clip_global_norm(v, 2, 1), 5, 1e-12);
+    cr_assert_float_eq(sqrt(v[0] * v[0] + v[1] * v[1]), 1, 1e-6);
+    cr_assert_float_eq(cosine_lr(1, 0, 0, 10), 1, 1e-12);
+    cr_assert_float_eq(cosine_lr(1, 0, 5, 10), 0.5, 1e-12);
+}

@@ -1,0 +1,123 @@
+/* test_cli.c: bin/alrnn's contract on the command line (README.md): bad input gives one
+ * line naming the problem, a non-zero exit and no result file; a good smoke run gives a
+ * complete run file and no temporary left behind. Needs bin/alrnn (make test builds it). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "h5io.h"
+
+static const char *bin(void) {
+    const char *b = getenv("ALRNN_BIN");
+    return b ? b : "bin/alrnn";
+}
+
+/* Runs `bin/alrnn args`, returns the exit status; stderr text into err. */
+static int run(const char *args, char *err, size_t n) {
+    char cmd[2048], errf[] = "/tmp/alrnn_cli_err_XXXXXX";
+    int fd = mkstemp(errf);
+    cr_assert(fd >= 0);
+    close(fd);
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin(), args, errf);
+    int st = system(cmd);
+    FILE *f = fopen(errf, "r");
+    size_t k = fread(err, 1, n - 1, f);
+    err[k] = 0;
+    fclose(f);
+    unlink(errf);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int lines(const char *s) {
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+static int exists(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+static void expect_failure(const char *args, const char *needle, const char *out) {
+    char err[4096];
+    if (out) unlink(out);
+    int st = run(args, err, sizeof err);
+    cr_expect_neq(st, 0, "'%s' exited 0", args);
+    cr_expect_eq(lines(err), 1, "'%s' printed %d lines: %s", args, lines(err), err);
+    cr_expect(strstr(err, needle) != NULL, "'%s': message '%s' lacks '%s'", args, err, needle);
+    if (out) cr_expect(!exists(out), "'%s' left %s behind", args, out);
+}
+
+Test(cli, bad_input_is_one_line_nonzero_and_no_file) {
+    const char *out = "/tmp/alrnn_cli_out.h5";
+    expect_failure("run nosuchexperiment --P 1 --profile smoke --out /tmp/alrnn_cli_out.h5",
+                   "unknown experiment 'nosuchexperiment'", out);
+    expect_failure("run addition --P 9 --profile smoke --out /tmp/alrnn_cli_out.h5",
+                   "out of range", out);
+    expect_failure("run addition --P -1 --profile smoke --out /tmp/alrnn_cli_out.h5",
+                   "out of range", out);
+    expect_failure("run addition --P two --profile smoke --out /tmp/alrnn_cli_out.h5",
+                   "not an integer", out);
+    expect_failure("run addition --P 1 --seed 1x --profile smoke --out /tmp/alrnn_cli_out.h5",
+                   "not an integer", out);
+    expect_failure("run addition --P 1 --profile huge --out /tmp/alrnn_cli_out.h5",
+                   "unknown profile", out);
+    expect_failure("run addition --profile smoke --out /tmp/alrnn_cli_out.h5", "--P is required",
+                   out);
+    expect_failure("frobnicate", "unknown command", NULL);
+    expect_failure("summarize figure99", "unknown figure", NULL);
+}
+
+Test(cli, unwritable_output_path) {
+    /* a path whose parent is a regular file cannot be created, even by root */
+    FILE *f = fopen("/tmp/alrnn_cli_notadir", "w");
+    fclose(f);
+    expect_failure("run addition --P 1 --profile smoke --out /tmp/alrnn_cli_notadir/x.h5",
+                   "/tmp/alrnn_cli_notadir", NULL);
+    unlink("/tmp/alrnn_cli_notadir");
+}
+
+Test(cli, list_names_experiments_first) {
+    char cmd[512], line[512];
+    snprintf(cmd, sizeof cmd, "%s list", bin());
+    FILE *p = popen(cmd, "r");
+    int found = 0;
+    while (fgets(line, sizeof line, p)) found |= strncmp(line, "addition\t", 9) == 0;
+    cr_assert_eq(pclose(p), 0);
+    cr_assert(found, "addition missing from bin/alrnn list");
+}
+
+Test(cli, smoke_run_writes_complete_run_file) {
+    char dir[] = "/tmp/alrnn_cli_run_XXXXXX", out[256], args[512], err[8192];
+    cr_assert(mkdtemp(dir));
+    snprintf(out, sizeof out, "%s/sub/P2_seed1.h5", dir);
+    snprintf(args, sizeof args, "run addition --P 2 --seed 1 --profile smoke --out %s", out);
+    cr_assert_eq(run(args, err, sizeof err), 0, "%s", err);
+    cr_assert(strstr(err, "epoch 3/3") && strstr(err, "seq/s"), "no progress shown: %s", err);
+    struct h5file f;
+    h5_open_read(&f, out);
+    const char *str_attrs[] = {"experiment", "task", "profile", "git_revision", "created_utc"};
+    for (size_t i = 0; i < 5; i++) free(h5_read_attr_str(&f, "/", str_attrs[i]));
+    cr_assert_eq(h5_read_attr_int(&f, "/", "P"), 2);
+    cr_assert_eq(h5_read_attr_int(&f, "/", "seed"), 1);
+    cr_assert_eq(h5_read_attr_int(&f, "/", "M"), 8);
+    cr_assert_eq(h5_read_attr_int(&f, "/config", "epochs"), 3);
+    const char *sets[] = {"/model/A", "/model/W", "/model/C", "/model/h", "/model/D",
+                          "/train/loss", "/eval/mse", "/test/mse", "/test/sample/z",
+                          "/test/sample/bitcode"};
+    for (size_t i = 0; i < ARRAY_LEN(sets); i++) cr_assert(h5_exists(&f, sets[i]), "%s", sets[i]);
+    size_t n, dims[4];
+    free(h5_read_f64(&f, "/model/A", &n, NULL, dims));
+    cr_assert_eq(n, 2, "A must have P entries in the sequence parameterisation");
+    free(h5_read_u8(&f, "/test/sample/bitcode", &n, NULL, dims));
+    cr_assert_eq(dims[2], 2);
+    h5_close(&f);
+    /* nothing but the run file in its folder */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "test $(ls %s/sub | wc -l) -eq 1 && rm -rf %s", dir, dir);
+    cr_assert_eq(system(cmd), 0, "temporary files left next to the run file");
+}
