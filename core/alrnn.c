@@ -33,10 +33,22 @@ static void add_tensor(struct alrnn *m, const char *name, const char *desc, int 
     m->n_params += t->size;
 }
 
-void alrnn_create(struct alrnn *m, const struct alrnn_config *c) {
-    alrnn_config_check(c);
+size_t encoder_n_params(const struct encoder *e) {
+    size_t n = 0;
+    for (int i = 0; i < e->type->n_tensors(e); i++) n += e->type->tensor(e, i).size;
+    return n;
+}
+
+void alrnn_create(struct alrnn *m, const struct alrnn_config *c, const struct encoder *enc) {
     memset(m, 0, sizeof *m);
     m->cfg = *c;
+    if (enc) {
+        m->enc = *enc;
+        int T_out;
+        enc->type->shape(enc, 1 << 12, &T_out, &m->cfg.N);
+    }
+    c = &m->cfg;
+    alrnn_config_check(c);
     m->use_blas = 1;
     const int M = c->M;
     m->a0 = c->form == ALRNN_FORM_SEQ ? M - c->P : 0;
@@ -48,6 +60,16 @@ void alrnn_create(struct alrnn *m, const struct alrnn_config *c) {
     add_tensor(m, "h", "bias of the latent update", M, 1);
     add_tensor(m, "D", "readout weights from the whole state", c->K, M);
     if (c->readout_bias) add_tensor(m, "b", "readout bias", c->K, 1);
+    m->enc_offset = m->n_params;
+    if (enc)
+        for (int i = 0; i < enc->type->n_tensors(enc); i++) {
+            struct alrnn_tensor t = enc->type->tensor(enc, i);
+            ASSERT(m->n_tensors < ALRNN_MAX_TENSORS);
+            ASSERT(t.offset + m->enc_offset == m->n_params); /* encoder tensors are contiguous */
+            t.offset += m->enc_offset;
+            m->tensors[m->n_tensors++] = t;
+            m->n_params += t.size;
+        }
     m->params = xcalloc(m->n_params, sizeof(real));
 }
 
@@ -127,12 +149,22 @@ void alrnn_init_params(struct alrnn *m, rng_t *r) {
     }
     fill_normal(v.C, (size_t)M * c->N, 0, 0.1, r);
     fill_normal(v.D, (size_t)c->K * M, 0, 0.1, r);
+    if (m->enc.type) m->enc.type->init(&m->enc, m->params + m->enc_offset, r);
 }
 
-void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T, int B) {
+void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T_in, int B) {
     const int M = m->cfg.M, K = m->cfg.K;
     memset(w, 0, sizeof *w);
-    w->T = T, w->B = B;
+    int T = T_in;
+    if (m->enc.type) {
+        int N;
+        m->enc.type->shape(&m->enc, T_in, &T, &N);
+        ASSERT(N == m->cfg.N && T >= 1);
+        w->feat = xcalloc((size_t)T * B * N, sizeof(real));
+        w->dfeat = xcalloc((size_t)T * B * N, sizeof(real));
+        w->enc_work = xcalloc(1, m->enc.type->work_size(&m->enc, T_in, B));
+    }
+    w->T_in = T_in, w->T = T, w->B = B;
     w->T_out = m->cfg.readout == READOUT_ALL ? T : 1;
     w->Z = xcalloc((size_t)(T + 1) * B * M, sizeof(real));
     w->Phi = xcalloc((size_t)T * B * M, sizeof(real));
@@ -143,6 +175,9 @@ void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T, int B)
 }
 
 void alrnn_work_free(struct alrnn_work *w) {
+    free(w->feat);
+    free(w->dfeat);
+    free(w->enc_work);
     free(w->Z);
     free(w->Phi);
     free(w->Y);
@@ -193,35 +228,65 @@ static void phi_rows(const real *z, real *phi, int B, int M, int P) {
     }
 }
 
+/* z_t += W Φ*(z_{t-1}) + h + A ⊙ z_{t-1}; then Φ*(z_t). z_t holds C s_t on entry. */
+static void recur(const struct alrnn *m, struct alrnn_work *w, const struct alrnn_views *v, int t) {
+    const int B = w->B, M = m->cfg.M, a0 = m->a0;
+    const size_t BM = (size_t)B * M;
+    real *zt = w->Z + t * BM;
+    const real *zp = w->Z + (t - 1) * BM;
+    /* (B, M) += Φ*(z_{t-1}) (B, M) · Wᵀ */
+    mat_mul(m->use_blas, 0, 1, B, M, M, 1, w->Phi + (t - 1) * BM, M, v->W, M, 1, zt, M);
+    for (int b = 0; b < B; b++) {
+        real *zr = zt + (size_t)b * M;
+        const real *zpr = zp + (size_t)b * M;
+        for (int i = 0; i < M; i++) zr[i] += v->h[i];
+        for (int i = a0; i < M; i++) zr[i] += v->A[i - a0] * zpr[i];
+    }
+    if (t < w->T) phi_rows(zt, w->Phi + t * BM, B, M, m->cfg.P);
+}
+
+/* y = D z (+ b) for `rows` states z (rows, M) into Y (rows, K). */
+static void readout(const struct alrnn *m, const struct alrnn_views *v, const real *z, int rows,
+                    real *Y) {
+    const int M = m->cfg.M, K = m->cfg.K;
+    mat_mul(m->use_blas, 0, 1, rows, K, M, 1, z, M, v->D, M, 0, Y, K);
+    if (v->b)
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < K; k++) Y[(size_t)r * K + k] += v->b[k];
+}
+
 void alrnn_forward(const struct alrnn *m, struct alrnn_work *w, const real *x) {
     const struct alrnn_config *c = &m->cfg;
-    const int T = w->T, B = w->B, M = c->M, N = c->N, K = c->K, P = c->P, a0 = m->a0;
+    const int T = w->T, B = w->B, M = c->M, N = c->N;
     const size_t BM = (size_t)B * M;
     struct alrnn_views v = alrnn_views(m, m->params);
-
+    if (m->enc.type) {
+        m->enc.type->forward(&m->enc, m->params + m->enc_offset, x, w->T_in, B, w->feat,
+                             w->enc_work, m->use_blas);
+        x = w->feat;
+    }
     /* C s_t for every step at once: Z[1..T] (T·B, M) = x (T·B, N) · Cᵀ */
     mat_mul(m->use_blas, 0, 1, T * B, M, N, 1, x, N, v.C, N, 0, w->Z + BM, M);
-    phi_rows(w->Z, w->Phi, B, M, P);
-    for (int t = 1; t <= T; t++) {
-        real *zt = w->Z + t * BM;
-        const real *zp = w->Z + (t - 1) * BM;
-        /* z_t += W Φ*(z_{t-1}):  (B, M) += (B, M) · Wᵀ */
-        mat_mul(m->use_blas, 0, 1, B, M, M, 1, w->Phi + (t - 1) * BM, M, v.W, M, 1, zt, M);
-        for (int b = 0; b < B; b++) {
-            real *zr = zt + (size_t)b * M;
-            const real *zpr = zp + (size_t)b * M;
-            for (int i = 0; i < M; i++) zr[i] += v.h[i];
-            for (int i = a0; i < M; i++) zr[i] += v.A[i - a0] * zpr[i];
-        }
-        if (t < T) phi_rows(zt, w->Phi + t * BM, B, M, P);
-    }
+    phi_rows(w->Z, w->Phi, B, M, c->P);
+    for (int t = 1; t <= T; t++) recur(m, w, &v, t);
     /* readout y = D z (+ b) from z_T, or from z_1..z_T */
     const real *zo = c->readout == READOUT_ALL ? w->Z + BM : w->Z + T * BM;
-    const int rows = w->T_out * B;
-    mat_mul(m->use_blas, 0, 1, rows, K, M, 1, zo, M, v.D, M, 0, w->Y, K);
-    if (v.b)
-        for (int r = 0; r < rows; r++)
-            for (int k = 0; k < K; k++) w->Y[(size_t)r * K + k] += v.b[k];
+    readout(m, &v, zo, w->T_out * B, w->Y);
+}
+
+void alrnn_step(const struct alrnn *m, struct alrnn_work *w, int t, const real *x_t) {
+    const struct alrnn_config *c = &m->cfg;
+    const int B = w->B, M = c->M, N = c->N;
+    const size_t BM = (size_t)B * M;
+    ASSERT(!m->enc.type && t >= 1 && t <= w->T);
+    struct alrnn_views v = alrnn_views(m, m->params);
+    if (t == 1) phi_rows(w->Z, w->Phi, B, M, c->P);
+    mat_mul(m->use_blas, 0, 1, B, M, N, 1, x_t, N, v.C, N, 0, w->Z + t * BM, M);
+    recur(m, w, &v, t);
+    if (c->readout == READOUT_ALL)
+        readout(m, &v, w->Z + t * BM, B, w->Y + (size_t)(t - 1) * B * c->K);
+    else if (t == w->T)
+        readout(m, &v, w->Z + t * BM, B, w->Y);
 }
 
 void alrnn_backward(const struct alrnn *m, struct alrnn_work *w, const real *x, real *grad,
@@ -266,9 +331,17 @@ void alrnn_backward(const struct alrnn *m, struct alrnn_work *w, const real *x, 
             for (int i = a0; i < M; i++) gpr[i] += v.A[i - a0] * gr[i];
         }
     }
-    /* dC += Σ_t G_tᵀ s_t over all steps at once; dx = G C */
-    mat_mul(m->use_blas, 1, 0, M, N, T * B, 1, w->G + BM, M, x, N, 1, g.C, N);
-    if (dx) mat_mul(m->use_blas, 0, 0, T * B, N, M, 1, w->G + BM, M, v.C, N, 0, dx, N);
+    /* dC += Σ_t G_tᵀ s_t over all steps at once; dL/ds = G C */
+    const real *s = m->enc.type ? w->feat : x;
+    mat_mul(m->use_blas, 1, 0, M, N, T * B, 1, w->G + BM, M, s, N, 1, g.C, N);
+    if (m->enc.type) {
+        ASSERT(!dx);
+        mat_mul(m->use_blas, 0, 0, T * B, N, M, 1, w->G + BM, M, v.C, N, 0, w->dfeat, N);
+        m->enc.type->backward(&m->enc, m->params + m->enc_offset, x, w->T_in, B, w->dfeat,
+                              grad + m->enc_offset, w->enc_work, m->use_blas);
+    } else if (dx) {
+        mat_mul(m->use_blas, 0, 0, T * B, N, M, 1, w->G + BM, M, v.C, N, 0, dx, N);
+    }
     if (dz0) memcpy(dz0, w->G, BM * sizeof(real));
 }
 

@@ -17,12 +17,16 @@
  * Matrix work goes through one routine that calls cblas GEMM, or, with use_blas = 0, plain
  * loops computing the same sums (kept for the agreement tests).
  *
- * Deliberately not here: encoders before C (tasks bring them), the loss (loss.h), training.
+ * An optional encoder (encoder.h) sits before C: its parameters follow the AL-RNN's in the
+ * flat vector, forward runs it before the recurrence, backward after BPTT.
+ *
+ * Deliberately not here: the loss (loss.h), training (train.h).
  */
 #ifndef ALRNN_ALRNN_H
 #define ALRNN_ALRNN_H
 
 #include "common.h"
+#include "encoder.h"
 #include "rng.h"
 #include "task.h"
 
@@ -45,7 +49,7 @@ extern const char *const z0_kind_names[Z0__COUNT];
 struct alrnn_config {
     int M;               /* latent units */
     int P;               /* ReLU units (the last P), 0 <= P <= M */
-    int N;               /* inputs per step entering through C */
+    int N;               /* inputs per step entering through C (the encoder's features, if any) */
     int K;               /* readout outputs */
     alrnn_form form;
     alrnn_init init;
@@ -54,19 +58,13 @@ struct alrnn_config {
     int readout_bias;     /* 1: y = D z + b (classification heads) */
 };
 
-/* One named tensor of the flat layout. */
-struct alrnn_tensor {
-    const char *name;        /* "A", "W", "C", "h", "D", "b" */
-    const char *description; /* for the run file */
-    size_t offset, size;
-    int rows, cols;          /* row-major; vectors have cols = 1 */
-};
-
-enum { ALRNN_MAX_TENSORS = 6 };
+enum { ALRNN_MAX_TENSORS = 24 };
 
 struct alrnn {
     struct alrnn_config cfg;
     int a0;          /* first unit the A term acts on: M-P (SEQ) or 0 (DSR) */
+    struct encoder enc;   /* enc.type == NULL: raw inputs enter C directly */
+    size_t enc_offset;    /* where the encoder's parameters start in the flat vector */
     size_t n_params;
     int n_tensors;
     struct alrnn_tensor tensors[ALRNN_MAX_TENSORS];
@@ -86,14 +84,19 @@ struct alrnn_views {
 
 /* Dies (one clear line) when the configuration is invalid, e.g. P > M. */
 void alrnn_config_check(const struct alrnn_config *c);
-void alrnn_create(struct alrnn *m, const struct alrnn_config *c);
+/* enc may be NULL. With an encoder, c->N is ignored and set to the encoder's feature width. */
+void alrnn_create(struct alrnn *m, const struct alrnn_config *c, const struct encoder *enc);
 void alrnn_free(struct alrnn *m);
 struct alrnn_views alrnn_views(const struct alrnn *m, real *flat);
 void alrnn_init_params(struct alrnn *m, rng_t *r);
 
 /* Workspace for one batch shape; allocated once and reused across steps. */
 struct alrnn_work {
+    int T_in;  /* raw input steps (= T without an encoder) */
     int T, B, T_out;
+    real *feat;  /* (T, B, N) encoder features, NULL without an encoder */
+    real *dfeat; /* (T, B, N) */
+    void *enc_work;
     real *Z;   /* (T+1, B, M) states, Z[0] = z_0 */
     real *Phi; /* (T, B, M)   Φ*(z_t) for t = 0..T-1 */
     real *Y;   /* (T_out, B, K) readout */
@@ -101,17 +104,24 @@ struct alrnn_work {
     real *dY;  /* (T_out, B, K) */
     real *dPhi;/* (B, M) */
 };
-void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T, int B);
+/* T_in: raw input steps; the recurrence runs over the encoder's T_out of them. */
+void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T_in, int B);
 void alrnn_work_free(struct alrnn_work *w);
 
 /* Set z_0 (B rows) per cfg.z0; r supplies the uniform draw. */
 void alrnn_set_z0(const struct alrnn *m, struct alrnn_work *w, rng_t *r);
 
-/* Forward over a time-major batch x (T, B, N): fills w->Z, w->Phi, w->Y. */
+/* Forward over a time-major batch x (T_in, B, N_raw): fills w->Z, w->Phi, w->Y. */
 void alrnn_forward(const struct alrnn *m, struct alrnn_work *w, const real *x);
 
-/* BPTT. Reads dL/dY from w->dY, accumulates into grad (flat, model layout).
- * If dx is non-NULL it receives dL/dx (T, B, N) (for an encoder before C);
+/* One step t (1..T) for callers that build inputs as they go (free-running decoders):
+ * z_t from z_{t-1} (in w->Z) and x_t (B, N); also Φ*(z_t) and, with READOUT_ALL, y_t.
+ * Equivalent to alrnn_forward when run for t = 1..T after alrnn_set_z0 (no encoder). */
+void alrnn_step(const struct alrnn *m, struct alrnn_work *w, int t, const real *x_t);
+
+/* BPTT. Reads dL/dY from w->dY, accumulates into grad (flat, model layout), encoder
+ * included. x is what forward saw (the raw input). If dx is non-NULL it receives dL/dx
+ * (T, B, N) (models without an encoder only);
  * if dz0 is non-NULL it receives dL/dz_0 (B, M) (for an encoder-decoder). */
 void alrnn_backward(const struct alrnn *m, struct alrnn_work *w, const real *x, real *grad,
                     real *dx, real *dz0);

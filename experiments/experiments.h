@@ -37,6 +37,8 @@ struct experiment {
     alrnn_init init;
     z0_kind z0;
     int readout_bias;
+    const struct encoder_type *encoder;   /* NULL: raw inputs enter through C */
+    int encoder_opt[ENCODER_MAX_OPTS];    /* the encoder type's sizes (see its file) */
     struct settings paper;                    /* PAPER.md's settings (the `paper` profile) */
     struct settings override[PROFILE__COUNT]; /* smoke / quick scale-downs */
 };

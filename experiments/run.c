@@ -90,12 +90,13 @@ static void write_sample(const struct h5file *f, const struct alrnn *m, const st
                          uint64_t seed) {
     const int S = d->n < SAMPLE_MAX ? d->n : SAMPLE_MAX;
     if (S == 0) return;
-    const int T = d->T, N = d->N, M = m->cfg.M, P = m->cfg.P, K = m->cfg.K, To = d->T_out;
+    const int Tin = d->T, N = d->N, M = m->cfg.M, P = m->cfg.P, K = m->cfg.K, To = d->T_out;
     struct alrnn_work w;
-    alrnn_work_alloc(&w, m, T, S);
+    alrnn_work_alloc(&w, m, Tin, S);
+    const int T = w.T; /* recurrence steps (fewer than Tin after a pooling encoder) */
     int idx[SAMPLE_MAX];
     for (int i = 0; i < S; i++) idx[i] = i;
-    real *x = xmalloc((size_t)T * S * N * sizeof(real));
+    real *x = xmalloc((size_t)Tin * S * N * sizeof(real));
     real *mask = xmalloc((size_t)To * S * sizeof(real));
     dataset_gather(d, idx, S, x, NULL, NULL, mask);
     rng_t r;
@@ -119,7 +120,7 @@ static void write_sample(const struct h5file *f, const struct alrnn *m, const st
                 ro[((size_t)i * T + t - 1) * K + k] = (real)s;
             }
         }
-    const size_t dx[3] = {S, T, N}, dz[3] = {S, T + 1, M}, dc[3] = {S, T + 1, P},
+    const size_t dx[3] = {S, Tin, N}, dz[3] = {S, T + 1, M}, dc[3] = {S, T + 1, P},
                  dr[3] = {S, T, K}, dy[3] = {S, To, K}, dl[2] = {S, To};
     h5_write(f, "/test/sample/x", H5K_REAL, 3, dx, d->x, "inputs s_t of the first test sequences",
              "task units");
@@ -191,16 +192,23 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     struct dataset train, val, test;
     task->make_data(&tp, &data_rng, &train, &val, &test);
     ASSERT(train.T == T && train.N == mc.N && train.K == mc.K);
+    if (train.n == 0) die("%s: the training set is empty", e->name);
 
     struct alrnn m;
-    alrnn_create(&m, &mc);
+    struct encoder enc = {.type = e->encoder, .N_in = mc.N, .M = mc.M};
+    memcpy(enc.opt, e->encoder_opt, sizeof enc.opt);
+    alrnn_create(&m, &mc, e->encoder ? &enc : NULL);
     alrnn_init_params(&m, &init_rng);
 
     char label[128];
     snprintf(label, sizeof label, "%s P=%d seed=%d %s", e->name, P, seed,
              profile_names[r->profile]);
-    fprintf(stderr, "[%s] M=%d T=%d N=%d K=%d, %d train / %d val / %d test sequences, %d epochs\n",
-            label, mc.M, T, mc.N, mc.K, train.n, val.n, test.n, r->s.train.epochs);
+    fprintf(stderr,
+            "[%s] M=%d T=%d N=%d K=%d%s%s, %zu parameters, %d train / %d val / %d test sequences, "
+            "%d epochs\n",
+            label, mc.M, T, mc.N, mc.K, e->encoder ? ", encoder " : "",
+            e->encoder ? e->encoder->name : "", m.n_params, train.n, val.n, test.n,
+            r->s.train.epochs);
     struct train_history h;
     train_run(&m, task, &r->s.train, &train, &val, &test, (uint64_t)seed, label, &h);
 

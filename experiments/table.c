@@ -40,8 +40,8 @@ const struct experiment experiments[] = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2", .seeds = 1,
                                .train = {.epochs = 3, .M_reg = 4, .eval_every = 1},
                                .data = {.T = 20, .n_train = 256, .n_test = 64}},
-            [PROFILE_QUICK] = {.P_grid = "0,1,2,5,50", .seeds = 3,
-                               .train = {.epochs = 300, .eval_every = 10}},
+            [PROFILE_QUICK] = {.P_grid = "0,1,2,5,10,50", .seeds = 3,
+                               .train = {.epochs = 250, .eval_every = 10, .cosine = 1}},
         },
     },
 };

@@ -52,7 +52,7 @@ static void problem_setup(struct problem *p, alrnn_form form, int M, int P, read
     struct alrnn_config c = {.M = M, .P = P, .N = N, .K = K, .form = form,
                              .init = ALRNN_INIT_SEQ, .z0 = Z0_UNIFORM, .readout = ro,
                              .readout_bias = 1};
-    alrnn_create(&p->m, &c);
+    alrnn_create(&p->m, &c, NULL);
     rng_t r;
     rng_init(&r, seed, 99);
     /* large random parameters so the ReLU units visit both sides of their kink */
@@ -274,7 +274,7 @@ Test(alrnn, blas_matches_plain_loops) {
 Test(alrnn, linear_model_integrates_inputs) {
     struct alrnn m;
     struct alrnn_config c = {.M = 2, .P = 0, .N = 2, .K = 2, .z0 = Z0_ZERO, .readout = READOUT_LAST};
-    alrnn_create(&m, &c);
+    alrnn_create(&m, &c, NULL);
     struct alrnn_views v = alrnn_views(&m, m.params);
     v.W[0] = v.W[3] = 1, v.C[0] = v.C[3] = 1, v.D[0] = v.D[3] = 1;
     struct alrnn_work w;
@@ -293,7 +293,7 @@ Test(alrnn, linear_model_integrates_inputs) {
 Test(alrnn, relu_unit_known_answer) {
     struct alrnn m;
     struct alrnn_config c = {.M = 1, .P = 1, .N = 1, .K = 1, .z0 = Z0_ZERO, .readout = READOUT_ALL};
-    alrnn_create(&m, &c);
+    alrnn_create(&m, &c, NULL);
     struct alrnn_views v = alrnn_views(&m, m.params);
     v.W[0] = 1, v.C[0] = 1, v.D[0] = 1;
     struct alrnn_work w;
@@ -315,7 +315,7 @@ Test(alrnn, relu_unit_known_answer) {
 Test(alrnn, mar_known_answer) {
     struct alrnn m;
     struct alrnn_config c = {.M = 3, .P = 1, .N = 1, .K = 1};
-    alrnn_create(&m, &c);
+    alrnn_create(&m, &c, NULL);
     struct alrnn_views v = alrnn_views(&m, m.params);
     /* unit 0 linear: ã = W00 = 0.5; unit 2 PWL: ã = W22 + A0 = 0.25 + 0.5 */
     v.W[0] = 0.5, v.W[1] = 2, v.h[0] = 3, v.W[8] = 0.25, v.A[0] = 0.5, v.W[6] = 1;
@@ -341,7 +341,7 @@ static real *train_small(uint64_t seed, size_t *n, double *first_loss, double *l
     task_addition.make_data(&tp, &dr, &tr, &va, &te);
     struct alrnn m;
     struct alrnn_config c = {.M = 8, .P = 2, .N = 2, .K = 1, .z0 = Z0_UNIFORM, .readout = READOUT_LAST};
-    alrnn_create(&m, &c);
+    alrnn_create(&m, &c, NULL);
     alrnn_init_params(&m, &ir);
     struct train_config tc = {.epochs = 20, .batch = 32, .lr = 1e-2, .tau = 0.1, .M_reg = 4,
                               .eval_every = 5, .clip = 5};
@@ -384,4 +384,25 @@ Test(optim, adam_first_step_and_clipping) {
     cr_assert_float_eq(sqrt(v[0] * v[0] + v[1] * v[1]), 1, 1e-6);
     cr_assert_float_eq(cosine_lr(1, 0, 0, 10), 1, 1e-12);
     cr_assert_float_eq(cosine_lr(1, 0, 5, 10), 0.5, 1e-12);
+}
+
+/* alrnn_step, run for t = 1..T, reproduces alrnn_forward exactly (free-running decoders use it). */
+Test(alrnn, step_by_step_equals_forward) {
+    for (int ro = 0; ro < 2; ro++) {
+        struct problem p;
+        problem_init(&p, ALRNN_FORM_SEQ, 6, 3, (readout_kind)ro, LOSS_MSE, 5, 2, 31);
+        objective(&p, NULL, NULL, NULL, NULL);
+        const int M = 6, N = 3, B = 2, K = 3;
+        const size_t nz = (size_t)(p.T + 1) * B * M, ny = (size_t)p.w.T_out * B * K;
+        real *Z = malloc(nz * sizeof(real)), *Y = malloc(ny * sizeof(real));
+        memcpy(Z, p.w.Z, nz * sizeof(real));
+        memcpy(Y, p.w.Y, ny * sizeof(real));
+        memset(p.w.Z + (size_t)B * M, 0, (nz - (size_t)B * M) * sizeof(real));
+        memset(p.w.Y, 0, ny * sizeof(real));
+        for (int t = 1; t <= p.T; t++) alrnn_step(&p.m, &p.w, t, p.x + (size_t)(t - 1) * B * N);
+        cr_assert(memcmp(Z, p.w.Z, nz * sizeof(real)) == 0, "states differ (readout %d)", ro);
+        cr_assert(memcmp(Y, p.w.Y, ny * sizeof(real)) == 0, "readouts differ (readout %d)", ro);
+        free(Z), free(Y);
+        problem_free(&p);
+    }
 }
