@@ -14,9 +14,9 @@ DATA_MIRROR ?= ../shared/datasets
 PYTHON ?= /usr/bin/python3
 
 CC ?= cc
-OPT ?= -O2
+OPT ?= -O3
 CFLAGS ?= $(OPT) -g -Wall -Wextra -Wno-unused-parameter
-CFLAGS += -std=c11 -fno-fast-math
+CFLAGS += -std=c11 -fno-math-errno
 PKG_CFLAGS := $(shell pkg-config --cflags hdf5 openblas fftw3f sndfile 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs hdf5 openblas fftw3f sndfile 2>/dev/null)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Icore -Itasks -Iexperiments $(PKG_CFLAGS) -MMD -MP

@@ -172,6 +172,7 @@ void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T_in, int
     w->G = xcalloc((size_t)(T + 1) * B * M, sizeof(real));
     w->dY = xcalloc((size_t)w->T_out * B * K, sizeof(real));
     w->dPhi = xcalloc((size_t)B * M, sizeof(real));
+    w->Wt = xcalloc((size_t)M * M, sizeof(real));
 }
 
 void alrnn_work_free(struct alrnn_work *w) {
@@ -184,6 +185,7 @@ void alrnn_work_free(struct alrnn_work *w) {
     free(w->G);
     free(w->dY);
     free(w->dPhi);
+    free(w->Wt);
     memset(w, 0, sizeof *w);
 }
 
@@ -228,21 +230,32 @@ static void phi_rows(const real *z, real *phi, int B, int M, int P) {
     }
 }
 
-/* z_t += W Φ*(z_{t-1}) + h + A ⊙ z_{t-1}; then Φ*(z_t). z_t holds C s_t on entry. */
+/* z_t += W Φ*(z_{t-1}) + h + A ⊙ z_{t-1}; then Φ*(z_t). z_t holds C s_t on entry and
+ * w->Wt holds Wᵀ. One fused pass over the batch after the GEMM. */
 static void recur(const struct alrnn *m, struct alrnn_work *w, const struct alrnn_views *v, int t) {
-    const int B = w->B, M = m->cfg.M, a0 = m->a0;
+    const int B = w->B, M = m->cfg.M, P = m->cfg.P, a0 = m->a0;
     const size_t BM = (size_t)B * M;
     real *zt = w->Z + t * BM;
     const real *zp = w->Z + (t - 1) * BM;
-    /* (B, M) += Φ*(z_{t-1}) (B, M) · Wᵀ */
-    mat_mul(m->use_blas, 0, 1, B, M, M, 1, w->Phi + (t - 1) * BM, M, v->W, M, 1, zt, M);
+    /* (B, M) += Φ*(z_{t-1}) (B, M) · Wᵀ (M, M) */
+    mat_mul(m->use_blas, 0, 0, B, M, M, 1, w->Phi + (t - 1) * BM, M, w->Wt, M, 1, zt, M);
+    real *phi = t < w->T ? w->Phi + t * BM : NULL;
+    const real *h = v->h, *A = v->A - a0; /* A[i] for i >= a0 */
     for (int b = 0; b < B; b++) {
         real *zr = zt + (size_t)b * M;
         const real *zpr = zp + (size_t)b * M;
-        for (int i = 0; i < M; i++) zr[i] += v->h[i];
-        for (int i = a0; i < M; i++) zr[i] += v->A[i - a0] * zpr[i];
+        for (int i = 0; i < a0; i++) zr[i] += h[i];
+        for (int i = a0; i < M; i++) zr[i] += h[i] + A[i] * zpr[i];
+        if (!phi) continue;
+        real *pr = phi + (size_t)b * M;
+        for (int i = 0; i < M - P; i++) pr[i] = zr[i];
+        for (int i = M - P; i < M; i++) pr[i] = zr[i] > 0 ? zr[i] : 0;
     }
-    if (t < w->T) phi_rows(zt, w->Phi + t * BM, B, M, m->cfg.P);
+}
+
+static void transpose(const real *W, real *Wt, int M) {
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < M; j++) Wt[(size_t)j * M + i] = W[(size_t)i * M + j];
 }
 
 /* y = D z (+ b) for `rows` states z (rows, M) into Y (rows, K). */
@@ -255,9 +268,55 @@ static void readout(const struct alrnn *m, const struct alrnn_views *v, const re
             for (int k = 0; k < K; k++) Y[(size_t)r * K + k] += v->b[k];
 }
 
+/* Inputs this narrow make GEMM a rank-N update with K = N: OpenBLAS's packing then costs far
+ * more than the arithmetic, so the input term and its gradient use direct loops instead
+ * (a hand-written kernel for these shapes; tests/test_alrnn.c compares it with mat_mul's
+ * plain path). */
+enum { NARROW_INPUT = 8 };
+
+/* Z (R, M) = x (R, N) · Cᵀ with C (M, N). */
+static void input_narrow(const real *x, const real *C, int R, int M, int N, real *Z) {
+    for (int r = 0; r < R; r++) {
+        real *zr = Z + (size_t)r * M;
+        const real *xr = x + (size_t)r * N;
+        for (int i = 0; i < M; i++) zr[i] = 0;
+        for (int n = 0; n < N; n++) {
+            const real xv = xr[n];
+            for (int i = 0; i < M; i++) zr[i] += xv * C[(size_t)i * N + n];
+        }
+    }
+}
+
+/* dC (M, N) += Gᵀ (M, R) · x (R, N), accumulated as N dot-products per row of G. */
+static void input_narrow_grad(const real *G, const real *x, int R, int M, int N, real *dC) {
+    real acc[NARROW_INPUT][512];
+    for (int i0 = 0; i0 < M; i0 += 512) {
+        const int mi = M - i0 < 512 ? M - i0 : 512;
+        for (int n = 0; n < N; n++)
+            for (int i = 0; i < mi; i++) acc[n][i] = 0;
+        for (int r = 0; r < R; r++) {
+            const real *gr = G + (size_t)r * M + i0, *xr = x + (size_t)r * N;
+            for (int n = 0; n < N; n++) {
+                const real xv = xr[n];
+                for (int i = 0; i < mi; i++) acc[n][i] += gr[i] * xv;
+            }
+        }
+        for (int n = 0; n < N; n++)
+            for (int i = 0; i < mi; i++) dC[(size_t)(i0 + i) * N + n] += acc[n][i];
+    }
+}
+
+/* Z (R, M) = x (R, N) · Cᵀ, the input term of R (step, sequence) rows. */
+static void input_term(const struct alrnn *m, const struct alrnn_views *v, const real *x, int R,
+                       real *Z) {
+    const int M = m->cfg.M, N = m->cfg.N;
+    if (m->use_blas && N <= NARROW_INPUT) input_narrow(x, v->C, R, M, N, Z);
+    else mat_mul(m->use_blas, 0, 1, R, M, N, 1, x, N, v->C, N, 0, Z, M);
+}
+
 void alrnn_forward(const struct alrnn *m, struct alrnn_work *w, const real *x) {
     const struct alrnn_config *c = &m->cfg;
-    const int T = w->T, B = w->B, M = c->M, N = c->N;
+    const int T = w->T, B = w->B, M = c->M;
     const size_t BM = (size_t)B * M;
     struct alrnn_views v = alrnn_views(m, m->params);
     if (m->enc.type) {
@@ -266,8 +325,9 @@ void alrnn_forward(const struct alrnn *m, struct alrnn_work *w, const real *x) {
         x = w->feat;
     }
     /* C s_t for every step at once: Z[1..T] (T·B, M) = x (T·B, N) · Cᵀ */
-    mat_mul(m->use_blas, 0, 1, T * B, M, N, 1, x, N, v.C, N, 0, w->Z + BM, M);
+    input_term(m, &v, x, T * B, w->Z + BM);
     phi_rows(w->Z, w->Phi, B, M, c->P);
+    transpose(v.W, w->Wt, M);
     for (int t = 1; t <= T; t++) recur(m, w, &v, t);
     /* readout y = D z (+ b) from z_T, or from z_1..z_T */
     const real *zo = c->readout == READOUT_ALL ? w->Z + BM : w->Z + T * BM;
@@ -276,12 +336,15 @@ void alrnn_forward(const struct alrnn *m, struct alrnn_work *w, const real *x) {
 
 void alrnn_step(const struct alrnn *m, struct alrnn_work *w, int t, const real *x_t) {
     const struct alrnn_config *c = &m->cfg;
-    const int B = w->B, M = c->M, N = c->N;
+    const int B = w->B, M = c->M;
     const size_t BM = (size_t)B * M;
     ASSERT(!m->enc.type && t >= 1 && t <= w->T);
     struct alrnn_views v = alrnn_views(m, m->params);
-    if (t == 1) phi_rows(w->Z, w->Phi, B, M, c->P);
-    mat_mul(m->use_blas, 0, 1, B, M, N, 1, x_t, N, v.C, N, 0, w->Z + t * BM, M);
+    if (t == 1) {
+        phi_rows(w->Z, w->Phi, B, M, c->P);
+        transpose(v.W, w->Wt, M);
+    }
+    input_term(m, &v, x_t, B, w->Z + t * BM);
     recur(m, w, &v, t);
     if (c->readout == READOUT_ALL)
         readout(m, &v, w->Z + t * BM, B, w->Y + (size_t)(t - 1) * B * c->K);
@@ -297,43 +360,55 @@ void alrnn_backward(const struct alrnn *m, struct alrnn_work *w, const real *x, 
     const struct alrnn_views v = alrnn_views(m, m->params);
     struct alrnn_views g = alrnn_views(m, grad);
     const int rows = w->T_out * B;
-    const real *zo = c->readout == READOUT_ALL ? w->Z + BM : w->Z + T * BM;
-    real *go = c->readout == READOUT_ALL ? w->G + BM : w->G + T * BM;
+    const int all = c->readout == READOUT_ALL;
+    const real *zo = all ? w->Z + BM : w->Z + T * BM;
+    real *go = all ? w->G + BM : w->G + T * BM;
 
-    /* readout: dD += dYᵀ z, db += Σ dY, dz += dY D */
+    /* readout: dD += dYᵀ z, db += Σ dY, dz = dY D (G_1..G_T with READOUT_ALL, else G_T) */
     mat_mul(m->use_blas, 1, 0, K, M, rows, 1, w->dY, K, zo, M, 1, g.D, M);
     if (g.b)
         for (int r = 0; r < rows; r++)
             for (int k = 0; k < K; k++) g.b[k] += w->dY[(size_t)r * K + k];
-    memset(w->G, 0, (size_t)(T + 1) * BM * sizeof(real));
     mat_mul(m->use_blas, 0, 0, rows, M, K, 1, w->dY, K, v.D, M, 0, go, M);
 
+    real *dA = g.A - a0; /* dA[i] for i >= a0 */
+    const real *A = v.A - a0;
     for (int t = T; t >= 1; t--) {
         const real *gt = w->G + t * BM;
         const real *zp = w->Z + (t - 1) * BM;
-        /* dW += G_tᵀ Φ*(z_{t-1}) */
+        /* dW += G_tᵀ Φ*(z_{t-1}) per step: for these small shapes faster than one GEMM over
+         * all steps (measured with bench/), and the operands are in cache. */
         mat_mul(m->use_blas, 1, 0, M, M, B, 1, gt, M, w->Phi + (t - 1) * BM, M, 1, g.W, M);
+        const int more = t > 1 || dz0;
+        /* dL/dz_{t-1} = [G_{t-1} from the readout] + (G_t W) ⊙ Φ*'(z_{t-1}) + A ⊙ G_t */
+        if (more) mat_mul(m->use_blas, 0, 0, B, M, M, 1, gt, M, v.W, M, 0, w->dPhi, M);
+        real *gp = w->G + (t - 1) * BM;
+        const int acc = all && t > 1; /* G_{t-1} already holds a readout gradient */
         for (int b = 0; b < B; b++) {
             const real *gr = gt + (size_t)b * M, *zr = zp + (size_t)b * M;
-            for (int i = 0; i < M; i++) g.h[i] += gr[i];
-            for (int i = a0; i < M; i++) g.A[i - a0] += gr[i] * zr[i];
-        }
-        if (t == 1 && !dz0) break;
-        /* dL/dz_{t-1} += (G_t W) ⊙ Φ*'(z_{t-1}) + A ⊙ G_t */
-        mat_mul(m->use_blas, 0, 0, B, M, M, 1, gt, M, v.W, M, 0, w->dPhi, M);
-        real *gp = w->G + (t - 1) * BM;
-        for (int b = 0; b < B; b++) {
+            const real *dp = w->dPhi + (size_t)b * M;
             real *gpr = gp + (size_t)b * M;
-            const real *dpr = w->dPhi + (size_t)b * M, *zr = zp + (size_t)b * M,
-                       *gr = gt + (size_t)b * M;
-            for (int i = 0; i < M - P; i++) gpr[i] += dpr[i];
-            for (int i = M - P; i < M; i++) gpr[i] += zr[i] > 0 ? dpr[i] : 0;
-            for (int i = a0; i < M; i++) gpr[i] += v.A[i - a0] * gr[i];
+            /* short branch-free loops over unit ranges, each vectorised by the compiler */
+            for (int i = 0; i < M; i++) g.h[i] += gr[i];
+            for (int i = a0; i < M; i++) dA[i] += gr[i] * zr[i];
+            if (!more) continue;
+            const int lin = M - P; /* units [0, M-P) are linear, [M-P, M) ReLU */
+            if (acc) {
+                for (int i = 0; i < lin; i++) gpr[i] += dp[i];
+                for (int i = lin; i < M; i++) gpr[i] += zr[i] > 0 ? dp[i] : 0;
+            } else {
+                for (int i = 0; i < lin; i++) gpr[i] = dp[i];
+                for (int i = lin; i < M; i++) gpr[i] = zr[i] > 0 ? dp[i] : 0;
+            }
+            for (int i = a0; i < M; i++) gpr[i] += A[i] * gr[i];
         }
     }
     /* dC += Σ_t G_tᵀ s_t over all steps at once; dL/ds = G C */
     const real *s = m->enc.type ? w->feat : x;
-    mat_mul(m->use_blas, 1, 0, M, N, T * B, 1, w->G + BM, M, s, N, 1, g.C, N);
+    if (m->use_blas && N <= NARROW_INPUT)
+        input_narrow_grad(w->G + BM, s, T * B, M, N, g.C);
+    else
+        mat_mul(m->use_blas, 1, 0, M, N, T * B, 1, w->G + BM, M, s, N, 1, g.C, N);
     if (m->enc.type) {
         ASSERT(!dx);
         mat_mul(m->use_blas, 0, 0, T * B, N, M, 1, w->G + BM, M, v.C, N, 0, w->dfeat, N);

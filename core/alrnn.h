@@ -103,6 +103,7 @@ struct alrnn_work {
     real *G;   /* (T+1, B, M) dL/dz_t during backward */
     real *dY;  /* (T_out, B, K) */
     real *dPhi;/* (B, M) */
+    real *Wt;  /* (M, M) Wᵀ, so each step's product is an NN GEMM (faster than NT for small B) */
 };
 /* T_in: raw input steps; the recurrence runs over the encoder's T_out of them. */
 void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T_in, int B);

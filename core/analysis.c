@@ -25,11 +25,7 @@ extern void ssyevd_(const char *jobz, const char *uplo, const int *n, float *a, 
 extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
                     double *w, double *work, const int *lwork, int *iwork, const int *liwork,
                     int *info, size_t jobz_len, size_t uplo_len);
-#ifdef ALRNN_DOUBLE
-#define SYEVD dsyevd_
-#else
-#define SYEVD ssyevd_
-#endif
+/* SYEVD (common.h) picks ssyevd_ or dsyevd_ with the precision of `real`. */
 
 /* ---- bitcodes ------------------------------------------------------------------------- */
 

@@ -93,6 +93,28 @@ void make_parent_dirs(const char *path) {
         die("cannot create directory %s: %s", buf, strerror(errno));
 }
 
+void blas_select_kernels(char **argv) {
+    int exec = 0;
+    /* single-threaded BLAS unless asked otherwise: OpenBLAS sizes its thread pool when it
+     * loads, and an idle pool of spinning threads costs these small GEMMs a third */
+    if (!getenv("OPENBLAS_NUM_THREADS")) {
+        setenv("OPENBLAS_NUM_THREADS", "1", 1);
+        exec = 1;
+    }
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    if (!getenv("OPENBLAS_CORETYPE") && !getenv("ALRNN_KEEP_BLAS_CORE") &&
+        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
+        setenv("OPENBLAS_CORETYPE", "SkylakeX", 1);
+        exec = 1;
+    }
+#endif
+    /* both variables are set now, so the new image does not come back here */
+    if (exec) execv("/proc/self/exe", argv);
+    /* exec failed (no /proc): carry on with what OpenBLAS chose */
+}
+
 double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -2,7 +2,8 @@
  *
  * Precision: `real` is float (the production build, BLAS sgemm) unless ALRNN_DOUBLE is
  * defined, which gives the double-precision build the gradient checks run in. Code that
- * calls BLAS/LAPACK uses the GEMM/GEMV/AXPY/DOT/SYEVD macros so it compiles in both.
+ * calls BLAS/LAPACK uses the GEMM/GEMV/AXPY/DOT/SYEVD macros so it compiles in both
+ * (SYEVD names the Fortran LAPACK symbol; declare its prototype where it is used).
  *
  * Two error tiers (STYLE.md 8):
  *   ASSERT(cond)   a broken invariant, a programmer error: file:line and abort().
@@ -25,6 +26,7 @@ typedef double real;
 #define GEMV cblas_dgemv
 #define AXPY cblas_daxpy
 #define DOT cblas_ddot
+#define SYEVD dsyevd_
 #define REAL_H5_MEM H5T_NATIVE_DOUBLE
 #define REAL_NAME "float64"
 #else
@@ -33,6 +35,7 @@ typedef float real;
 #define GEMV cblas_sgemv
 #define AXPY cblas_saxpy
 #define DOT cblas_sdot
+#define SYEVD ssyevd_
 #define REAL_H5_MEM H5T_NATIVE_FLOAT
 #define REAL_NAME "float32"
 #endif
@@ -74,6 +77,16 @@ double parse_double(const char *s, const char *what);
 
 /* mkdir -p of the directory part of `path` (everything before the last '/'); dies on error. */
 void make_parent_dirs(const char *path);
+
+/* Call first thing in main(); it re-executes the program once when it changes the
+ * environment, because OpenBLAS reads these variables when it loads:
+ *  - OPENBLAS_NUM_THREADS=1 unless set (runs are single-threaded; sweeps use the cores
+ *    through make -j; `bin/alrnn run --threads K` or OPENBLAS_NUM_THREADS=K for more);
+ *  - OPENBLAS_CORETYPE=SkylakeX unless set, on CPUs with AVX-512 (F, BW, DQ, VL): Debian 12's
+ *    OpenBLAS 0.3.21 does not recognise AVX-512 on some CPUs (AMD Zen 4) and falls back to
+ *    its Haswell kernels, which run the recurrence's small GEMMs about half as fast.
+ *    ALRNN_KEEP_BLAS_CORE=1 keeps OpenBLAS's own choice. */
+void blas_select_kernels(char **argv);
 
 /* Wall-clock seconds from a monotonic clock. */
 double now_seconds(void);

@@ -27,7 +27,11 @@ void adam_step(struct adam *a, real *p, const real *g, double lr) {
     for (size_t i = 0; i < a->n; i++) {
         a->m[i] = b1 * a->m[i] + (1 - b1) * g[i];
         a->v[i] = b2 * a->v[i] + (1 - b2) * g[i] * g[i];
+#ifdef ALRNN_DOUBLE
         p[i] -= step * (a->m[i] / c1) / (sqrt(a->v[i] / c2) + eps);
+#else
+        p[i] -= step * (a->m[i] / c1) / (sqrtf(a->v[i] / c2) + eps);
+#endif
     }
 }
 

@@ -29,6 +29,10 @@ struct settings {
     struct task_params data;
 };
 
+struct resolved;
+struct h5file;
+struct dataset;
+
 struct experiment {
     const char *name;        /* command-line name; also the results/ folder */
     const char *description; /* one line, citing PAPER.md */
@@ -41,6 +45,14 @@ struct experiment {
     int encoder_opt[ENCODER_MAX_OPTS];    /* the encoder type's sizes (see its file) */
     struct settings paper;                    /* PAPER.md's settings (the `paper` profile) */
     struct settings override[PROFILE__COUNT]; /* smoke / quick scale-downs */
+    const char *needs_data; /* make target that fetches its data first, e.g. "datasets-mnist" */
+    /* Optional: analyses of the trained model written into the run file before it is closed
+     * (bitcode histograms, autonomous runs, PCA ...). test is the task's test split. */
+    void (*analyze)(const struct resolved *r, const struct alrnn *m, const struct dataset *test,
+                    uint64_t seed, const struct h5file *f);
+    /* Optional: a whole run done differently (e.g. an encoder-decoder); it must honour the
+     * run-file contract of experiment_run. NULL = experiment_run. */
+    void (*runner)(const struct resolved *r, int P, int seed, const char *out);
 };
 
 /* An experiment row resolved for one profile. */
@@ -62,6 +74,13 @@ void run_default_path(const struct resolved *r, int P, int seed, char *buf, size
 
 /* Train one model and write its run file to `out` (temporary name, renamed when complete). */
 void experiment_run(const struct resolved *r, int P, int seed, const char *out);
+/* What `bin/alrnn run` calls: the row's runner, or experiment_run. */
+void experiment_dispatch(const struct resolved *r, int P, int seed, const char *out);
+
+/* Run-file helpers for runners and analyses (experiments/run.c). */
+void run_file_begin(const char *out, struct h5file *f);      /* temp file; dies if unwritable */
+void run_file_provenance(const struct resolved *r, const struct h5file *f, int P, int seed);
+void run_file_commit(const char *out, struct h5file *f);     /* close and rename into place */
 
 struct figure {
     const char *name;        /* make target, e.g. "figure4" */

@@ -13,6 +13,9 @@ const struct figure figures[] = {
      .experiments = {"addition"},
      .script = "plots/figure4.gp",
      .summarize = summarize_figure4},
+#include "figures_synthetic.inc" /* figure3, figure5, figure-context */
+#include "figures_realdata.inc"  /* figure2, figure-audio, ... */
+#include "figures_scan.inc"      /* figure-scan */
 };
 const int n_figures = (int)ARRAY_LEN(figures);
 

@@ -6,4 +6,8 @@
 
 void summarize_figure4(const struct figure *f, profile_kind p, const char *root, const char *out);
 
+#include "fig_synthetic.h"
+#include "fig_realdata.h"
+#include "fig_scan.h"
+
 #endif

@@ -119,7 +119,7 @@ static int cmd_run(int argc, char **argv) {
     char path[4096];
     if (o.out) snprintf(path, sizeof path, "%s", o.out);
     else run_default_path(&r, P, seed, path, sizeof path);
-    experiment_run(&r, P, seed, path);
+    experiment_dispatch(&r, P, seed, path);
     return 0;
 }
 
@@ -155,8 +155,10 @@ static int cmd_makefile(profile_kind p) {
         for (int k = 0; k < r.n_P; k++)
             for (int s = 0; s < r.s.seeds; s++) {
                 run_default_path(&r, r.P[k], s, path, sizeof path);
-                printf("%s: | bin/alrnn\n\tbin/alrnn run %s --P %d --seed %d --profile %s --out $@\n",
-                       path, en, r.P[k], s, pn);
+                printf("%s: | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
+                       "--out $@\n",
+                       path, r.exp->needs_data ? " " : "",
+                       r.exp->needs_data ? r.exp->needs_data : "", en, r.P[k], s, pn);
             }
     }
     for (int f = 0; f < n_figures; f++) {
@@ -174,6 +176,7 @@ static int cmd_makefile(profile_kind p) {
 }
 
 int main(int argc, char **argv) {
+    blas_select_kernels(argv);
     if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
         !strcmp(argv[1], "-h")) {
         fputs(usage, stdout);

@@ -164,6 +164,43 @@ static void write_metrics(const struct h5file *f, const char *prefix, const stru
     free(col);
 }
 
+void run_file_begin(const char *out, struct h5file *f) {
+    make_parent_dirs(out);
+    snprintf(tmp_path, sizeof tmp_path, "%s.tmp.%ld", out, (long)getpid());
+    die_register_tmpfile(tmp_path);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    h5_create(f, tmp_path);
+}
+
+void run_file_provenance(const struct resolved *r, const struct h5file *f, int P, int seed) {
+    char rev[96], when[32];
+    git_revision(rev, sizeof rev);
+    time_t now = time(NULL);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    h5_attr_str(f, "/", "experiment", r->exp->name);
+    h5_attr_str(f, "/", "task", r->exp->task->name);
+    h5_attr_str(f, "/", "profile", profile_names[r->profile]);
+    h5_attr_int(f, "/", "seed", seed);
+    h5_attr_int(f, "/", "M", r->s.M);
+    h5_attr_int(f, "/", "P", P);
+    h5_attr_str(f, "/", "git_revision", rev);
+    h5_attr_str(f, "/", "created_utc", when);
+    h5_attr_str(f, "/", "description", r->exp->description);
+}
+
+void run_file_commit(const char *out, struct h5file *f) {
+    h5_close(f);
+    if (rename(tmp_path, out) != 0) die("cannot rename %s to %s", tmp_path, out);
+    die_register_tmpfile(NULL);
+    tmp_path[0] = 0;
+}
+
+void experiment_dispatch(const struct resolved *r, int P, int seed, const char *out) {
+    if (r->exp->runner) r->exp->runner(r, P, seed, out);
+    else experiment_run(r, P, seed, out);
+}
+
 void experiment_run(const struct resolved *r, int P, int seed, const char *out) {
     const struct experiment *e = r->exp;
     const struct task_type *task = e->task;
@@ -178,13 +215,8 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     alrnn_config_check(&mc);
 
     /* Create the output first, so an unwritable path fails before any training. */
-    make_parent_dirs(out);
-    snprintf(tmp_path, sizeof tmp_path, "%s.tmp.%ld", out, (long)getpid());
-    die_register_tmpfile(tmp_path);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     struct h5file f;
-    h5_create(&f, tmp_path);
+    run_file_begin(out, &f);
 
     rng_t data_rng, init_rng;
     rng_init(&data_rng, (uint64_t)seed, RNG_STREAM_DATA);
@@ -212,20 +244,7 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     struct train_history h;
     train_run(&m, task, &r->s.train, &train, &val, &test, (uint64_t)seed, label, &h);
 
-    /* provenance */
-    char rev[96], when[32];
-    git_revision(rev, sizeof rev);
-    time_t now = time(NULL);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    h5_attr_str(&f, "/", "experiment", e->name);
-    h5_attr_str(&f, "/", "task", task->name);
-    h5_attr_str(&f, "/", "profile", profile_names[r->profile]);
-    h5_attr_int(&f, "/", "seed", seed);
-    h5_attr_int(&f, "/", "M", mc.M);
-    h5_attr_int(&f, "/", "P", P);
-    h5_attr_str(&f, "/", "git_revision", rev);
-    h5_attr_str(&f, "/", "created_utc", when);
-    h5_attr_str(&f, "/", "description", e->description);
+    run_file_provenance(r, &f, P, seed);
     write_config(&f, r, &m, T);
 
     for (int i = 0; i < m.n_tensors; i++) {
@@ -268,10 +287,8 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     h5_write_scalar(&f, "/test/loss", h.test_loss, "test loss of the kept parameters",
                     loss_kind_names[task->loss]);
     write_sample(&f, &m, &test, (uint64_t)seed);
-    h5_close(&f);
-    if (rename(tmp_path, out) != 0) die("cannot rename %s to %s", tmp_path, out);
-    die_register_tmpfile(NULL);
-    tmp_path[0] = 0;
+    if (e->analyze) e->analyze(r, &m, &test, (uint64_t)seed, &f);
+    run_file_commit(out, &f);
 
     char dur[32];
     fprintf(stderr, "[%s] done in %s: test", label, format_duration(h.wall_seconds, dur, sizeof dur));

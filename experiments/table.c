@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "experiments.h"
+#include "figures.h"
 #include "tasks.h"
 
 const char *const profile_names[PROFILE__COUNT] = {
@@ -23,6 +24,7 @@ profile_kind profile_parse(const char *s) {
 }
 
 const struct experiment experiments[] = {
+    /* PAPER.md §2.5: addition (Fig 4) */
     {
         .name = "addition",
         .description = "addition problem, Fig 4 / Proposition 1 (PAPER.md 2.5)",
@@ -44,6 +46,10 @@ const struct experiment experiments[] = {
                                .train = {.epochs = 250, .eval_every = 10, .cosine = 1}},
         },
     },
+/* The other sections' rows, one file per group of tasks (same designated-initializer form). */
+#include "rows_synthetic.inc" /* §2.4 copy, §2.6 contextual integration, §2.8 multi-task */
+#include "rows_realdata.inc"  /* §2.1 IMDb, §2.2 sMNIST, §2.3 audio */
+#include "rows_scan.inc"      /* §2.9 SCAN */
 };
 const int n_experiments = (int)ARRAY_LEN(experiments);
 

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Side-by-side peer for `make bench`: the same training steps in PyTorch (1 thread).
+
+For each config of bench/bench.c (same B, M, N, T, P = M/4, loss on the last step) this
+times full training steps (forward, loss, backward, Adam) of
+  - the AL-RNN written as a PyTorch module (a Python loop over T), and
+  - PyTorch's fused nn.RNN(nonlinearity='relu') with a linear readout,
+after warm-up, and prints the median sequences/s next to the engine's (read from the TSV
+that bin/bench wrote) with the ratio engine / fused nn.RNN.
+Not part of `make test`; needs Debian's python3-torch.
+"""
+import argparse
+import statistics
+import time
+
+import torch
+
+CONFIGS = [  # name, B, M, N, T, K, loss
+    ("smnist", 32, 64, 1, 784, 10, "ce"),
+    ("addition", 64, 128, 2, 100, 1, "mse"),
+    ("imdb", 32, 128, 128, 200, 2, "ce"),
+]
+
+
+class ALRNN(torch.nn.Module):
+    """PAPER.md §1.3 form: A on the last P units, W full, readout from the whole state."""
+
+    def __init__(self, M, P, N, K):
+        super().__init__()
+        self.M, self.P = M, P
+        self.A = torch.nn.Parameter(0.01 * torch.randn(P))
+        self.W = torch.nn.Parameter(0.01 * torch.randn(M, M))
+        self.C = torch.nn.Parameter(0.1 * torch.randn(M, N))
+        self.h = torch.nn.Parameter(0.01 * torch.randn(M))
+        self.D = torch.nn.Linear(M, K)
+
+    def forward(self, x):  # x: (T, B, N)
+        T, B, _ = x.shape
+        M, P = self.M, self.P
+        u = x @ self.C.T + self.h
+        z = torch.zeros(B, M)
+        for t in range(T):
+            phi = torch.cat([z[:, : M - P], torch.relu(z[:, M - P :])], dim=1)
+            a = torch.cat([torch.zeros(B, M - P), self.A * z[:, M - P :]], dim=1)
+            z = a + phi @ self.W.T + u[t]
+        return self.D(z)
+
+
+class FusedRNN(torch.nn.Module):
+    def __init__(self, M, N, K):
+        super().__init__()
+        self.rnn = torch.nn.RNN(N, M, nonlinearity="relu")
+        self.D = torch.nn.Linear(M, K)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.D(out[-1])
+
+
+def time_model(model, x, y, loss_fn, reps, warm=3):
+    opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+    times = []
+    for i in range(warm + reps):
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        if i >= warm:
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--engine", help="TSV written by bin/bench")
+    ap.add_argument("--reps", type=int, default=9)
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    engine = {}
+    if args.engine:
+        with open(args.engine) as f:
+            header = f.readline().rstrip("\n").split("\t")
+            for line in f:
+                row = dict(zip(header, line.rstrip("\n").split("\t")))
+                engine[row["config"]] = float(row["seq_per_s"])
+    print("config\tB\tM\tN\tT\tengine_seq_per_s\ttorch_alrnn_seq_per_s\ttorch_rnn_relu_seq_per_s"
+          "\tratio_vs_torch_alrnn\tratio_vs_rnn_relu")
+    for name, B, M, N, T, K, loss in CONFIGS:
+        x = torch.randn(T, B, N)
+        if loss == "ce":
+            y, loss_fn = torch.randint(0, K, (B,)), torch.nn.functional.cross_entropy
+        else:
+            y, loss_fn = torch.randn(B, K), torch.nn.functional.mse_loss
+        al = B / time_model(ALRNN(M, M // 4, N, K), x, y, loss_fn, args.reps)
+        fu = B / time_model(FusedRNN(M, N, K), x, y, loss_fn, args.reps)
+        e = engine.get(name, float("nan"))
+        print(f"{name}\t{B}\t{M}\t{N}\t{T}\t{e:.0f}\t{al:.0f}\t{fu:.0f}\t{e / al:.2f}\t{e / fu:.2f}",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
