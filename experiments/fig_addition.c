@@ -1,6 +1,7 @@
 /* fig_addition.c: Figure 4 (addition problem, PAPER.md §3 Fig 4, §2.5) from the sweep's runs.
  *
  * figure4a.tsv   test MSE against P: mean, sample std, min, max over seeds       (Fig 4a)
+ * figure4a_seeds.tsv   the test MSE of every run (P, seed), drawn as points over (a)
  * figure4b.tsv   the first two ReLU units over time for an early and a late marked pair
  *                (Fig 4b's "latent trajectories in PWL space"; P = 2 when swept)
  * figure4c.tsv   input values, marks, readout D z_t at every step and the target, for the
@@ -31,16 +32,19 @@ void summarize_figure4(const struct figure *fig, profile_kind p, const char *roo
     double *v = xmalloc(S * sizeof(double));
     double mean[MAX_GRID];
 
-    struct tsv t;
+    struct tsv t, ts;
     tsv_open(&t, out, "figure4a.tsv",
              "addition problem: test MSE against P over seeds (std = sample std)");
+    tsv_open(&ts, out, "figure4a_seeds.tsv", "addition problem: test MSE of every run");
     fprintf(t.fp, "P\tn_seeds\tmean_mse\tstd_mse\tmin_mse\tmax_mse\n");
+    fprintf(ts.fp, "P\tseed\tmse\n");
     for (int k = 0; k < r.n_P; k++) {
         for (int s = 0; s < S; s++) {
             struct h5file f;
             summary_open_run(&r, root, r.P[k], s, &f);
             v[s] = h5_read_scalar(&f, "/test/mse");
             h5_close(&f);
+            fprintf(ts.fp, "%d\t%d\t%.9g\n", r.P[k], s, v[s]);
         }
         struct stats st = stats_of(v, S);
         mean[k] = st.mean;
@@ -48,6 +52,7 @@ void summarize_figure4(const struct figure *fig, profile_kind p, const char *roo
                 st.max);
     }
     tsv_close(&t);
+    tsv_close(&ts);
 
     /* Proposition 1: P = 0 against the best P >= 1 */
     int k0 = -1, kb = -1;

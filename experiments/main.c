@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "experiments.h"
+#include "scan_data.h"
 
 static const char usage[] =
     "usage: alrnn <command> [options]\n"
@@ -24,6 +25,10 @@ static const char usage[] =
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
     "                            read the figure's run files (DIR default results) and write its TSV\n"
     "                            files (default plots/data/<profile>)\n"
+    "  scan-grammar [--check DIR]\n"
+    "                            print all 20,910 SCAN commands generated from its grammar, one\n"
+    "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
+    "                            regenerated length / add-primitive splits with the files in DIR\n"
     "  makefile [--profile P]    print the make rules for every run and figure of a profile\n"
     "                            (the Makefile includes them; see `make help`)\n"
     "  help                      this text\n"
@@ -187,6 +192,14 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "figures")) return cmd_figures();
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "summarize")) return cmd_summarize(argc, argv);
+    if (!strcmp(cmd, "scan-grammar")) {
+        if (argc == 2) {
+            scan_grammar_print(stdout);
+            return 0;
+        }
+        if (argc == 4 && !strcmp(argv[2], "--check")) return scan_check_dir(argv[3], stdout) ? 1 : 0;
+        die("usage: alrnn scan-grammar [--check DIR]");
+    }
     if (!strcmp(cmd, "show") || !strcmp(cmd, "makefile")) {
         int first = 2;
         const struct experiment *e = NULL;

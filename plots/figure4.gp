@@ -8,6 +8,7 @@ if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/figure4'
 if (!exists("profile")) profile = 'quick'
 a = datadir.'/figure4a.tsv'
+as = datadir.'/figure4a_seeds.tsv'
 b = datadir.'/figure4b.tsv'
 c = datadir.'/figure4c.tsv'
 set datafile separator tab
@@ -28,8 +29,10 @@ do for [fmt in "png pdf"] {
   set key top right
   # P = 0 cannot sit on a log axis: it is drawn at x = 0.5 and labelled
   set xtics add ("0" 0.5)
+  # the lower bar stops at the smallest seed when mean - std would be <= 0
   plot a skip 2 using ($1 == 0 ? 0.5 : $1):3:(($3-$4) > $5 ? ($3-$4) : $5):($3+$4) with yerrorbars pt 7 lc rgb "#1f77b4" title "mean ± std", \
-       a skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#1f77b4" notitle
+       a skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#1f77b4" notitle, \
+       as skip 2 using (($1 == 0 ? 0.5 : $1) * (1 + 0.06 * ($2 - 1))):3 with points pt 6 ps 0.8 lc rgb "#888888" title "single seeds"
   unset logscale x
   unset logscale y
   unset xrange
@@ -47,7 +50,7 @@ do for [fmt in "png pdf"] {
   set title "(c) readout over time: inputs (marked), output, target"
   set xlabel "t"
   set ylabel "value"
-  set key top left
+  set key outside bottom center horizontal maxrows 2 font ",8"
   set yrange [*:*]
   plot c skip 2 using 1:($3 > 0 ? $2 : 1/0) with impulses lw 3 lc rgb "#d62728" title "marked inputs (early)", \
        c skip 2 using 1:4 with lines lw 2 lc rgb "#555555" title "readout (early)", \

@@ -121,3 +121,22 @@ Test(cli, smoke_run_writes_complete_run_file) {
     snprintf(cmd, sizeof cmd, "test $(ls %s/sub | wc -l) -eq 1 && rm -rf %s", dir, dir);
     cr_assert_eq(system(cmd), 0, "temporary files left next to the run file");
 }
+
+/* `bin/alrnn scan-grammar` prints the 20,910 commands; as a multiset they equal SCAN's
+ * tasks.txt (when the mirror is beside the checkout). */
+Test(cli, scan_grammar_prints_every_command) {
+    char cmd[1024], line[256];
+    snprintf(cmd, sizeof cmd, "%s scan-grammar | wc -l", bin());
+    FILE *p = popen(cmd, "r");
+    cr_assert(fgets(line, sizeof line, p));
+    cr_assert_eq(pclose(p), 0);
+    cr_assert_eq(atoi(line), 20910);
+    const char *dir = getenv("ALRNN_SCAN_DIR") ? getenv("ALRNN_SCAN_DIR") : "../shared/datasets/scan";
+    snprintf(cmd, sizeof cmd, "%s/tasks.txt", dir);
+    if (!exists(cmd)) cr_skip_test("SCAN files not found in %s", dir);
+    snprintf(cmd, sizeof cmd,
+             "bash -c 'diff <(%s scan-grammar | LC_ALL=C sort) <(tr -d \"\\r\" < %s/tasks.txt | "
+             "LC_ALL=C sort) > /dev/null'",
+             bin(), dir);
+    cr_assert_eq(system(cmd), 0, "generated commands differ from tasks.txt");
+}
