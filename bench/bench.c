@@ -157,7 +157,7 @@ static double flops_per_seq(int M, int N, int T) { return (double)T * (6.0 * M *
 
 int main(int argc, char **argv) {
     blas_select_kernels(argv);
-    int threads = 1, reps = 15, scaling = 0;
+    int threads = 1, reps = 15, scaling = 0, floor_too = 1;
     const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc)
@@ -168,8 +168,10 @@ int main(int argc, char **argv) {
             scaling = 1;
         else if (!strcmp(argv[i], "--config") && i + 1 < argc)
             only = argv[++i];
+        else if (!strcmp(argv[i], "--no-floor")) /* for profiling the steps alone */
+            floor_too = 0;
         else
-            die("usage: bench [--threads K] [--reps N] [--config NAME] [--scaling]");
+            die("usage: bench [--threads K] [--reps N] [--config NAME] [--no-floor] [--scaling]");
     }
     openblas_set_num_threads(threads);
     const double peak = sgemm_peak();
@@ -180,7 +182,7 @@ int main(int argc, char **argv) {
         const struct config *c = &configs[k];
         if (only && strcmp(only, c->name)) continue;
         double step = time_steps(c, c->M, c->T, 3, reps);
-        double floor = time_gemm_floor(c, reps);
+        double floor = floor_too ? time_gemm_floor(c, reps) : NAN;
         double sps = c->B / step, gf = sps * flops_per_seq(c->M, c->N, c->T) / 1e9;
         printf("%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.1f\t%.1f\n", c->name, c->B, c->M, c->N, c->T,
                c->M / 4, threads, sps, gf, 100 * gf / peak);

@@ -12,3 +12,20 @@ bench-peer: bin/bench ## the same shapes in PyTorch (needs python3-torch) and th
 	OPENBLAS_NUM_THREADS=1 bin/bench > build/bench_engine.tsv
 	OMP_NUM_THREADS=1 $(PYTHON) bench/peer_torch.py --engine build/bench_engine.tsv
 -include build/f32/bench/bench.d
+
+# A sweep of 4 independent quick addition runs (P 2 and 10, seeds 0 and 1), once with one
+# job and once with two: the ratio of the wall times is the sweep speed-up from make -j2.
+SWEEP_RUNS := P2_seed0 P2_seed1 P10_seed0 P10_seed1
+build/sweep/%.h5: | bin/alrnn
+	@mkdir -p $(@D)
+	bin/alrnn run addition --P $(word 1,$(subst _seed, ,$(subst P,,$(notdir $*)))) \
+	  --seed $(word 2,$(subst _seed, ,$(notdir $*))) --profile quick --out $@ 2> $@.log
+
+.PHONY: bench-sweep
+bench-sweep: bin/alrnn ## time a 4-run sweep with make -j1 and -j2 (about 7 minutes)
+	rm -rf build/sweep
+	@s=$$(date +%s.%N); $(MAKE) --no-print-directory -j1 $(SWEEP_RUNS:%=build/sweep/j1/%.h5); \
+	 m=$$(date +%s.%N); $(MAKE) --no-print-directory -j2 $(SWEEP_RUNS:%=build/sweep/j2/%.h5); \
+	 e=$$(date +%s.%N); \
+	 awk -v s=$$s -v m=$$m -v e=$$e 'BEGIN { printf "sweep\truns\tj1_seconds\tj2_seconds\tspeedup\n"; \
+	   printf "addition_quick\t4\t%.1f\t%.1f\t%.2f\n", m - s, e - m, (m - s) / (e - m) }'
