@@ -38,7 +38,7 @@ all: bin/alrnn ## build the driver bin/alrnn
 help: ## list the targets
 	@echo "alrnn-bench targets (PROFILE=smoke|quick|paper, default quick):"
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
-	@echo "figure targets: figure4 (more as experiments land; see bin/alrnn figures)"
+	@echo "figure targets (make <name> [PROFILE=...]): run 'bin/alrnn figures' to list them"
 
 deps: ## install the Debian packages the build, tests and figures need (apt-get, as root)
 	apt-get update

@@ -14,7 +14,7 @@ static const char usage[] =
     "usage: alrnn <command> [options]\n"
     "\n"
     "commands:\n"
-    "  list                      one experiment per line: name, task, figure use, description\n"
+    "  list                      one experiment per line: name, task, figures, description\n"
     "  figures                   one figure per line: name, experiments, description\n"
     "  run EXPERIMENT --P N [--seed S] [--profile smoke|quick|paper] [--out FILE] [--threads K]\n"
     "                            train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
@@ -67,11 +67,13 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
 static int cmd_list(void) {
     for (int i = 0; i < n_experiments; i++) {
         const struct experiment *e = &experiments[i];
-        const char *fig = "-";
+        printf("%s\t%s\t", e->name, e->task->name);
+        int nfig = 0;
         for (int f = 0; f < n_figures; f++)
             for (int k = 0; figures[f].experiments[k]; k++)
-                if (!strcmp(figures[f].experiments[k], e->name)) fig = figures[f].name;
-        printf("%s\t%s\t%s\t%s\n", e->name, e->task->name, fig, e->description);
+                if (!strcmp(figures[f].experiments[k], e->name))
+                    printf("%s%s", nfig++ ? "," : "", figures[f].name);
+        printf("%s\t%s\n", nfig ? "" : "-", e->description);
     }
     return 0;
 }
