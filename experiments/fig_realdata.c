@@ -1,0 +1,492 @@
+/* fig_realdata.c: analyses and figures of the real-data experiments (PAPER.md §2.1–2.3,
+ * §3 Fig 2, §4 Hamming heatmaps).
+ *
+ * fig_realdata_analyze() runs the kept model over the first n_a = min(n_test, 2000) test
+ * sequences (the task's fixed test order, so every run of a sweep sees the same ones), with
+ * initial states drawn as in evaluation, and writes into the run file:
+ *   /analysis/label          (n_a) i32        class of each analysed sequence
+ *   /analysis/final_z        (n_a, M) real    z_T, the state the readout sees (PCA, Fig 2c/f)
+ *   /analysis/class_steps    (K) f64          recurrence steps counted per class (n_k · T)
+ * and for P >= 1 (bitcodes d_t = 1[z_{t,M-P+i} > 0] over every step t = 1..T, PAPER.md §4):
+ *   /analysis/bitcode/code           (n_top, P) u8   the n_top <= 64 most frequent codes
+ *   /analysis/bitcode/count          (n_top) f64     steps in each, all classes
+ *   /analysis/bitcode/count_by_class (n_top, K) f64
+ *   /analysis/bitcode/n_codes, total scalars: distinct codes seen, steps counted
+ *   /analysis/hamming_first  (K, T) f64   mean over class-k sequences of Hamming(d_t, d_1),
+ *                                         the distance from the sequence's own first code
+ *   /analysis/hamming_mode   (K, T) f64   Hamming(d_t, d_mode), d_mode = the most frequent
+ *                                         code over all analysed steps
+ * and for sMNIST /analysis/class_mean_x (K, 784) f64, the mean image of each digit.
+ *
+ * Summarizers (TSV into plots/data/<profile>/; the gnuplot scripts only draw):
+ *   figure2        figure2a.tsv (IMDb accuracy vs P), figure2c.tsv (PC1 histogram by
+ *                  sentiment), figure2d.tsv (bitcode frequencies), figure2e.tsv (sMNIST
+ *                  accuracy vs P), figure2f.tsv (final states on 3 PCs with the digit),
+ *                  figure2_summary.tsv
+ *   figure-hamming figure-hamming.tsv (per digit, 28x28: Hamming distance of the step that
+ *                  reads each pixel, and the mean image), figure-hamming-curves.tsv,
+ *                  figure-hamming_summary.tsv
+ *   figure-audio   <name>-a.tsv (accuracy vs P), <name>-b.tsv (final states on 2 PCs),
+ *                  <name>_summary.tsv, with <name> the figure's name
+ * The analysed model of (c), (d), (f), the heatmaps and the audio PCs is seed 0 at the
+ * "shown P": the P with the best mean test accuracy among 0 < P < M (PAPER.md gives none).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "figures.h"
+#include "summary.h"
+#include "tasks.h"
+
+enum {
+    ANALYSIS_MAX = 2000, /* analysed test sequences */
+    ANALYSIS_B = 100,    /* batch of the analysis forward passes */
+    TOP_CODES = 64,      /* codes stored per run */
+    FIG2D_CODES = 20,    /* codes drawn in Fig 2d */
+    PC1_BINS = 30        /* histogram bins of Fig 2c */
+};
+
+/* ---- the analysis hook ------------------------------------------------------------------ */
+
+void fig_realdata_analyze(const struct resolved *r, const struct alrnn *m,
+                          const struct dataset *test, uint64_t seed, const struct h5file *f) {
+    const int n = test->n < ANALYSIS_MAX ? test->n : ANALYSIS_MAX;
+    if (n == 0) return;
+    const int M = m->cfg.M, P = m->cfg.P, K = test->K, Tin = test->T, N = test->N;
+    const int W = bitcode_words(P);
+    const int B = n < ANALYSIS_B ? n : ANALYSIS_B;
+    struct alrnn_work wf, wr;
+    alrnn_work_alloc(&wf, m, Tin, B);
+    if (n % B) alrnn_work_alloc(&wr, m, Tin, n % B);
+    const int T = wf.T;
+
+    real *x = xmalloc((size_t)Tin * B * N * sizeof(real));
+    real *mask = xmalloc((size_t)B * sizeof(real));
+    int32_t *label = xmalloc((size_t)B * sizeof(int32_t)), *labels = xmalloc((size_t)n * sizeof(int32_t));
+    real *final_z = xmalloc((size_t)n * M * sizeof(real));
+    uint64_t *bcodes = xmalloc((size_t)T * B * W * sizeof(uint64_t));
+    uint64_t *codes = xmalloc((size_t)n * T * W * sizeof(uint64_t)); /* (n, T, W) */
+    int idx[ANALYSIS_B];
+    rng_t zr;
+    rng_init(&zr, seed, RNG_STREAM_EVAL);
+    for (int start = 0; start < n; start += B) {
+        const int b_n = n - start < B ? n - start : B;
+        struct alrnn_work *w = b_n == B ? &wf : &wr;
+        for (int i = 0; i < b_n; i++) idx[i] = start + i;
+        dataset_gather(test, idx, b_n, x, NULL, label, mask);
+        alrnn_set_z0(m, w, &zr);
+        alrnn_forward(m, w, x);
+        const size_t BM = (size_t)b_n * M;
+        /* time-major states -> sequence-major final states and codes */
+        memcpy(final_z + (size_t)start * M, w->Z + (size_t)T * BM, BM * sizeof(real));
+        bitcode_compute(w->Z + BM, T * b_n, M, P, bcodes);
+        for (int i = 0; i < b_n; i++) {
+            labels[start + i] = label[i];
+            for (int t = 0; t < T; t++)
+                memcpy(codes + ((size_t)(start + i) * T + t) * W, bcodes + ((size_t)t * b_n + i) * W,
+                       W * sizeof(uint64_t));
+        }
+    }
+
+    const size_t d1[1] = {n}, dz[2] = {n, M}, dk[1] = {K};
+    h5_write(f, "/analysis/label", H5K_I32, 1, d1, labels, "class of each analysed test sequence",
+             "class index");
+    h5_write(f, "/analysis/final_z", H5K_REAL, 2, dz, final_z,
+             "final latent state z_T of each analysed test sequence", "latent units");
+    double *class_steps = xcalloc(K, sizeof(double));
+    for (int i = 0; i < n; i++) class_steps[labels[i]] += T;
+    h5_write(f, "/analysis/class_steps", H5K_F64, 1, dk, class_steps,
+             "recurrence steps counted per class (sequences of the class times T)", "steps");
+
+    if (P >= 1) {
+        struct bitcode_hist h;
+        bitcode_hist_build(&h, codes, n * T, P, NULL);
+        const int n_top = h.n_codes < TOP_CODES ? h.n_codes : TOP_CODES;
+        struct bitcode_set set;
+        bitcode_set_init(&set, P);
+        for (int c = 0; c < n_top; c++) ASSERT(bitcode_set_insert(&set, h.codes + (size_t)c * W) == c);
+        double *count = xcalloc(n_top, sizeof(double)), *by_class = xcalloc((size_t)n_top * K, sizeof(double));
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < T; t++) {
+                const int c = bitcode_set_find(&set, codes + ((size_t)i * T + t) * W);
+                if (c < 0) continue;
+                count[c] += 1;
+                by_class[(size_t)c * K + labels[i]] += 1;
+            }
+        uint8_t *bits = xmalloc((size_t)n_top * P);
+        for (int c = 0; c < n_top; c++)
+            for (int i = 0; i < P; i++) bits[(size_t)c * P + i] = (h.codes[(size_t)c * W + i / 64] >> (i % 64)) & 1;
+        const size_t dc[2] = {n_top, P}, dn[1] = {n_top}, dnk[2] = {n_top, K};
+        h5_write(f, "/analysis/bitcode/code", H5K_U8, 2, dc, bits,
+                 "most frequent bitcodes over all analysed steps, unit M-P first", "bit");
+        h5_write(f, "/analysis/bitcode/count", H5K_F64, 1, dn, count, "steps in each code",
+                 "steps");
+        h5_write(f, "/analysis/bitcode/count_by_class", H5K_F64, 2, dnk, by_class,
+                 "steps in each code, per class of the sequence", "steps");
+        h5_write_scalar(f, "/analysis/bitcode/n_codes", h.n_codes,
+                        "distinct bitcodes over all analysed steps", "codes");
+        h5_write_scalar(f, "/analysis/bitcode/total", (double)h.total, "steps counted", "steps");
+
+        /* Hamming distances per class and step, from the first code and from the mode */
+        double *hf = xcalloc((size_t)K * T, sizeof(double)), *hm = xcalloc((size_t)K * T, sizeof(double));
+        double *nk = xcalloc(K, sizeof(double));
+        for (int i = 0; i < n; i++) {
+            const uint64_t *ci = codes + (size_t)i * T * W;
+            nk[labels[i]] += 1;
+            for (int t = 0; t < T; t++) {
+                hf[(size_t)labels[i] * T + t] += bitcode_hamming(ci + (size_t)t * W, ci, P);
+                hm[(size_t)labels[i] * T + t] += bitcode_hamming(ci + (size_t)t * W, h.codes, P);
+            }
+        }
+        for (int k = 0; k < K; k++)
+            for (int t = 0; t < T; t++) {
+                hf[(size_t)k * T + t] = nk[k] ? hf[(size_t)k * T + t] / nk[k] : NAN;
+                hm[(size_t)k * T + t] = nk[k] ? hm[(size_t)k * T + t] / nk[k] : NAN;
+            }
+        const size_t dh[2] = {K, T};
+        h5_write(f, "/analysis/hamming_first", H5K_F64, 2, dh, hf,
+                 "per class and step t = 1..T: mean Hamming distance of d_t from the sequence's "
+                 "first code d_1",
+                 "bits");
+        h5_write(f, "/analysis/hamming_mode", H5K_F64, 2, dh, hm,
+                 "per class and step t = 1..T: mean Hamming distance of d_t from the most "
+                 "frequent code (bitcode/code row 0)",
+                 "bits");
+        free(hf), free(hm), free(nk), free(bits), free(count), free(by_class);
+        bitcode_set_free(&set);
+        bitcode_hist_free(&h);
+    }
+
+    if (r->exp->task == &task_smnist) {
+        const size_t L = (size_t)Tin * N;
+        double *img = xcalloc((size_t)K * L, sizeof(double)), *nk = xcalloc(K, sizeof(double));
+        for (int i = 0; i < n; i++) {
+            const real *xi = test->x + (size_t)i * L;
+            nk[labels[i]] += 1;
+            for (size_t q = 0; q < L; q++) img[(size_t)labels[i] * L + q] += xi[q];
+        }
+        for (int k = 0; k < K; k++)
+            for (size_t q = 0; q < L; q++) img[(size_t)k * L + q] = nk[k] ? img[(size_t)k * L + q] / nk[k] : 0;
+        const size_t di[2] = {K, L};
+        h5_write(f, "/analysis/class_mean_x", H5K_F64, 2, di, img,
+                 "mean input sequence (the digit image, row-major) of each class", "pixel in [0, 1]");
+        free(img), free(nk);
+    }
+
+    free(class_steps), free(x), free(mask), free(label), free(labels), free(final_z), free(bcodes),
+        free(codes);
+    alrnn_work_free(&wf);
+    if (n % B) alrnn_work_free(&wr);
+}
+
+/* ---- summaries -------------------------------------------------------------------------- */
+
+/* Test accuracy of every run of the sweep: acc (n_P, seeds). */
+static double *read_accuracy(const struct resolved *r, const char *root) {
+    double *acc = xmalloc((size_t)r->n_P * r->s.seeds * sizeof(double));
+    for (int k = 0; k < r->n_P; k++)
+        for (int s = 0; s < r->s.seeds; s++) {
+            struct h5file f;
+            summary_open_run(r, root, r->P[k], s, &f);
+            acc[(size_t)k * r->s.seeds + s] = h5_read_scalar(&f, "/test/accuracy");
+            h5_close(&f);
+        }
+    return acc;
+}
+
+/* P, n_seeds, mean, std, min, max of the test accuracy; returns the shown P: the best mean
+ * among 0 < P < M, else the largest P > 0, else P[0]. */
+static int write_accuracy(const struct resolved *r, const double *acc, const char *out,
+                          const char *name, const char *title) {
+    struct tsv t;
+    tsv_open(&t, out, name, title);
+    fprintf(t.fp, "P\tn_seeds\tmean_accuracy\tstd_accuracy\tmin_accuracy\tmax_accuracy\n");
+    int show = -1, fallback = -1;
+    double best = -1;
+    printf("%s test accuracy (mean ± std over %d seeds):", r->exp->name, r->s.seeds);
+    for (int k = 0; k < r->n_P; k++) {
+        const struct stats st = stats_of(acc + (size_t)k * r->s.seeds, r->s.seeds);
+        fprintf(t.fp, "%d\t%d\t%.6f\t%.6f\t%.6f\t%.6f\n", r->P[k], st.n, st.mean, st.std, st.min,
+                st.max);
+        printf(" P=%d %.3f±%.3f", r->P[k], st.mean, st.std);
+        if (r->P[k] > 0 && r->P[k] < r->s.M && st.mean > best) best = st.mean, show = r->P[k];
+        if (r->P[k] > 0) fallback = r->P[k];
+    }
+    printf("\n");
+    tsv_close(&t);
+    return show >= 0 ? show : fallback >= 0 ? fallback : r->P[0];
+}
+
+/* The analysis of one run: final states as reals, labels, and the dimensions. */
+struct run_analysis {
+    int n, M, K;
+    real *z;       /* (n, M) */
+    int32_t *label; /* (n) */
+};
+
+static void read_analysis(const struct resolved *r, const char *root, int P, int seed,
+                          struct run_analysis *a) {
+    struct h5file f;
+    summary_open_run(r, root, P, seed, &f);
+    size_t n, dims[4];
+    double *z = h5_read_f64(&f, "/analysis/final_z", &n, NULL, dims);
+    a->n = (int)dims[0], a->M = (int)dims[1];
+    a->z = xmalloc(n * sizeof(real));
+    for (size_t i = 0; i < n; i++) a->z[i] = (real)z[i];
+    free(z);
+    a->label = h5_read_i32(&f, "/analysis/label", &n, NULL, NULL);
+    a->K = (int)h5_read_attr_int(&f, "/config", "K");
+    h5_close(&f);
+}
+
+static void free_analysis(struct run_analysis *a) {
+    free(a->z);
+    free(a->label);
+}
+
+/* Projections of a run's final states on its first k PCs: y (n, k); ratio[j] explained. */
+static real *final_state_pcs(const struct run_analysis *a, int k, double *ratio) {
+    struct pca p;
+    pca_fit(&p, a->z, a->n, a->M);
+    real *y = xmalloc((size_t)a->n * k * sizeof(real));
+    pca_project(&p, a->z, a->n, k, y);
+    for (int j = 0; j < k; j++) ratio[j] = j < a->M ? p.ratio[j] : 0;
+    pca_free(&p);
+    return y;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Best accuracy of a single threshold on v (either orientation) for binary labels. */
+static double threshold_accuracy(const real *v, int stride, const int32_t *label, int n) {
+    double *pair = xmalloc((size_t)n * 2 * sizeof(double)); /* (value, label) sorted by value */
+    int n1 = 0;
+    for (int i = 0; i < n; i++) pair[2 * i] = v[(size_t)i * stride], pair[2 * i + 1] = label[i], n1 += label[i] == 1;
+    qsort(pair, n, 2 * sizeof(double), cmp_double);
+    /* cut after i: left predicted 0 (or 1), right the other */
+    int left1 = 0;
+    double best = fmax(n1, n - n1) / (double)n;
+    for (int i = 0; i < n; i++) {
+        left1 += pair[2 * i + 1] == 1;
+        const int left0 = i + 1 - left1, right1 = n1 - left1, right0 = n - n1 - left0;
+        best = fmax(best, fmax(left0 + right1, left1 + right0) / (double)n);
+    }
+    free(pair);
+    return best;
+}
+
+void summarize_figure2(const struct figure *fig, profile_kind p, const char *root,
+                       const char *out) {
+    struct resolved ri, rs;
+    experiment_resolve(experiment_find(fig->experiments[0]), p, &ri);
+    experiment_resolve(experiment_find(fig->experiments[1]), p, &rs);
+    double *acc_i = read_accuracy(&ri, root), *acc_s = read_accuracy(&rs, root);
+    const int Pi = write_accuracy(&ri, acc_i, out, "figure2a.tsv",
+                                  "IMDb test accuracy against P over seeds (Fig 2a)");
+    const int Ps = write_accuracy(&rs, acc_s, out, "figure2e.tsv",
+                                  "sMNIST test accuracy against P over seeds (Fig 2e)");
+    struct tsv t;
+    char hdr[256];
+
+    /* (c) PC1 of the final states by sentiment */
+    struct run_analysis a;
+    read_analysis(&ri, root, Pi, 0, &a);
+    double ri1[1];
+    real *pc1 = final_state_pcs(&a, 1, ri1);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < a.n; i++) lo = fmin(lo, pc1[i]), hi = fmax(hi, pc1[i]);
+    if (hi <= lo) hi = lo + 1;
+    double hist[2][PC1_BINS] = {{0}}, nk[2] = {0};
+    for (int i = 0; i < a.n; i++) {
+        int b = (int)((pc1[i] - lo) / (hi - lo) * PC1_BINS);
+        b = b < 0 ? 0 : b >= PC1_BINS ? PC1_BINS - 1 : b;
+        hist[a.label[i]][b] += 1;
+        nk[a.label[i]] += 1;
+    }
+    const double pc1_acc = threshold_accuracy(pc1, 1, a.label, a.n);
+    snprintf(hdr, sizeof hdr,
+             "IMDb P=%d seed 0: PC1 of the final states of %d test reviews, fraction of each "
+             "class per bin (Fig 2c)",
+             Pi, a.n);
+    tsv_open(&t, out, "figure2c.tsv", hdr);
+    fprintf(t.fp, "pc1_center\tfrac_negative\tfrac_positive\n");
+    for (int b = 0; b < PC1_BINS; b++)
+        fprintf(t.fp, "%.6g\t%.6g\t%.6g\n", lo + (b + 0.5) * (hi - lo) / PC1_BINS,
+                nk[0] ? hist[0][b] / nk[0] : 0, nk[1] ? hist[1][b] / nk[1] : 0);
+    tsv_close(&t);
+    free(pc1);
+    free_analysis(&a);
+
+    /* (d) bitcode frequencies, overall and per sentiment */
+    double top1 = NAN, top10 = NAN, n_codes = NAN;
+    {
+        struct h5file f;
+        summary_open_run(&ri, root, Pi, 0, &f);
+        snprintf(hdr, sizeof hdr,
+                 "IMDb P=%d seed 0: most frequent bitcodes over all steps of the analysed test "
+                 "reviews (Fig 2d); freq = steps in the code / steps counted",
+                 Pi);
+        tsv_open(&t, out, "figure2d.tsv", hdr);
+        fprintf(t.fp, "rank\tfreq_all\tfreq_negative\tfreq_positive\tcode\n");
+        if (h5_exists(&f, "/analysis/bitcode/code")) {
+            size_t n, dc[4];
+            uint8_t *code = h5_read_u8(&f, "/analysis/bitcode/code", &n, NULL, dc);
+            double *count = h5_read_f64(&f, "/analysis/bitcode/count", &n, NULL, NULL);
+            double *byc = h5_read_f64(&f, "/analysis/bitcode/count_by_class", &n, NULL, NULL);
+            double *cs = h5_read_f64(&f, "/analysis/class_steps", &n, NULL, NULL);
+            const double total = h5_read_scalar(&f, "/analysis/bitcode/total");
+            n_codes = h5_read_scalar(&f, "/analysis/bitcode/n_codes");
+            const int n_top = (int)dc[0], P = (int)dc[1];
+            char *s = xmalloc((size_t)P + 1);
+            top1 = count[0] / total, top10 = 0;
+            for (int c = 0; c < n_top && c < 10; c++) top10 += count[c] / total;
+            for (int c = 0; c < n_top && c < FIG2D_CODES; c++) {
+                for (int i = 0; i < P; i++) s[i] = code[(size_t)c * P + i] ? '1' : '0';
+                s[P] = 0;
+                fprintf(t.fp, "%d\t%.6g\t%.6g\t%.6g\t%s\n", c + 1, count[c] / total,
+                        byc[(size_t)c * 2] / cs[0], byc[(size_t)c * 2 + 1] / cs[1], s);
+            }
+            free(s), free(code), free(count), free(byc), free(cs);
+        }
+        tsv_close(&t);
+        h5_close(&f);
+    }
+
+    /* (f) sMNIST final states on 3 PCs */
+    read_analysis(&rs, root, Ps, 0, &a);
+    double rs3[3];
+    real *pcs = final_state_pcs(&a, 3, rs3);
+    snprintf(hdr, sizeof hdr,
+             "sMNIST P=%d seed 0: final states of %d test digits on PC1-3 (explained %.3f %.3f "
+             "%.3f) (Fig 2f)",
+             Ps, a.n, rs3[0], rs3[1], rs3[2]);
+    tsv_open(&t, out, "figure2f.tsv", hdr);
+    fprintf(t.fp, "pc1\tpc2\tpc3\tdigit\n");
+    for (int i = 0; i < a.n; i++)
+        fprintf(t.fp, "%.6g\t%.6g\t%.6g\t%d\n", pcs[3 * i], pcs[3 * i + 1], pcs[3 * i + 2], a.label[i]);
+    tsv_close(&t);
+    free(pcs);
+    free_analysis(&a);
+
+    tsv_open(&t, out, "figure2_summary.tsv", "Fig 2: the shown models and their analyses");
+    fprintf(t.fp, "key\tvalue\n");
+    fprintf(t.fp, "imdb_shown_P\t%d\nimdb_pc1_explained\t%.6f\nimdb_pc1_threshold_accuracy\t%.6f\n",
+            Pi, ri1[0], pc1_acc);
+    fprintf(t.fp, "imdb_distinct_codes\t%.0f\nimdb_top1_code_freq\t%.6f\nimdb_top10_code_freq\t%.6f\n",
+            n_codes, top1, top10);
+    fprintf(t.fp, "smnist_shown_P\t%d\nsmnist_pc1_explained\t%.6f\nsmnist_pc2_explained\t%.6f\n"
+                  "smnist_pc3_explained\t%.6f\n",
+            Ps, rs3[0], rs3[1], rs3[2]);
+    tsv_close(&t);
+    printf("figure2: IMDb P=%d: PC1 explains %.3f, a threshold on PC1 separates the sentiments "
+           "with accuracy %.3f; top code %.3f, top 10 codes %.3f of the steps (%.0f distinct); "
+           "sMNIST P=%d: PC1-3 explain %.3f %.3f %.3f\n",
+           Pi, ri1[0], pc1_acc, top1, top10, n_codes, Ps, rs3[0], rs3[1], rs3[2]);
+    free(acc_i);
+    free(acc_s);
+}
+
+void summarize_figure_hamming(const struct figure *fig, profile_kind p, const char *root,
+                              const char *out) {
+    struct resolved r;
+    experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
+    double *acc = read_accuracy(&r, root);
+    struct stats st;
+    int Ps = -1;
+    double best = -1;
+    for (int k = 0; k < r.n_P; k++) {
+        st = stats_of(acc + (size_t)k * r.s.seeds, r.s.seeds);
+        if (r.P[k] > 0 && r.P[k] < r.s.M && st.mean > best) best = st.mean, Ps = r.P[k];
+    }
+    for (int k = 0; Ps < 0 && k < r.n_P; k++)
+        if (r.P[k] > 0) Ps = r.P[k];
+    if (Ps < 0) die("figure-hamming: the %s sweep has no run with P >= 1", r.exp->name);
+
+    struct h5file f;
+    summary_open_run(&r, root, Ps, 0, &f);
+    size_t n, dh[4], di[4];
+    double *hf = h5_read_f64(&f, "/analysis/hamming_first", &n, NULL, dh);
+    double *hm = h5_read_f64(&f, "/analysis/hamming_mode", &n, NULL, NULL);
+    double *img = h5_read_f64(&f, "/analysis/class_mean_x", &n, NULL, di);
+    h5_close(&f);
+    const int K = (int)dh[0], T = (int)dh[1], L = (int)di[1], side = (int)lround(sqrt(L));
+    ASSERT(side * side == L && L % T == 0);
+    char hdr[512];
+    snprintf(hdr, sizeof hdr,
+             "sMNIST P=%d seed 0: per digit, the mean Hamming distance of the bitcode of the step "
+             "that reads each pixel (%d pixels per step) from the sequence's first code (first) "
+             "and from the most frequent code (mode); ink = the digit's mean image. One block per "
+             "digit, 0..%d",
+             Ps, L / T, K - 1);
+    struct tsv t;
+    tsv_open(&t, out, "figure-hamming.tsv", hdr);
+    for (int k = 0; k < K; k++) {
+        fprintf(t.fp, "%s# digit\trow\tcol\thamming_first\thamming_mode\tink\n", k ? "\n\n" : "");
+        for (int q = 0; q < L; q++) {
+            const int step = q / (L / T); /* the step whose pooled window holds pixel q */
+            fprintf(t.fp, "%d\t%d\t%d\t%.5g\t%.5g\t%.4g\n", k, q / side, q % side,
+                    hf[(size_t)k * T + step], hm[(size_t)k * T + step], img[(size_t)k * L + q]);
+        }
+    }
+    tsv_close(&t);
+    tsv_open(&t, out, "figure-hamming-curves.tsv", hdr);
+    fprintf(t.fp, "step");
+    for (int k = 0; k < K; k++) fprintf(t.fp, "\tfirst_%d", k);
+    for (int k = 0; k < K; k++) fprintf(t.fp, "\tmode_%d", k);
+    fprintf(t.fp, "\n");
+    for (int s = 0; s < T; s++) {
+        fprintf(t.fp, "%d", s + 1);
+        for (int k = 0; k < K; k++) fprintf(t.fp, "\t%.5g", hf[(size_t)k * T + s]);
+        for (int k = 0; k < K; k++) fprintf(t.fp, "\t%.5g", hm[(size_t)k * T + s]);
+        fprintf(t.fp, "\n");
+    }
+    tsv_close(&t);
+    double mx = 0;
+    for (int q = 0; q < K * T; q++) mx = fmax(mx, hf[q]);
+    tsv_open(&t, out, "figure-hamming_summary.tsv", "sMNIST Hamming heatmaps: the shown model");
+    fprintf(t.fp, "key\tvalue\nshown_P\t%d\nsteps\t%d\npixels_per_step\t%d\nmax_hamming_first\t%.5g\n",
+            Ps, T, L / T, mx);
+    tsv_close(&t);
+    printf("figure-hamming: sMNIST P=%d seed 0, %d steps of %d pixels; mean distance from the "
+           "first code at the last step:",
+           Ps, T, L / T);
+    for (int k = 0; k < K; k++) printf(" %d:%.2f", k, hf[(size_t)k * T + T - 1]);
+    printf("\n");
+    free(hf), free(hm), free(img), free(acc);
+}
+
+void summarize_figure_audio(const struct figure *fig, profile_kind p, const char *root,
+                            const char *out) {
+    struct resolved r;
+    experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
+    double *acc = read_accuracy(&r, root);
+    char name[256], title[256];
+    snprintf(name, sizeof name, "%s-a.tsv", fig->name);
+    snprintf(title, sizeof title, "%s test accuracy against P over seeds", r.exp->name);
+    const int Ps = write_accuracy(&r, acc, out, name, title);
+    struct run_analysis a;
+    read_analysis(&r, root, Ps, 0, &a);
+    double ratio[2];
+    real *pcs = final_state_pcs(&a, 2, ratio);
+    snprintf(name, sizeof name, "%s-b.tsv", fig->name);
+    snprintf(title, sizeof title,
+             "%s P=%d seed 0: final states of %d test clips on PC1-2 (explained %.3f %.3f)",
+             r.exp->name, Ps, a.n, ratio[0], ratio[1]);
+    struct tsv t;
+    tsv_open(&t, out, name, title);
+    fprintf(t.fp, "pc1\tpc2\tclass\n");
+    for (int i = 0; i < a.n; i++) fprintf(t.fp, "%.6g\t%.6g\t%d\n", pcs[2 * i], pcs[2 * i + 1], a.label[i]);
+    tsv_close(&t);
+    snprintf(name, sizeof name, "%s_summary.tsv", fig->name);
+    tsv_open(&t, out, name, "audio: the shown model");
+    fprintf(t.fp, "key\tvalue\nshown_P\t%d\npc1_explained\t%.6f\npc2_explained\t%.6f\n", Ps,
+            ratio[0], ratio[1]);
+    tsv_close(&t);
+    free(pcs);
+    free_analysis(&a);
+    free(acc);
+}
