@@ -1,7 +1,54 @@
-/* fig_synthetic.h: summarize functions of these figures. */
+/* fig_synthetic.h: the analyses and summarizers of the synthetic experiments (PAPER.md §2.4
+ * copy / Fig 3, §2.6 contextual integration, §2.8 multi-task / Fig 5).
+ *
+ * The analyze hooks run on the kept parameters at the end of each run and write an
+ * /analysis group into the run file (layout in each fig_*.c file comment); the summarizers
+ * read a sweep's run files and write the TSV files the gnuplot scripts draw. */
 #ifndef ALRNN_FIG_SYNTHETIC_H
 #define ALRNN_FIG_SYNTHETIC_H
 
+#include "analysis.h"
 #include "experiments.h"
+#include "h5io.h"
+
+/* Analyze hooks (struct experiment.analyze). */
+void fig_copy_analyze(const struct resolved *r, const struct alrnn *m, const struct dataset *test,
+                      uint64_t seed, const struct h5file *f);
+void fig_context_analyze(const struct resolved *r, const struct alrnn *m,
+                         const struct dataset *test, uint64_t seed, const struct h5file *f);
+void fig_multitask_analyze(const struct resolved *r, const struct alrnn *m,
+                           const struct dataset *test, uint64_t seed, const struct h5file *f);
+
+/* Summarizers (struct figure.summarize). */
+void summarize_figure3(const struct figure *f, profile_kind p, const char *root, const char *out);
+void summarize_figure5(const struct figure *f, profile_kind p, const char *root, const char *out);
+void summarize_figure_context(const struct figure *f, profile_kind p, const char *root,
+                              const char *out);
+
+/* ---- shared by the three analyses (fig_copy.c) --------------------------------------- */
+
+/* Called once per batch of fig_forward_each(): sequences first .. first+B-1 of the data set,
+ * states Z (T+1, B, M) time-major, Z[0] = z_0. */
+typedef void (*fig_batch_fn)(void *ctx, int first, int B, int T, const real *Z);
+
+/* Forward the model over every sequence of d in batches of at most B, initial states drawn
+ * as in train_evaluate() (the RNG_STREAM_EVAL stream of seed), and hand each batch's states
+ * to visit. */
+void fig_forward_each(const struct alrnn *m, const struct dataset *d, int B, uint64_t seed,
+                      fig_batch_fn visit, void *ctx);
+
+/* Write the n_top most frequent codes of h under group g: codes (n_top, P) u8, counts,
+ * freq, and scalars n_codes (distinct codes), total (steps), top_mass (freq of the stored
+ * codes). */
+void fig_write_hist(const struct h5file *f, const char *g, const struct bitcode_hist *h,
+                    int n_top, const char *what);
+
+/* Unpack code c (bitcode_words(P) words) into P bytes 0/1. */
+void fig_unpack_code(const uint64_t *c, int P, uint8_t *bits);
+
+/* The value of the resolved P grid closest to want among those >= min_P (ties: the
+ * smaller), or -1 if there is none: the figures fall back to it when a profile's grid lacks
+ * the paper's P (the smoke profile's small M). */
+int fig_pick_P(const struct resolved *r, int want, int min_P);
 
 #endif

@@ -1,0 +1,270 @@
+/* fig_context.c: contextual integration's analyses (PAPER.md §2.6, §4) and its figure.
+ *
+ * The mechanism to look for [B]: the PWL unit(s) route the two contexts into different
+ * linear subregions, so the integrated evidence is read out with opposite signs; a linear
+ * model (P = 0) cannot flip the sign by context.
+ *
+ * Analyze hook, on the kept parameters over the whole test set (group = context):
+ *   /analysis/bit_frac        (2, T+1, P) fraction of the context's test trials whose bit i
+ *                             is on in state z_t (z_0 included)
+ *   /analysis/pwl_mean        (2, T+1, P) mean value of PWL unit i in state z_t
+ *   /analysis/final_bit_frac  (2, 2, P) bit fraction at z_T by context and label
+ *   /analysis/bitcode/ctx1, ctx2   histograms of the codes of z_1..z_T (fig_write_hist)
+ *   /analysis/jsd_contexts    JSD (natural log) between the two contexts' code distributions
+ *
+ * Summarizer: figure_context_*.tsv (see summarize_figure_context).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "figures.h"
+#include "summary.h"
+
+enum { CTX_HIST_TOP = 256 };
+
+struct ctx_ctx {
+    const struct dataset *d;
+    int M, P, T;
+    double *bit_on;    /* (2, T+1, P) trials with the bit on */
+    double *pwl_sum;   /* (2, T+1, P) summed PWL unit values */
+    double *final_on;  /* (2, 2, P) by context, label */
+    double n_ctx[2];
+    double n_final[2][2];
+    struct bitcode_counter hist[2];
+    unsigned char *sel[2]; /* (T * B) rows of a batch per context */
+};
+
+static void ctx_visit(void *vctx, int first, int B, int T, const real *Z) {
+    struct ctx_ctx *c = vctx;
+    const int M = c->M, P = c->P;
+    memset(c->sel[0], 0, (size_t)T * B);
+    memset(c->sel[1], 0, (size_t)T * B);
+    for (int b = 0; b < B; b++) {
+        const int i = first + b, g = c->d->group[i], lab = c->d->label[i];
+        ASSERT(g == 0 || g == 1);
+        c->n_ctx[g]++;
+        c->n_final[g][lab]++;
+        for (int t = 0; t <= T; t++) {
+            const real *z = Z + ((size_t)t * B + b) * M;
+            for (int u = 0; u < P; u++) {
+                const real v = z[M - P + u];
+                c->bit_on[((size_t)g * (T + 1) + t) * P + u] += v > 0;
+                c->pwl_sum[((size_t)g * (T + 1) + t) * P + u] += v;
+                if (t == T) c->final_on[((size_t)g * 2 + lab) * P + u] += v > 0;
+            }
+            if (t > 0) c->sel[g][(size_t)(t - 1) * B + b] = 1;
+        }
+    }
+    for (int g = 0; g < 2; g++)
+        bitcode_counter_add_states(&c->hist[g], Z + (size_t)B * M, T * B, M, c->sel[g]);
+}
+
+void fig_context_analyze(const struct resolved *r, const struct alrnn *m,
+                         const struct dataset *test, uint64_t seed, const struct h5file *f) {
+    const int M = m->cfg.M, P = m->cfg.P, T = test->T;
+    ASSERT(test->group && test->label && test->T_out == 1);
+    struct ctx_ctx c = {.d = test, .M = M, .P = P, .T = T};
+    const size_t nf = (size_t)2 * (T + 1) * (P ? P : 1);
+    c.bit_on = xcalloc(nf, sizeof(double));
+    c.pwl_sum = xcalloc(nf, sizeof(double));
+    c.final_on = xcalloc((size_t)4 * (P ? P : 1), sizeof(double));
+    for (int g = 0; g < 2; g++) {
+        bitcode_counter_init(&c.hist[g], P);
+        c.sel[g] = xmalloc((size_t)T * r->s.train.batch);
+    }
+    fig_forward_each(m, test, r->s.train.batch, seed, ctx_visit, &c);
+
+    for (int g = 0; g < 2; g++)
+        for (int t = 0; t <= T; t++)
+            for (int u = 0; u < P; u++) {
+                const size_t j = ((size_t)g * (T + 1) + t) * P + u;
+                c.bit_on[j] = c.n_ctx[g] > 0 ? c.bit_on[j] / c.n_ctx[g] : NAN;
+                c.pwl_sum[j] = c.n_ctx[g] > 0 ? c.pwl_sum[j] / c.n_ctx[g] : NAN;
+            }
+    for (int g = 0; g < 2; g++)
+        for (int l = 0; l < 2; l++)
+            for (int u = 0; u < P; u++) {
+                double *v = &c.final_on[((size_t)g * 2 + l) * P + u];
+                *v = c.n_final[g][l] > 0 ? *v / c.n_final[g][l] : NAN;
+            }
+    const size_t d3[3] = {2, T + 1, P}, df[3] = {2, 2, P};
+    h5_write(f, "/analysis/bit_frac", H5K_F64, 3, d3, c.bit_on,
+             "fraction of the test trials of context c (0 = C1 normal, 1 = C2 inverted) whose "
+             "PWL unit i is on (z > 0) in state z_t, t = 0..T",
+             "1");
+    h5_write(f, "/analysis/pwl_mean", H5K_F64, 3, d3, c.pwl_sum,
+             "mean of PWL unit i in state z_t over the test trials of context c", "latent units");
+    h5_write(f, "/analysis/final_bit_frac", H5K_F64, 3, df, c.final_on,
+             "fraction of test trials with PWL unit i on in the final state z_T, by context and "
+             "label",
+             "1");
+    struct bitcode_hist h[2];
+    for (int g = 0; g < 2; g++) {
+        bitcode_counter_hist(&c.hist[g], &h[g]);
+        fig_write_hist(f, g ? "/analysis/bitcode/ctx2" : "/analysis/bitcode/ctx1", &h[g],
+                       CTX_HIST_TOP, g ? "the states z_1..z_T of context C2 (inverted)"
+                                       : "the states z_1..z_T of context C1 (normal)");
+    }
+    double jsd = NAN;
+    if (h[0].total > 0 && h[1].total > 0) {
+        struct bitcode_aligned a;
+        bitcode_align(&a, h, 2);
+        jsd = jsd_pair(a.prob, a.prob + a.n_codes, a.n_codes);
+        bitcode_aligned_free(&a);
+    }
+    h5_write_scalar(f, "/analysis/jsd_contexts", jsd,
+                    "Jensen-Shannon divergence (natural log) between the code distributions of "
+                    "the two contexts' states z_1..z_T",
+                    "nats");
+    for (int g = 0; g < 2; g++) {
+        bitcode_hist_free(&h[g]);
+        bitcode_counter_free(&c.hist[g]);
+        free(c.sel[g]);
+    }
+    free(c.bit_on);
+    free(c.pwl_sum);
+    free(c.final_on);
+}
+
+/* ---- the figure ---------------------------------------------------------------------------- */
+
+static int ctx_best_seed(const struct resolved *r, const char *root, int P) {
+    int best = 0;
+    double acc = -1;
+    for (int s = 0; s < r->s.seeds; s++) {
+        struct h5file f;
+        summary_open_run(r, root, P, s, &f);
+        const double a = h5_read_scalar(&f, "/test/accuracy");
+        h5_close(&f);
+        if (a > acc) acc = a, best = s;
+    }
+    return best;
+}
+
+/* figure_context_a.tsv     test accuracy (all, C1, C2) against P over seeds
+ * figure_context_runs.tsv  one row per run: accuracies, JSD between the contexts' codes
+ * figure_context_b.tsv     P = 1, best seed: fraction of trials with the PWL bit on over time
+ *                          in each context, and the mean PWL unit value
+ * figure_context_c.tsv     P = 1, best seed: the PWL unit over time in the stored test
+ *                          trials, one block per trial (context and label in the block
+ *                          header) for gnuplot's `index`
+ * figure_context_d.tsv     P = 5 (or the closest P >= 2), best seed: bit fraction of every
+ *                          PWL unit over time, rows "C<c> u<i>", as a gnuplot matrix (row
+ *                          headers; column j is t = j)
+ * figure_context_meta.tsv  the P and seed panels b-d show */
+void summarize_figure_context(const struct figure *fig, profile_kind p, const char *root,
+                              const char *out) {
+    struct resolved r;
+    experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
+    const int S = r.s.seeds;
+    double *a = xmalloc(S * sizeof(double)), *a1 = xmalloc(S * sizeof(double)),
+           *a2 = xmalloc(S * sizeof(double));
+    struct tsv t, tr;
+    tsv_open(&t, out, "figure_context_a.tsv",
+             "contextual integration: test accuracy against P over seeds (std = sample std)");
+    fprintf(t.fp, "P\tn_seeds\tmean_acc\tstd_acc\tmin_acc\tmax_acc\tmean_acc_ctx1\tstd_acc_ctx1\t"
+                  "mean_acc_ctx2\tstd_acc_ctx2\n");
+    tsv_open(&tr, out, "figure_context_runs.tsv", "contextual integration: one row per run");
+    fprintf(tr.fp, "P\tseed\tacc\tacc_ctx1\tacc_ctx2\tjsd_contexts\tselected_epoch\n");
+    for (int k = 0; k < r.n_P; k++) {
+        for (int s = 0; s < S; s++) {
+            struct h5file f;
+            summary_open_run(&r, root, r.P[k], s, &f);
+            a[s] = h5_read_scalar(&f, "/test/accuracy");
+            a1[s] = h5_read_scalar(&f, "/test/accuracy_ctx1");
+            a2[s] = h5_read_scalar(&f, "/test/accuracy_ctx2");
+            fprintf(tr.fp, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.0f\n", r.P[k], s, a[s], a1[s], a2[s],
+                    h5_read_scalar(&f, "/analysis/jsd_contexts"),
+                    h5_read_scalar(&f, "/train/selected_epoch"));
+            h5_close(&f);
+        }
+        struct stats st = stats_of(a, S), s1 = stats_of(a1, S), s2 = stats_of(a2, S);
+        fprintf(t.fp, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", r.P[k], S,
+                st.mean, st.std, st.min, st.max, s1.mean, s1.std, s2.mean, s2.std);
+        printf("figure-context: P=%d accuracy %.3f ± %.3f (C1 %.3f, C2 %.3f)\n", r.P[k], st.mean,
+               st.std, s1.mean, s2.mean);
+    }
+    tsv_close(&t);
+    tsv_close(&tr);
+    free(a);
+    free(a1);
+    free(a2);
+
+    const int Pb = fig_pick_P(&r, 1, 1), Pd = fig_pick_P(&r, 5, 2);
+    const int sb = Pb > 0 ? ctx_best_seed(&r, root, Pb) : -1;
+    const int sd = Pd > 0 ? ctx_best_seed(&r, root, Pd) : -1;
+    tsv_open(&t, out, "figure_context_meta.tsv", "contextual integration: the P and seed of "
+                                                 "panels b-c and of panel d (-1: not in the grid)");
+    fprintf(t.fp, "# P_bc\tseed_bc\tP_d\tseed_d\n%d\t%d\t%d\t%d\n", Pb, sb, Pd, sd);
+    tsv_close(&t);
+    if (Pb > 0) {
+        struct h5file f;
+        summary_open_run(&r, root, Pb, sb, &f);
+        size_t n, d3[4], dz[4], dx[4];
+        double *frac = h5_read_f64(&f, "/analysis/bit_frac", &n, NULL, d3);
+        double *mean = h5_read_f64(&f, "/analysis/pwl_mean", &n, NULL, NULL);
+        double *z = h5_read_f64(&f, "/test/sample/z", &n, NULL, dz);
+        double *x = h5_read_f64(&f, "/test/sample/x", &n, NULL, dx);
+        int32_t *lab = h5_read_i32(&f, "/test/sample/label", &n, NULL, NULL);
+        const double acc = h5_read_scalar(&f, "/test/accuracy");
+        h5_close(&f);
+        const int T1 = (int)d3[1], M = (int)dz[2], NS = (int)dz[0], N = (int)dx[2];
+        const int T = (int)dx[1];
+        char hdr[256];
+        snprintf(hdr, sizeof hdr, "contextual integration, P=%d seed %d (best seed, accuracy "
+                 "%.3f): PWL unit 1 (unit %d) per context", Pb, sb, acc, M - Pb + 1);
+        tsv_open(&t, out, "figure_context_b.tsv", hdr);
+        fprintf(t.fp, "t\tC1 (normal): fraction of trials with bit on\tC2 (inverted): fraction "
+                      "of trials with bit on\tC1 mean PWL unit\tC2 mean PWL unit\n");
+        for (int s = 0; s < T1; s++)
+            fprintf(t.fp, "%d\t%.6g\t%.6g\t%.6g\t%.6g\n", s, frac[(size_t)s * Pb],
+                    frac[((size_t)T1 + s) * Pb], mean[(size_t)s * Pb], mean[((size_t)T1 + s) * Pb]);
+        tsv_close(&t);
+
+        tsv_open(&t, out, "figure_context_c.tsv", hdr);
+        fprintf(t.fp, "# columns: t, context (1 = C1 normal, 2 = C2 inverted), label, PWL unit "
+                      "z_t, evidence summed over inputs 1..t-1; one block per test trial\n");
+        for (int i = 0; i < NS; i++) {
+            const double *xi = x + (size_t)i * T * N;
+            const int ctx = xi[1] > 0.5 ? 2 : 1; /* channel 1 = C2 at t = 0 */
+            if (i) fprintf(t.fp, "\n\n");
+            fprintf(t.fp, "# trial %d context C%d label %d\n", i, ctx, lab[i]);
+            double ev = 0;
+            for (int s = 0; s <= T; s++) {
+                if (s >= 1) ev += xi[(size_t)(s - 1) * N + 2]; /* evidence channel, input s-1 */
+                fprintf(t.fp, "%d\t%d\t%d\t%.6g\t%.6g\n", s, ctx, lab[i],
+                        z[((size_t)i * (T + 1) + s) * M + M - Pb], ev);
+            }
+        }
+        tsv_close(&t);
+        free(frac);
+        free(mean);
+        free(z);
+        free(x);
+        free(lab);
+    }
+
+    if (Pd > 0) {
+        struct h5file f;
+        summary_open_run(&r, root, Pd, sd, &f);
+        size_t n, d3[4];
+        double *frac = h5_read_f64(&f, "/analysis/bit_frac", &n, NULL, d3);
+        const double acc = h5_read_scalar(&f, "/test/accuracy");
+        h5_close(&f);
+        const int T1 = (int)d3[1];
+        char hdr[256];
+        snprintf(hdr, sizeof hdr, "contextual integration, P=%d seed %d (best seed, accuracy "
+                 "%.3f): fraction of trials with each PWL bit on, by context", Pd, sd, acc);
+        tsv_open(&t, out, "figure_context_d.tsv", hdr);
+        fprintf(t.fp, "# row label, then one column per state z_t, t = 0..%d\n", T1 - 1);
+        for (int g = 0; g < 2; g++)
+            for (int u = 0; u < Pd; u++) {
+                fprintf(t.fp, "C%d u%d", g + 1, u + 1);
+                for (int s = 0; s < T1; s++)
+                    fprintf(t.fp, "\t%.4g", frac[((size_t)g * T1 + s) * Pd + u]);
+                fprintf(t.fp, "\n");
+            }
+        tsv_close(&t);
+        free(frac);
+    }
+}

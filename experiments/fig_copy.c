@@ -1,0 +1,651 @@
+/* fig_copy.c: the copy task's analyses (PAPER.md §2.4, §4) and Figure 3 (§3).
+ *
+ * Analyze hook, on the kept parameters, written into the run file:
+ *   /analysis/bitcode/<phase>/   histograms of the codes of the test states z_{t+1}, t = the
+ *                                input step, by phase: all | encode (symbols and cue) | delay
+ *                                (all-zero input) | recall (loss steps). fig_write_hist().
+ *   /analysis/pca/               PCA of every test state z_1..z_T: eigval, ratio (M), mean,
+ *                                components (3, M), sample_proj (S, T, 3) of the first S
+ *                                test sequences.
+ *   /analysis/autonomous/        the model run with zero input (Fig 3b) from the state at
+ *                                the start of the delay of test sequences 0 and 1, for
+ *                                AUTO_STEPS steps: z (2, AUTO_KEEP+1, M) the first states,
+ *                                pc (2, AUTO_KEEP+1, 3), and per start i the settled orbit
+ *                                (analysis.h cycle_find): period, settle, n_distinct (codes
+ *                                on the cycle), transient_codes (distinct codes before it
+ *                                settles), diverged, and cycle_z_<i> (period, M),
+ *                                cycle_pc_<i> (period, 3), cycle_codes_<i> (period, P),
+ *                                final_norm (the state's norm at the last step).
+ *   /analysis/spectrum/          eigenvalues of the subregion matrices W_Ω = diag(a) + W D_Ω
+ *                                (PAPER.md §1.4, §4) of the SPEC_TOP most frequent delay-phase
+ *                                codes: codes (k, P), freq (k), modulus (k, M) descending,
+ *                                angle (k, M) in [0, π] (a pair at ±θ rotates with period 2π/θ)
+ *
+ * Also here: the helpers the three synthetic analyses share (fig_synthetic.h).
+ *
+ * Summarizer (figure3*.tsv, see summarize_figure3).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "figures.h"
+#include "summary.h"
+
+/* ---- shared helpers ----------------------------------------------------------------------- */
+
+void fig_forward_each(const struct alrnn *m, const struct dataset *d, int B, uint64_t seed,
+                      fig_batch_fn visit, void *ctx) {
+    if (d->n == 0) return;
+    if (B > d->n) B = d->n;
+    rng_t r;
+    rng_init(&r, seed, RNG_STREAM_EVAL);
+    struct alrnn_work w;
+    alrnn_work_alloc(&w, m, d->T, B);
+    struct alrnn_work w_rest;
+    const int n_rest = d->n % B;
+    if (n_rest) alrnn_work_alloc(&w_rest, m, d->T, n_rest);
+    real *x = xmalloc((size_t)d->T * B * d->N * sizeof(real));     /* (T, B, N) */
+    real *mask = xmalloc((size_t)d->T_out * B * sizeof(real));     /* (T_out, B) */
+    int *idx = xmalloc((size_t)B * sizeof(int));
+    for (int start = 0; start < d->n; start += B) {
+        const int nb = d->n - start >= B ? B : n_rest;
+        struct alrnn_work *wk = nb == B ? &w : &w_rest;
+        for (int i = 0; i < nb; i++) idx[i] = start + i;
+        dataset_gather(d, idx, nb, x, NULL, NULL, mask);
+        alrnn_set_z0(m, wk, &r);
+        alrnn_forward(m, wk, x);
+        visit(ctx, start, nb, wk->T, wk->Z);
+    }
+    free(x);
+    free(mask);
+    free(idx);
+    alrnn_work_free(&w);
+    if (n_rest) alrnn_work_free(&w_rest);
+}
+
+void fig_unpack_code(const uint64_t *c, int P, uint8_t *bits) {
+    for (int i = 0; i < P; i++) bits[i] = (uint8_t)((c[i >> 6] >> (i & 63)) & 1);
+}
+
+void fig_write_hist(const struct h5file *f, const char *g, const struct bitcode_hist *h,
+                    int n_top, const char *what) {
+    const int k = h->n_codes < n_top ? h->n_codes : n_top, P = h->P;
+    uint8_t *bits = xmalloc((size_t)(k ? k : 1) * (P ? P : 1));
+    int32_t *cnt = xmalloc((size_t)(k ? k : 1) * sizeof(int32_t));
+    double mass = 0;
+    for (int j = 0; j < k; j++) {
+        fig_unpack_code(h->codes + (size_t)j * h->W, P, bits + (size_t)j * P);
+        ASSERT(h->counts[j] <= INT32_MAX);
+        cnt[j] = (int32_t)h->counts[j];
+        mass += h->freq[j];
+    }
+    char path[256], desc[256];
+    const size_t dc[2] = {k, P}, dk[1] = {k};
+    snprintf(path, sizeof path, "%s/codes", g);
+    snprintf(desc, sizeof desc, "most frequent bitcodes of %s, most frequent first; bit i = "
+                                "1[z_{M-P+i} > 0]", what);
+    h5_write(f, path, H5K_U8, 2, dc, bits, desc, "bit");
+    snprintf(path, sizeof path, "%s/counts", g);
+    h5_write(f, path, H5K_I32, 1, dk, cnt, "steps in each stored code", "steps");
+    snprintf(path, sizeof path, "%s/freq", g);
+    h5_write(f, path, H5K_F64, 1, dk, h->freq, "count / total steps of each stored code", "1");
+    snprintf(path, sizeof path, "%s/n_codes", g);
+    h5_write_scalar(f, path, h->n_codes, "distinct codes visited (stored or not)", "codes");
+    snprintf(path, sizeof path, "%s/total", g);
+    h5_write_scalar(f, path, (double)h->total, "steps counted", "steps");
+    snprintf(path, sizeof path, "%s/top_mass", g);
+    h5_write_scalar(f, path, mass, "summed frequency of the stored codes", "1");
+    free(bits);
+    free(cnt);
+}
+
+int fig_pick_P(const struct resolved *r, int want, int min_P) {
+    int best = -1;
+    for (int k = 0; k < r->n_P; k++) {
+        const int P = r->P[k];
+        if (P < min_P) continue;
+        if (best < 0 || abs(P - want) < abs(best - want) ||
+            (abs(P - want) == abs(best - want) && P < best))
+            best = P;
+    }
+    return best;
+}
+
+/* ---- copy analyses ------------------------------------------------------------------------- */
+
+enum { PH_ALL, PH_ENCODE, PH_DELAY, PH_RECALL, PH__COUNT };
+static const char *const phase_names[PH__COUNT] = {"all", "encode", "delay", "recall"};
+static const char *const phase_what[PH__COUNT] = {
+    "every test state z_1..z_T", "the encoding states (symbol and cue inputs)",
+    "the delay states (zero input)", "the recall states (loss steps)"};
+
+enum {
+    HIST_TOP = 256,     /* codes stored per histogram */
+    AUTO_STARTS = 2,    /* autonomous runs, from test sequences 0 and 1 */
+    AUTO_STEPS = 20000, /* steps of each autonomous run */
+    AUTO_KEEP = 1000,   /* states of it stored */
+    AUTO_MAX_PERIOD = 2000,
+    N_PC = 3,
+};
+/* Relative tolerance of the cycle test: float32 states on an attracting orbit repeat to
+ * ~1e-6 relative; 1e-4 is far below the per-step motion on the orbits seen in the copy runs. */
+static const double auto_tol = 1e-4;
+enum { SPEC_TOP = 8 }; /* delay-phase subregions whose spectra are stored */
+static const double copy_pi = 3.14159265358979323846;
+
+/* LAPACK dgeev (LP64; the trailing size_t are gfortran's hidden character lengths, as for
+ * ?syevd in core/analysis.c). */
+extern void dgeev_(const char *jobvl, const char *jobvr, const int *n, double *a, const int *lda,
+                   double *wr, double *wi, double *vl, const int *ldvl, double *vr,
+                   const int *ldvr, double *work, const int *lwork, int *info, size_t jobvl_len,
+                   size_t jobvr_len);
+
+/* PAPER.md §1.4: inside subregion Ω the map is z -> W_Ω z + const, W_Ω = diag(a) + W D_Ω,
+ * a = A on units a0..M-1 (0 elsewhere), D_Ω = diag(1..1, d_1..d_P). Eigenvalues as
+ * modulus (descending) and |angle|. */
+static void subregion_spectrum(const struct alrnn *m, const uint64_t *code, double *modulus,
+                               double *angle) {
+    const int M = m->cfg.M, P = m->cfg.P, a0 = m->a0, lin = M - P;
+    const struct alrnn_views v = alrnn_views(m, m->params);
+    double *J = xmalloc((size_t)M * M * sizeof(double)); /* row-major J = column-major Jᵀ */
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < M; j++) {
+            const int d = j < lin ? 1 : (int)((code[(j - lin) >> 6] >> ((j - lin) & 63)) & 1);
+            J[(size_t)i * M + j] = (double)v.W[(size_t)i * M + j] * d;
+        }
+    for (int i = a0; i < M; i++) J[(size_t)i * M + i] += v.A[i - a0];
+    double *wr = xmalloc((size_t)M * sizeof(double)), *wi = xmalloc((size_t)M * sizeof(double));
+    double wq, dummy = 0;
+    int lwork = -1, info = 0, one = 1;
+    dgeev_("N", "N", &M, J, &M, wr, wi, &dummy, &one, &dummy, &one, &wq, &lwork, &info, 1, 1);
+    lwork = (int)wq;
+    double *work = xmalloc((size_t)lwork * sizeof(double));
+    dgeev_("N", "N", &M, J, &M, wr, wi, &dummy, &one, &dummy, &one, work, &lwork, &info, 1, 1);
+    if (info != 0) die("dgeev failed (info %d) on a %d x %d subregion matrix", info, M, M);
+    for (int i = 0; i < M; i++) { /* insertion sort by modulus, descending */
+        const double mo = hypot(wr[i], wi[i]), an = fabs(atan2(wi[i], wr[i]));
+        int j = i;
+        for (; j > 0 && modulus[j - 1] < mo; j--) modulus[j] = modulus[j - 1], angle[j] = angle[j - 1];
+        modulus[j] = mo, angle[j] = an;
+    }
+    free(J);
+    free(wr);
+    free(wi);
+    free(work);
+}
+
+static void copy_write_spectra(const struct alrnn *m, const struct bitcode_hist *h,
+                               const struct h5file *f) {
+    const int M = m->cfg.M, P = m->cfg.P, k = h->n_codes < SPEC_TOP ? h->n_codes : SPEC_TOP;
+    double *mod = xmalloc((size_t)(k ? k : 1) * M * sizeof(double));
+    double *ang = xmalloc((size_t)(k ? k : 1) * M * sizeof(double));
+    uint8_t *bits = xmalloc((size_t)(k ? k : 1) * (P ? P : 1));
+    for (int j = 0; j < k; j++) {
+        subregion_spectrum(m, h->codes + (size_t)j * h->W, mod + (size_t)j * M,
+                           ang + (size_t)j * M);
+        fig_unpack_code(h->codes + (size_t)j * h->W, P, bits + (size_t)j * P);
+    }
+    const size_t dk[1] = {k}, dm[2] = {k, M}, dc[2] = {k, P};
+    h5_write(f, "/analysis/spectrum/codes", H5K_U8, 2, dc, bits,
+             "the most frequent delay-phase subregions (bitcodes)", "bit");
+    h5_write(f, "/analysis/spectrum/freq", H5K_F64, 1, dk, h->freq,
+             "their frequency among the delay-phase states", "1");
+    h5_write(f, "/analysis/spectrum/modulus", H5K_F64, 2, dm, mod,
+             "moduli of the eigenvalues of W_Ω, descending", "1");
+    h5_write(f, "/analysis/spectrum/angle", H5K_F64, 2, dm, ang,
+             "|arg| of the same eigenvalues (a pair at ±θ rotates with period 2π/θ)", "rad");
+    free(mod);
+    free(ang);
+    free(bits);
+}
+
+struct copy_ctx {
+    const struct dataset *d;
+    int M, P, S; /* S: sequences whose PCA projections are stored */
+    struct bitcode_counter phase[PH__COUNT];
+    unsigned char *sel[PH__COUNT]; /* (T * B) scratch: which rows of a batch each phase counts */
+    real *cloud;                   /* (n, T, M) states z_1..z_T of every test sequence */
+    real *start;                   /* (AUTO_STARTS, M) states at the start of the delay */
+    int n_start;
+};
+
+/* Phase of input step t of sequence i: recall (loss step), delay (all-zero input), encode. */
+static int copy_phase(const struct dataset *d, int i, int t) {
+    if (d->mask[(size_t)i * d->T_out + t] != 0) return PH_RECALL;
+    const real *x = d->x + ((size_t)i * d->T + t) * d->N;
+    for (int c = 0; c < d->N; c++)
+        if (x[c] != 0) return PH_ENCODE;
+    return PH_DELAY;
+}
+
+static void copy_visit(void *vctx, int first, int B, int T, const real *Z) {
+    struct copy_ctx *c = vctx;
+    const struct dataset *d = c->d;
+    const int M = c->M;
+    ASSERT(T == d->T && d->T_out == d->T);
+    for (int p = 0; p < PH__COUNT; p++) memset(c->sel[p], 0, (size_t)T * B);
+    for (int b = 0; b < B; b++) {
+        const int i = first + b;
+        int seen_delay = 0;
+        for (int t = 0; t < T; t++) {
+            const int ph = copy_phase(d, i, t);
+            const size_t row = (size_t)t * B + b; /* state z_{t+1} */
+            c->sel[PH_ALL][row] = 1;
+            c->sel[ph][row] = 1;
+            memcpy(c->cloud + ((size_t)i * T + t) * M, Z + (row + B) * M, M * sizeof(real));
+            if (ph == PH_DELAY && !seen_delay) {
+                seen_delay = 1;
+                if (i < AUTO_STARTS) { /* the state before the first zero input: z_t */
+                    memcpy(c->start + (size_t)i * M, Z + row * M, M * sizeof(real));
+                    c->n_start = i + 1 > c->n_start ? i + 1 : c->n_start;
+                }
+            }
+        }
+    }
+    for (int p = 0; p < PH__COUNT; p++)
+        bitcode_counter_add_states(&c->phase[p], Z + (size_t)B * M, T * B, M, c->sel[p]);
+}
+
+/* Zero-input run from z (M) for n steps; states (n+1, M) into out. Returns the steps done
+ * before the state left the finite range (n if it never did). */
+static int copy_autonomous(const struct alrnn *m, const real *z, int n, real *out) {
+    const int M = m->cfg.M;
+    struct alrnn_work w;
+    alrnn_work_alloc(&w, m, n, 1);
+    memcpy(w.Z, z, M * sizeof(real));
+    real *zero = xcalloc((size_t)m->cfg.N, sizeof(real));
+    int done = n;
+    for (int t = 1; t <= n && done == n; t++) {
+        alrnn_step(m, &w, t, zero);
+        for (int j = 0; j < M; j++)
+            if (!isfinite(w.Z[(size_t)t * M + j]) || fabs(w.Z[(size_t)t * M + j]) > 1e30)
+                done = t - 1;
+    }
+    memcpy(out, w.Z, (size_t)(done + 1) * M * sizeof(real));
+    free(zero);
+    alrnn_work_free(&w);
+    return done;
+}
+
+void fig_copy_analyze(const struct resolved *r, const struct alrnn *m, const struct dataset *test,
+                      uint64_t seed, const struct h5file *f) {
+    const int M = m->cfg.M, P = m->cfg.P, T = test->T, n = test->n;
+    struct copy_ctx c = {.d = test, .M = M, .P = P, .S = n < 16 ? n : 16};
+    for (int p = 0; p < PH__COUNT; p++) {
+        bitcode_counter_init(&c.phase[p], P);
+        c.sel[p] = xmalloc((size_t)T * r->s.train.batch);
+    }
+    c.cloud = xmalloc((size_t)n * T * M * sizeof(real));
+    c.start = xcalloc((size_t)AUTO_STARTS * M, sizeof(real));
+    fig_forward_each(m, test, r->s.train.batch, seed, copy_visit, &c);
+
+    for (int p = 0; p < PH__COUNT; p++) {
+        struct bitcode_hist h;
+        bitcode_counter_hist(&c.phase[p], &h);
+        char g[64];
+        snprintf(g, sizeof g, "/analysis/bitcode/%s", phase_names[p]);
+        fig_write_hist(f, g, &h, HIST_TOP, phase_what[p]);
+        if (p == PH_DELAY) copy_write_spectra(m, &h, f);
+        bitcode_hist_free(&h);
+        bitcode_counter_free(&c.phase[p]);
+        free(c.sel[p]);
+    }
+
+    /* PCA of every test state (Fig 3e) */
+    struct pca pc;
+    pca_fit(&pc, c.cloud, n * T, M);
+    const size_t dM[1] = {M}, dC[2] = {N_PC, M};
+    h5_write(f, "/analysis/pca/eigval", H5K_REAL, 1, dM, pc.eigval,
+             "variance along each principal component of the test states z_1..z_T, descending",
+             "latent units^2");
+    h5_write(f, "/analysis/pca/ratio", H5K_REAL, 1, dM, pc.ratio,
+             "explained-variance ratio of each principal component", "1");
+    h5_write(f, "/analysis/pca/mean", H5K_REAL, 1, dM, pc.mean, "mean test state", "latent units");
+    real *comp = xcalloc((size_t)N_PC * M, sizeof(real));
+    memcpy(comp, pc.components, (size_t)(M < N_PC ? M : N_PC) * M * sizeof(real));
+    h5_write(f, "/analysis/pca/components", H5K_REAL, 2, dC, comp,
+             "the first principal components (rows, unit norm; zero rows when M < 3)", "1");
+    free(comp);
+    h5_write_scalar(f, "/analysis/pca/n_points", (double)n * T, "states in the fit", "states");
+    const int k_pc = M < N_PC ? M : N_PC;
+    real *proj = xcalloc((size_t)c.S * T * N_PC, sizeof(real));
+    real *tmp = xmalloc((size_t)T * (k_pc ? k_pc : 1) * sizeof(real));
+    for (int i = 0; i < c.S; i++) {
+        pca_project(&pc, c.cloud + (size_t)i * T * M, T, k_pc, tmp);
+        for (int t = 0; t < T; t++)
+            memcpy(proj + ((size_t)i * T + t) * N_PC, tmp + (size_t)t * k_pc, k_pc * sizeof(real));
+    }
+    const size_t dp[3] = {c.S, T, N_PC};
+    h5_write(f, "/analysis/pca/sample_proj", H5K_REAL, 3, dp, proj,
+             "z_1..z_T of the first test sequences on the first 3 principal components",
+             "latent units");
+    free(proj);
+    free(tmp);
+
+    /* autonomous runs (Fig 3b, the 100-cycle) */
+    const int ns = c.n_start;
+    real *traj = xmalloc((size_t)(AUTO_STEPS + 1) * M * sizeof(real));
+    real *keep = xcalloc((size_t)(ns ? ns : 1) * (AUTO_KEEP + 1) * M, sizeof(real));
+    real *keep_pc = xcalloc((size_t)(ns ? ns : 1) * (AUTO_KEEP + 1) * N_PC, sizeof(real));
+    int32_t period[AUTO_STARTS], settle[AUTO_STARTS], ndist[AUTO_STARTS], ntrans[AUTO_STARTS],
+        diverged[AUTO_STARTS];
+    double final_norm[AUTO_STARTS];
+    const struct cycle_params cp = {.max_period = AUTO_MAX_PERIOD, .window = 0, .tol = auto_tol};
+    for (int s = 0; s < ns; s++) {
+        const int done = copy_autonomous(m, c.start + (size_t)s * M, AUTO_STEPS, traj);
+        diverged[s] = done < AUTO_STEPS;
+        double nn = 0;
+        for (int j = 0; j < M; j++) nn += (double)traj[(size_t)done * M + j] * traj[(size_t)done * M + j];
+        final_norm[s] = sqrt(nn);
+        const int nk = done < AUTO_KEEP ? done + 1 : AUTO_KEEP + 1;
+        memcpy(keep + (size_t)s * (AUTO_KEEP + 1) * M, traj, (size_t)nk * M * sizeof(real));
+        real *kp = keep_pc + (size_t)s * (AUTO_KEEP + 1) * N_PC;
+        real *pt = xmalloc((size_t)nk * (k_pc ? k_pc : 1) * sizeof(real));
+        pca_project(&pc, traj, nk, k_pc, pt);
+        for (int t = 0; t < nk; t++) memcpy(kp + (size_t)t * N_PC, pt + (size_t)t * k_pc,
+                                            k_pc * sizeof(real));
+        free(pt);
+        struct cycle_result cr;
+        cycle_find(&cr, traj, done + 1, M, P, &cp);
+        period[s] = cr.period, settle[s] = cr.settle, ndist[s] = cr.n_distinct;
+        /* distinct codes on the transient, before the orbit settles */
+        const int ntr = cr.period ? cr.settle : done + 1;
+        struct bitcode_counter tc;
+        bitcode_counter_init(&tc, P);
+        bitcode_counter_add_states(&tc, traj, ntr, M, NULL);
+        ntrans[s] = tc.set.n;
+        bitcode_counter_free(&tc);
+
+        char path[128];
+        const int k = cr.period;
+        const size_t dz[2] = {k, M}, dq[2] = {k, N_PC}, dcode[2] = {k, P};
+        const real *zc = traj + (size_t)(done + 1 - k) * M;
+        snprintf(path, sizeof path, "/analysis/autonomous/cycle_z_%d", s);
+        h5_write(f, path, H5K_REAL, 2, dz, zc, "states of one period of the settled orbit (the "
+                 "last period of the run); 0 rows when none was found", "latent units");
+        real *cq = xcalloc((size_t)(k ? k : 1) * N_PC, sizeof(real));
+        real *cq1 = xmalloc((size_t)(k ? k : 1) * (k_pc ? k_pc : 1) * sizeof(real));
+        if (k) pca_project(&pc, zc, k, k_pc, cq1);
+        for (int t = 0; t < k; t++) memcpy(cq + (size_t)t * N_PC, cq1 + (size_t)t * k_pc,
+                                           k_pc * sizeof(real));
+        snprintf(path, sizeof path, "/analysis/autonomous/cycle_pc_%d", s);
+        h5_write(f, path, H5K_REAL, 2, dq, cq, "the settled orbit on the first 3 principal "
+                 "components of the test states", "latent units");
+        free(cq);
+        free(cq1);
+        uint8_t *bits = xmalloc((size_t)(k ? k : 1) * (P ? P : 1));
+        for (int t = 0; t < k; t++)
+            fig_unpack_code(cr.codes + (size_t)t * cr.W, P, bits + (size_t)t * P);
+        snprintf(path, sizeof path, "/analysis/autonomous/cycle_codes_%d", s);
+        h5_write(f, path, H5K_U8, 2, dcode, bits, "bitcodes along one period of the settled "
+                 "orbit", "bit");
+        free(bits);
+        cycle_result_free(&cr);
+    }
+    const size_t da[3] = {ns, AUTO_KEEP + 1, M}, dq[3] = {ns, AUTO_KEEP + 1, N_PC}, d1[1] = {ns};
+    h5_write(f, "/analysis/autonomous/z", H5K_REAL, 3, da, keep,
+             "zero-input runs from the state at the start of the delay of test sequences 0, 1: "
+             "the first states (zeros after a divergence)", "latent units");
+    h5_write(f, "/analysis/autonomous/pc", H5K_REAL, 3, dq, keep_pc,
+             "the same states on the first 3 principal components of the test states",
+             "latent units");
+    h5_write(f, "/analysis/autonomous/period", H5K_I32, 1, d1, period,
+             "period of the orbit each run settles on (1 = fixed point, 0 = none found)", "steps");
+    h5_write(f, "/analysis/autonomous/settle", H5K_I32, 1, d1, settle,
+             "first step on the settled orbit (-1 = none found)", "steps");
+    h5_write(f, "/analysis/autonomous/n_distinct", H5K_I32, 1, d1, ndist,
+             "distinct subregions (bitcodes) visited along one period", "codes");
+    h5_write(f, "/analysis/autonomous/transient_codes", H5K_I32, 1, d1, ntrans,
+             "distinct subregions visited before the orbit settles (whole run if none)",
+             "codes");
+    h5_write(f, "/analysis/autonomous/diverged", H5K_I32, 1, d1, diverged,
+             "1 if the state left the finite range before the last step", "1");
+    h5_write(f, "/analysis/autonomous/final_norm", H5K_F64, 1, d1, final_norm,
+             "Euclidean norm of the last state of each run (before a divergence)",
+             "latent units");
+    h5_attr_int(f, "/analysis/autonomous", "steps", AUTO_STEPS);
+    h5_attr_int(f, "/analysis/autonomous", "max_period", AUTO_MAX_PERIOD);
+    h5_attr_double(f, "/analysis/autonomous", "tol", auto_tol);
+    free(traj);
+    free(keep);
+    free(keep_pc);
+    pca_free(&pc);
+    free(c.cloud);
+    free(c.start);
+}
+
+/* ---- Figure 3 ------------------------------------------------------------------------------ */
+
+/* The seed with the highest symbol accuracy at P (ties: the lower seed). */
+static int copy_best_seed(const struct resolved *r, const char *root, int P) {
+    int best = 0;
+    double acc = -1;
+    for (int s = 0; s < r->s.seeds; s++) {
+        struct h5file f;
+        summary_open_run(r, root, P, s, &f);
+        const double a = h5_read_scalar(&f, "/test/symbol_accuracy");
+        h5_close(&f);
+        if (a > acc) acc = a, best = s;
+    }
+    return best;
+}
+
+/* Figure 3 from the copy sweep:
+ *   figure3c.tsv        symbol-wise and whole-sequence recall accuracy vs P, over seeds
+ *   figure3_runs.tsv    one row per run: accuracies, distinct recall codes, autonomous orbit,
+ *                       PCA (first ratio, components for 90% of the variance)
+ *   figure3d.tsv        recall-phase bitcode histogram at P = 10 (best seed)
+ *   figure3e.tsv        PCA explained-variance ratios at P = 1, mean ± std over seeds
+ *   figure3b_top.tsv    the (first) PWL unit over time for test sequences 0 and 1, P = 1
+ *   figure3b_auto.tsv   the zero-input run from the delay start of sequence 0, P = 1
+ *   figure3b_cycle.tsv  one period of its settled orbit on PC1/PC2 */
+void summarize_figure3(const struct figure *fig, profile_kind p, const char *root,
+                       const char *out) {
+    struct resolved r;
+    experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
+    const int S = r.s.seeds;
+    double *sym = xmalloc(S * sizeof(double)), *seq = xmalloc(S * sizeof(double));
+    struct tsv t, tr;
+    tsv_open(&t, out, "figure3c.tsv",
+             "copy task: test recall accuracy against P over seeds (std = sample std)");
+    fprintf(t.fp, "P\tn_seeds\tmean_symbol_acc\tstd_symbol_acc\tmin_symbol_acc\tmax_symbol_acc\t"
+                  "mean_sequence_acc\tstd_sequence_acc\n");
+    tsv_open(&tr, out, "figure3_runs.tsv", "copy task: one row per run");
+    fprintf(tr.fp, "P\tseed\tsymbol_acc\tsequence_acc\trecall_codes\tall_codes\tauto_period_0\t"
+                   "auto_settle_0\tauto_cycle_codes_0\tauto_period_1\tauto_final_norm_0\t"
+                   "pca_ratio_1\tpcs_for_90pct\tdelay_code_freq\tmax_modulus\t"
+                   "complex_modulus\tcomplex_period\n");
+    for (int k = 0; k < r.n_P; k++) {
+        for (int s = 0; s < S; s++) {
+            struct h5file f;
+            summary_open_run(&r, root, r.P[k], s, &f);
+            sym[s] = h5_read_scalar(&f, "/test/symbol_accuracy");
+            seq[s] = h5_read_scalar(&f, "/test/sequence_accuracy");
+            size_t n;
+            int32_t *per = h5_read_i32(&f, "/analysis/autonomous/period", &n, NULL, NULL);
+            int32_t *set = h5_read_i32(&f, "/analysis/autonomous/settle", &n, NULL, NULL);
+            int32_t *nd = h5_read_i32(&f, "/analysis/autonomous/n_distinct", &n, NULL, NULL);
+            double *ratio = h5_read_f64(&f, "/analysis/pca/ratio", &n, NULL, NULL);
+            const int nr = (int)n;
+            double cum = 0;
+            int n90 = 0;
+            while (n90 < nr && cum < 0.9) cum += ratio[n90++];
+            double *fn = h5_read_f64(&f, "/analysis/autonomous/final_norm", &n, NULL, NULL);
+            /* spectrum of the most frequent delay subregion: largest modulus, and the complex
+             * eigenvalue of largest modulus with its rotation period 2π/θ */
+            size_t ds[4];
+            double *mod = h5_read_f64(&f, "/analysis/spectrum/modulus", &n, NULL, ds);
+            double *ang = h5_read_f64(&f, "/analysis/spectrum/angle", &n, NULL, NULL);
+            double *sf = h5_read_f64(&f, "/analysis/spectrum/freq", &n, NULL, NULL);
+            double cmod = NAN, cper = NAN;
+            for (size_t j = 0; n && j < ds[1] && isnan(cmod); j++)
+                if (ang[j] > 1e-9 && ang[j] < copy_pi - 1e-9) cmod = mod[j], cper = 2 * copy_pi / ang[j];
+            fprintf(tr.fp, "%d\t%d\t%.6g\t%.6g\t%.0f\t%.0f\t%d\t%d\t%d\t%d\t%.4g\t%.6g\t%d\t%.4g\t%.6g\t"
+                           "%.6g\t%.4g\n",
+                    r.P[k], s, sym[s], seq[s],
+                    h5_read_scalar(&f, "/analysis/bitcode/recall/n_codes"),
+                    h5_read_scalar(&f, "/analysis/bitcode/all/n_codes"), per[0], set[0], nd[0],
+                    nr > 1 ? per[1] : 0, fn[0], ratio[0], n90, n ? sf[0] : NAN,
+                    n ? mod[0] : NAN, cmod, cper);
+            free(fn);
+            free(mod);
+            free(ang);
+            free(sf);
+            free(per);
+            free(set);
+            free(nd);
+            free(ratio);
+            h5_close(&f);
+        }
+        struct stats a = stats_of(sym, S), b = stats_of(seq, S);
+        fprintf(t.fp, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", r.P[k], S, a.mean, a.std,
+                a.min, a.max, b.mean, b.std);
+        printf("figure3: P=%d symbol accuracy %.3f ± %.3f, sequence accuracy %.3f ± %.3f\n",
+               r.P[k], a.mean, a.std, b.mean, b.std);
+    }
+    tsv_close(&t);
+    tsv_close(&tr);
+
+    /* (d) recall-phase bitcodes at P = 10 */
+    const int Pd = fig_pick_P(&r, 10, 1);
+    if (Pd > 0) {
+        const int sd = copy_best_seed(&r, root, Pd);
+        struct h5file f;
+        summary_open_run(&r, root, Pd, sd, &f);
+        size_t n, dims[4];
+        uint8_t *codes = h5_read_u8(&f, "/analysis/bitcode/recall/codes", &n, NULL, dims);
+        double *freq = h5_read_f64(&f, "/analysis/bitcode/recall/freq", &n, NULL, NULL);
+        int32_t *cnt = h5_read_i32(&f, "/analysis/bitcode/recall/counts", &n, NULL, NULL);
+        const double ncodes = h5_read_scalar(&f, "/analysis/bitcode/recall/n_codes");
+        h5_close(&f);
+        char hdr[256];
+        snprintf(hdr, sizeof hdr, "copy, P=%d seed %d (best seed): recall-phase bitcodes, %.0f "
+                 "distinct of 2^%d possible", Pd, sd, ncodes, Pd);
+        tsv_open(&t, out, "figure3d.tsv", hdr);
+        /* the freq column's header doubles as the plot's key */
+        fprintf(t.fp, "rank\tcode\tcount\tP=%d: %.0f of %.0f codes used\n", Pd, ncodes, pow(2, Pd));
+        for (size_t j = 0; j < n; j++) {
+            char s[128];
+            const int w = (int)dims[1] < 127 ? (int)dims[1] : 127;
+            for (int b = 0; b < w; b++) s[b] = codes[j * dims[1] + b] ? '1' : '0';
+            s[w] = 0;
+            fprintf(t.fp, "%zu\t%s\t%d\t%.6g\n", j + 1, s, cnt[j], freq[j]);
+        }
+        tsv_close(&t);
+        free(codes);
+        free(freq);
+        free(cnt);
+    }
+
+    /* (e) PCA spectrum at P = 1 */
+    const int Pe = fig_pick_P(&r, 1, 1);
+    if (Pe > 0) {
+        double *ratio = NULL;
+        size_t M = 0;
+        for (int s = 0; s < S; s++) {
+            struct h5file f;
+            summary_open_run(&r, root, Pe, s, &f);
+            size_t n;
+            double *v = h5_read_f64(&f, "/analysis/pca/ratio", &n, NULL, NULL);
+            h5_close(&f);
+            if (!ratio) M = n, ratio = xmalloc((size_t)S * M * sizeof(double));
+            ASSERT(n == M);
+            memcpy(ratio + (size_t)s * M, v, M * sizeof(double));
+            free(v);
+        }
+        char hdr[160];
+        snprintf(hdr, sizeof hdr, "copy, P=%d: PCA explained-variance ratio of the test states, "
+                 "over %d seeds", Pe, S);
+        tsv_open(&t, out, "figure3e.tsv", hdr);
+        fprintf(t.fp, "component\tmean_ratio\tstd_ratio\tmean_cumulative\n");
+        double cum = 0, *col = xmalloc(S * sizeof(double));
+        for (size_t j = 0; j < M; j++) {
+            for (int s = 0; s < S; s++) col[s] = ratio[(size_t)s * M + j];
+            struct stats st = stats_of(col, S);
+            cum += st.mean;
+            fprintf(t.fp, "%zu\t%.6g\t%.6g\t%.6g\n", j + 1, st.mean, st.std, cum);
+        }
+        tsv_close(&t);
+        free(col);
+        free(ratio);
+    }
+
+    /* (b) P = 1, best seed: the PWL unit in two trials, then the autonomous run */
+    const int Pb = fig_pick_P(&r, 1, 1);
+    if (Pb > 0) {
+        const int sb = copy_best_seed(&r, root, Pb);
+        struct h5file f;
+        summary_open_run(&r, root, Pb, sb, &f);
+        size_t n, dz[4], dx[4], da[4], dc[4];
+        double *z = h5_read_f64(&f, "/test/sample/z", &n, NULL, dz);
+        double *x = h5_read_f64(&f, "/test/sample/x", &n, NULL, dx);
+        double *mask = h5_read_f64(&f, "/test/sample/mask", &n, NULL, NULL);
+        double *az = h5_read_f64(&f, "/analysis/autonomous/z", &n, NULL, da);
+        double *apc = h5_read_f64(&f, "/analysis/autonomous/pc", &n, NULL, NULL);
+        double *cpc = h5_read_f64(&f, "/analysis/autonomous/cycle_pc_0", &n, NULL, dc);
+        uint8_t *ccode = h5_read_u8(&f, "/analysis/autonomous/cycle_codes_0", &n, NULL, NULL);
+        int32_t *per = h5_read_i32(&f, "/analysis/autonomous/period", &n, NULL, NULL);
+        int32_t *set = h5_read_i32(&f, "/analysis/autonomous/settle", &n, NULL, NULL);
+        int32_t *nd = h5_read_i32(&f, "/analysis/autonomous/n_distinct", &n, NULL, NULL);
+        int32_t *ntr = h5_read_i32(&f, "/analysis/autonomous/transient_codes", &n, NULL, NULL);
+        double *fnorm = h5_read_f64(&f, "/analysis/autonomous/final_norm", &n, NULL, NULL);
+        const long steps = h5_read_attr_int(&f, "/analysis/autonomous", "steps");
+        const long max_per = h5_read_attr_int(&f, "/analysis/autonomous", "max_period");
+        const double acc = h5_read_scalar(&f, "/test/symbol_accuracy");
+        h5_close(&f);
+        const int M = (int)dz[2], T1 = (int)dz[1], T = (int)dx[1], N = (int)dx[2];
+        const int u = M - Pb; /* the first PWL unit */
+        char hdr[256];
+        snprintf(hdr, sizeof hdr, "copy, P=%d seed %d (best seed, symbol accuracy %.3f): PWL unit "
+                 "%d over time for test sequences 0 and 1", Pb, sb, acc, u + 1);
+        tsv_open(&t, out, "figure3b_top.tsv", hdr);
+        fprintf(t.fp, "t\tPWL unit, sequence 0\tPWL unit, sequence 1\tphase (0 encode, 1 delay, "
+                      "2 recall)\n");
+        for (int s = 1; s < T1; s++) {
+            int ph = mask[s - 1] != 0 ? 2 : 1; /* state z_s follows input s-1 */
+            for (int ch = 0; ch < N; ch++)
+                if (ph == 1 && x[(size_t)(s - 1) * N + ch] != 0) ph = 0;
+            fprintf(t.fp, "%d\t%.6g\t%.6g\t%d\n", s, z[(size_t)s * M + u],
+                    dz[0] > 1 ? z[((size_t)T1 + s) * M + u] : NAN, ph);
+        }
+        tsv_close(&t);
+        (void)T;
+        snprintf(hdr, sizeof hdr, "copy, P=%d seed %d: zero-input run from the delay start of "
+                 "test sequence 0", Pb, sb);
+        tsv_open(&t, out, "figure3b_auto.tsv", hdr);
+        const int K = (int)da[1];
+        if (per[0] > 0)
+            fprintf(t.fp, "step\tPWL unit %d (settles on a %d-cycle at step %d; %d codes on it, "
+                          "%d before)\tPC1\tPC2\n", u + 1, per[0], set[0], nd[0], ntr[0]);
+        else
+            fprintf(t.fp, "step\tPWL unit %d (no cycle of period <= %ld in %ld steps; norm %.3g at "
+                          "the end; %d codes visited)\tPC1\tPC2\n", u + 1, max_per, steps, fnorm[0],
+                    ntr[0]);
+        for (int s = 0; s < K; s++)
+            fprintf(t.fp, "%d\t%.6g\t%.6g\t%.6g\n", s, az[(size_t)s * M + u], apc[(size_t)s * 3],
+                    apc[(size_t)s * 3 + 1]);
+        tsv_close(&t);
+        tsv_open(&t, out, "figure3b_cycle.tsv", hdr);
+        fprintf(t.fp, "phase\tPC1\tPC2\tPWL bit\n");
+        for (size_t s = 0; s < dc[0]; s++)
+            fprintf(t.fp, "%zu\t%.6g\t%.6g\t%d\n", s, cpc[s * 3], cpc[s * 3 + 1], ccode[s * Pb]);
+        tsv_close(&t);
+        printf("figure3: P=%d seed %d zero-input run: period %d (0 = no cycle found), settles "
+               "at step %d, %d subregions on the cycle, %d before; final norm %.3g\n", Pb, sb,
+               per[0], set[0], nd[0], ntr[0], fnorm[0]);
+        free(fnorm);
+        free(z);
+        free(x);
+        free(mask);
+        free(az);
+        free(apc);
+        free(cpc);
+        free(ccode);
+        free(per);
+        free(set);
+        free(nd);
+        free(ntr);
+    }
+    free(sym);
+    free(seq);
+}

@@ -1,0 +1,304 @@
+/* fig_multitask.c: the 11-task suite's analyses (PAPER.md §2.8, §4) and Figure 5 (§3).
+ *
+ * Analyze hook, on the kept parameters over the whole test set (group = task):
+ *   /analysis/n_per_task          training trials per task (the row's n)
+ *   for each phase in {trial, response}: the states z_1..z_len of each test trial (its own
+ *   steps, not the zero padding after it), or only those of its response period (fixation
+ *   input off):
+ *   /analysis/jsd/<phase>         (11, 11) JSD between the tasks' code distributions, natural
+ *                                 log (nats), over the union of their codes (Fig 5b)
+ *   /analysis/bitcode/<phase>/codes (K, P), prob (11, K): the aligned distributions on the K
+ *                                 codes of highest mean frequency; n_codes (all distinct codes),
+ *                                 task_codes (11) distinct codes per task, total (11) steps
+ * Per-task test accuracy is /test/acc_<Task> and the mean over tasks /test/accuracy (the
+ * task's metrics); n is also /config n_per_group.
+ *
+ * Summarizer: figure5*.tsv (see summarize_figure5).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "figures.h"
+#include "summary.h"
+#include "synthetic.h"
+
+enum { MT_PH_TRIAL, MT_PH_RESPONSE, MT_PH__COUNT, MT_ALIGN_TOP = 64 };
+static const char *const mt_phase_names[MT_PH__COUNT] = {"trial", "response"};
+
+struct mt_ctx {
+    const struct dataset *d;
+    int M;
+    struct bitcode_counter c[MT_PH__COUNT][MT__COUNT];
+};
+
+static void mt_visit(void *vctx, int first, int B, int T, const real *Z) {
+    struct mt_ctx *c = vctx;
+    const struct dataset *d = c->d;
+    const int M = c->M;
+    for (int b = 0; b < B; b++) {
+        const int i = first + b, g = d->group[i];
+        ASSERT(g >= 0 && g < MT__COUNT);
+        int len = 0; /* the trial's own steps end at its masked (scored) step */
+        for (int t = T - 1; t >= 0 && !len; t--)
+            if (d->mask[(size_t)i * T + t] != 0) len = t + 1;
+        for (int t = 0; t < len; t++) {
+            const real *z = Z + ((size_t)(t + 1) * B + b) * M; /* z_{t+1} follows input t */
+            bitcode_counter_add_states(&c->c[MT_PH_TRIAL][g], z, 1, M, NULL);
+            if (d->x[((size_t)i * T + t) * d->N + MT_IN_FIX] == 0)
+                bitcode_counter_add_states(&c->c[MT_PH_RESPONSE][g], z, 1, M, NULL);
+        }
+    }
+}
+
+void fig_multitask_analyze(const struct resolved *r, const struct alrnn *m,
+                           const struct dataset *test, uint64_t seed, const struct h5file *f) {
+    const int M = m->cfg.M, P = m->cfg.P;
+    ASSERT(test->group && test->T_out == test->T);
+    struct mt_ctx c = {.d = test, .M = M};
+    for (int ph = 0; ph < MT_PH__COUNT; ph++)
+        for (int k = 0; k < MT__COUNT; k++) bitcode_counter_init(&c.c[ph][k], P);
+    fig_forward_each(m, test, r->s.train.batch, seed, mt_visit, &c);
+
+    h5_write_scalar(f, "/analysis/n_per_task", r->s.data.n_per_group,
+                    "training trials per task (fixed set, generated once from the seed)",
+                    "trials");
+    char names[512] = "";
+    for (int k = 0; k < MT__COUNT; k++) {
+        strcat(names, k ? "," : "");
+        strcat(names, multitask_task_names[k]);
+    }
+    for (int ph = 0; ph < MT_PH__COUNT; ph++) {
+        struct bitcode_hist h[MT__COUNT];
+        double total[MT__COUNT], ncodes[MT__COUNT];
+        for (int k = 0; k < MT__COUNT; k++) {
+            bitcode_counter_hist(&c.c[ph][k], &h[k]);
+            total[k] = (double)h[k].total;
+            ncodes[k] = h[k].n_codes;
+        }
+        struct bitcode_aligned a;
+        bitcode_align(&a, h, MT__COUNT);
+        double jsd[MT__COUNT * MT__COUNT];
+        /* a task with no counted step (not in the test set) has a zero row: JSD undefined */
+        int all_rows = 1;
+        for (int k = 0; k < MT__COUNT; k++) all_rows &= h[k].total > 0;
+        if (all_rows) jsd_matrix(a.prob, MT__COUNT, a.n_codes, jsd);
+        else
+            for (int j = 0; j < MT__COUNT * MT__COUNT; j++) jsd[j] = NAN;
+        char path[128], g[96];
+        snprintf(path, sizeof path, "/analysis/jsd/%s", mt_phase_names[ph]);
+        const size_t dj[2] = {MT__COUNT, MT__COUNT};
+        h5_write(f, path, H5K_F64, 2, dj, jsd,
+                 ph == MT_PH_TRIAL
+                     ? "JSD (natural log) between the tasks' bitcode distributions over each "
+                       "test trial's own states; rows/columns in the order of attribute tasks"
+                     : "JSD (natural log) between the tasks' bitcode distributions over the "
+                       "response-period states; rows/columns in the order of attribute tasks",
+                 "nats");
+        h5_attr_str(f, path, "tasks", names);
+
+        const int K = a.n_codes < MT_ALIGN_TOP ? a.n_codes : MT_ALIGN_TOP;
+        uint8_t *bits = xmalloc((size_t)(K ? K : 1) * (P ? P : 1));
+        double *prob = xmalloc((size_t)MT__COUNT * (K ? K : 1) * sizeof(double));
+        for (int j = 0; j < K; j++) fig_unpack_code(a.codes + (size_t)j * a.W, P, bits + (size_t)j * P);
+        for (int k = 0; k < MT__COUNT; k++)
+            memcpy(prob + (size_t)k * K, a.prob + (size_t)k * a.n_codes, K * sizeof(double));
+        snprintf(g, sizeof g, "/analysis/bitcode/%s", mt_phase_names[ph]);
+        const size_t dc[2] = {K, P}, dp[2] = {MT__COUNT, K}, dt[1] = {MT__COUNT};
+        snprintf(path, sizeof path, "%s/codes", g);
+        h5_write(f, path, H5K_U8, 2, dc, bits,
+                 "codes of highest mean frequency over the tasks, most frequent first", "bit");
+        snprintf(path, sizeof path, "%s/prob", g);
+        h5_write(f, path, H5K_F64, 2, dp, prob,
+                 "each task's frequency of each stored code (rows: tasks, attribute tasks)", "1");
+        h5_attr_str(f, path, "tasks", names);
+        snprintf(path, sizeof path, "%s/n_codes", g);
+        h5_write_scalar(f, path, a.n_codes, "distinct codes over all tasks", "codes");
+        snprintf(path, sizeof path, "%s/task_codes", g);
+        h5_write(f, path, H5K_F64, 1, dt, ncodes, "distinct codes of each task", "codes");
+        snprintf(path, sizeof path, "%s/total", g);
+        h5_write(f, path, H5K_F64, 1, dt, total, "states counted for each task", "states");
+        free(bits);
+        free(prob);
+        bitcode_aligned_free(&a);
+        for (int k = 0; k < MT__COUNT; k++) {
+            bitcode_hist_free(&h[k]);
+            bitcode_counter_free(&c.c[ph][k]);
+        }
+    }
+}
+
+/* ---- Figure 5 ------------------------------------------------------------------------------ */
+
+enum { FIG5_N_ROWS = 3, FIG5_PANELS = 3 };
+
+/* Mean JSD over the pairs (a, b), a in A, b in B, a != b. */
+static double jsd_block_mean(const double *J, const int *A, int nA, const int *B, int nB) {
+    double s = 0;
+    int n = 0;
+    for (int i = 0; i < nA; i++)
+        for (int j = 0; j < nB; j++)
+            if (A[i] != B[j]) {
+                s += J[A[i] * MT__COUNT + B[j]];
+                n++;
+            }
+    return n ? s / n : NAN;
+}
+
+/* The JSD matrix of one (experiment, P), averaged over seeds into J (11, 11). */
+static void jsd_mean(const struct resolved *r, const char *root, int P, const char *phase,
+                     double *J) {
+    memset(J, 0, sizeof(double) * MT__COUNT * MT__COUNT);
+    char path[64];
+    snprintf(path, sizeof path, "/analysis/jsd/%s", phase);
+    for (int s = 0; s < r->s.seeds; s++) {
+        struct h5file f;
+        summary_open_run(r, root, P, s, &f);
+        size_t n;
+        double *v = h5_read_f64(&f, path, &n, NULL, NULL);
+        h5_close(&f);
+        ASSERT(n == MT__COUNT * MT__COUNT);
+        for (size_t j = 0; j < n; j++) J[j] += v[j] / r->s.seeds;
+        free(v);
+    }
+}
+
+/* figure5a.tsv          mean test accuracy over the 11 tasks against P, mean ± std over seeds,
+ *                       one column pair per training-set size n
+ * figure5_tasks.tsv     per n and P: each task's test accuracy, mean over seeds
+ * figure5_runs.tsv      one row per run
+ * figure5b_<i>.tsv      i = 1..3: the 11×11 JSD matrix (trial phase), mean over seeds, for the
+ *                       largest n at P = 2, 4 and the largest P (closest available values),
+ *                       as a gnuplot matrix with row and column headers
+ * figure5b_meta.tsv     which P, n and seed count each panel shows
+ * figure5_jsd_groups.tsv  for every n and P: mean JSD within the pro tasks {Delay,React,Cat}Pro,
+ *                       within their anti variants, and between pro and anti, per phase */
+void summarize_figure5(const struct figure *fig, profile_kind p, const char *root,
+                       const char *out) {
+    struct resolved r[FIG5_N_ROWS];
+    for (int e = 0; e < FIG5_N_ROWS; e++) {
+        ASSERT(fig->experiments[e]);
+        experiment_resolve(experiment_find(fig->experiments[e]), p, &r[e]);
+        if (r[e].n_P != r[0].n_P || memcmp(r[e].P, r[0].P, sizeof(int) * r[0].n_P) != 0)
+            die("figure5: experiments %s and %s sweep different P grids", fig->experiments[0],
+                fig->experiments[e]);
+    }
+    const int nP = r[0].n_P;
+    struct tsv ta, tt, tr;
+    tsv_open(&ta, out, "figure5a.tsv", "11-task suite: mean test accuracy over the 11 tasks "
+                                       "against P, mean and sample std over seeds");
+    fprintf(ta.fp, "P");
+    for (int e = 0; e < FIG5_N_ROWS; e++)
+        fprintf(ta.fp, "\tn = %d per task (%d seeds)\tstd", r[e].s.data.n_per_group,
+                r[e].s.seeds);
+    fprintf(ta.fp, "\n");
+    tsv_open(&tt, out, "figure5_tasks.tsv", "11-task suite: per-task test accuracy, mean over "
+                                            "seeds");
+    fprintf(tt.fp, "n\tP");
+    for (int k = 0; k < MT__COUNT; k++) fprintf(tt.fp, "\t%s", multitask_task_names[k]);
+    fprintf(tt.fp, "\n");
+    tsv_open(&tr, out, "figure5_runs.tsv", "11-task suite: one row per run");
+    fprintf(tr.fp, "n\tP\tseed\tmean_acc\tfinal_train_loss\ttest_loss\tn_codes_trial\t"
+                   "n_codes_response\n");
+
+    double mean[FIG5_N_ROWS][MAX_GRID], sd[FIG5_N_ROWS][MAX_GRID];
+    for (int e = 0; e < FIG5_N_ROWS; e++) {
+        const int S = r[e].s.seeds, n = r[e].s.data.n_per_group;
+        double *v = xmalloc(S * sizeof(double));
+        for (int k = 0; k < nP; k++) {
+            double task_acc[MT__COUNT] = {0};
+            for (int s = 0; s < S; s++) {
+                struct h5file f;
+                summary_open_run(&r[e], root, r[e].P[k], s, &f);
+                v[s] = h5_read_scalar(&f, "/test/accuracy");
+                for (int j = 0; j < MT__COUNT; j++) {
+                    char path[64];
+                    snprintf(path, sizeof path, "/test/acc_%s", multitask_task_names[j]);
+                    task_acc[j] += h5_read_scalar(&f, path) / S;
+                }
+                size_t nl;
+                double *loss = h5_read_f64(&f, "/train/loss", &nl, NULL, NULL);
+                fprintf(tr.fp, "%d\t%d\t%d\t%.6g\t%.6g\t%.6g\t%.0f\t%.0f\n", n, r[e].P[k], s,
+                        v[s], loss[nl - 1], h5_read_scalar(&f, "/test/loss"),
+                        h5_read_scalar(&f, "/analysis/bitcode/trial/n_codes"),
+                        h5_read_scalar(&f, "/analysis/bitcode/response/n_codes"));
+                free(loss);
+                h5_close(&f);
+            }
+            struct stats st = stats_of(v, S);
+            mean[e][k] = st.mean, sd[e][k] = st.std;
+            fprintf(tt.fp, "%d\t%d", n, r[e].P[k]);
+            for (int j = 0; j < MT__COUNT; j++) fprintf(tt.fp, "\t%.4g", task_acc[j]);
+            fprintf(tt.fp, "\n");
+        }
+        free(v);
+    }
+    for (int k = 0; k < nP; k++) {
+        fprintf(ta.fp, "%d", r[0].P[k]);
+        for (int e = 0; e < FIG5_N_ROWS; e++) fprintf(ta.fp, "\t%.6g\t%.6g", mean[e][k], sd[e][k]);
+        fprintf(ta.fp, "\n");
+        printf("figure5: P=%-3d", r[0].P[k]);
+        for (int e = 0; e < FIG5_N_ROWS; e++)
+            printf("  n=%d %.3f ± %.3f", r[e].s.data.n_per_group, mean[e][k], sd[e][k]);
+        printf("\n");
+    }
+    tsv_close(&ta);
+    tsv_close(&tt);
+    tsv_close(&tr);
+
+    /* pro / anti groups (PAPER.md §2.8 results: at P = 2, 4 the pro variants cluster) */
+    static const int pro[] = {MT_DELAY_PRO, MT_REACT_PRO, MT_CAT_PRO};
+    static const int anti[] = {MT_DELAY_ANTI, MT_REACT_ANTI, MT_CAT_ANTI};
+    struct tsv tg;
+    tsv_open(&tg, out, "figure5_jsd_groups.tsv", "11-task suite: mean JSD (nats, mean over "
+                                                 "seeds) within and between pro / anti tasks");
+    fprintf(tg.fp, "n\tP\tphase\twithin_pro\twithin_anti\tpro_vs_anti\tall_pairs\n");
+    double J[MT__COUNT * MT__COUNT];
+    int all[MT__COUNT];
+    for (int k = 0; k < MT__COUNT; k++) all[k] = k;
+    for (int e = 0; e < FIG5_N_ROWS; e++)
+        for (int k = 0; k < nP; k++)
+            for (int ph = 0; ph < MT_PH__COUNT; ph++) {
+                jsd_mean(&r[e], root, r[e].P[k], mt_phase_names[ph], J);
+                fprintf(tg.fp, "%d\t%d\t%s\t%.6g\t%.6g\t%.6g\t%.6g\n", r[e].s.data.n_per_group,
+                        r[e].P[k], mt_phase_names[ph], jsd_block_mean(J, pro, 3, pro, 3),
+                        jsd_block_mean(J, anti, 3, anti, 3), jsd_block_mean(J, pro, 3, anti, 3),
+                        jsd_block_mean(J, all, MT__COUNT, all, MT__COUNT));
+            }
+    tsv_close(&tg);
+
+    /* (b) heatmaps for the largest n */
+    const struct resolved *rb = &r[FIG5_N_ROWS - 1];
+    int Pmax = 0;
+    for (int k = 0; k < nP; k++) Pmax = rb->P[k] > Pmax ? rb->P[k] : Pmax;
+    const int want[FIG5_PANELS] = {2, 4, Pmax};
+    struct tsv tm;
+    tsv_open(&tm, out, "figure5b_meta.tsv", "11-task suite: the JSD heatmap panels");
+    fprintf(tm.fp, "# panel\tP\tn_per_task\tseeds\n");
+    for (int i = 0; i < FIG5_PANELS; i++) {
+        const int P = fig_pick_P(rb, want[i], 1);
+        ASSERT(P > 0);
+        jsd_mean(rb, root, P, "trial", J);
+        char name[64], hdr[160];
+        snprintf(name, sizeof name, "figure5b_%d.tsv", i + 1);
+        snprintf(hdr, sizeof hdr, "11-task suite, n=%d per task, P=%d: JSD (nats) between the "
+                 "tasks' bitcode distributions, mean over %d seeds", rb->s.data.n_per_group, P,
+                 rb->s.seeds);
+        struct tsv t;
+        tsv_open(&t, out, name, hdr);
+        fprintf(t.fp, "P=%d", P);
+        for (int k = 0; k < MT__COUNT; k++) fprintf(t.fp, "\t%s", multitask_task_names[k]);
+        fprintf(t.fp, "\n");
+        for (int a = 0; a < MT__COUNT; a++) {
+            fprintf(t.fp, "%s", multitask_task_names[a]);
+            for (int b = 0; b < MT__COUNT; b++) fprintf(t.fp, "\t%.6g", J[a * MT__COUNT + b]);
+            fprintf(t.fp, "\n");
+        }
+        tsv_close(&t);
+        fprintf(tm.fp, "%d\t%d\t%d\t%d\n", i + 1, P, rb->s.data.n_per_group, rb->s.seeds);
+        printf("figure5: JSD panel %d: n=%d P=%d, mean JSD within pro %.3f, within anti %.3f, "
+               "pro vs anti %.3f\n", i + 1, rb->s.data.n_per_group, P,
+               jsd_block_mean(J, pro, 3, pro, 3), jsd_block_mean(J, anti, 3, anti, 3),
+               jsd_block_mean(J, pro, 3, anti, 3));
+    }
+    tsv_close(&tm);
+}

@@ -1,0 +1,68 @@
+# Figure 5 of Brenner & Koppe (PAPER.md §3, Fig 5): the 11-task cognitive suite.
+# Draws only; every number comes from `bin/alrnn summarize figure5` (TSV in datadir).
+#   (a) mean test accuracy over the 11 tasks against P, one curve per training-set size n
+#       (trials per task), mean ± std over seeds
+#   (b) 11×11 Jensen-Shannon divergence (nats) between the tasks' bitcode distributions,
+#       mean over seeds, at P = 2, 4 and the largest P (largest n)
+# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/figure5'; profile='quick'" plots/figure5.gp
+if (!exists("datadir")) datadir = 'plots/data/quick'
+if (!exists("outbase")) outbase = 'plots/out/figure5'
+if (!exists("profile")) profile = 'quick'
+a = datadir.'/figure5a.tsv'
+meta = datadir.'/figure5b_meta.tsv'
+set datafile separator tab
+set datafile commentschars '#'
+
+# panel labels: which P, n and seed count each heatmap shows (read, not computed)
+array Pb[3]
+array nb[3]
+array sb[3]
+do for [i=1:3] {
+  stats meta every ::(i-1)::(i-1) using 2 nooutput
+  Pb[i] = int(STATS_min)
+  stats meta every ::(i-1)::(i-1) using 3 nooutput
+  nb[i] = int(STATS_min)
+  stats meta every ::(i-1)::(i-1) using 4 nooutput
+  sb[i] = int(STATS_min)
+}
+
+do for [fmt in "png pdf"] {
+  if (fmt eq "png") { set terminal pngcairo size 2000,560 font ",10"; set output outbase.'.png' }
+  if (fmt eq "pdf") { set terminal pdfcairo size 20in,5.6in font ",10"; set output outbase.'.pdf' }
+  set multiplot layout 1,4 title sprintf("11-task cognitive suite (Fig 5), profile %s", profile)
+
+  # (a)
+  set title "(a) mean test accuracy over 11 tasks vs P (mean ± std over seeds)"
+  set xlabel "P (ReLU units)"
+  set ylabel "mean test accuracy"
+  set logscale x 2
+  set xrange [0.5:*]
+  set yrange [0:1.05]
+  set key top left
+  plot a using ($1 == 0 ? 0.5 : $1):2:3:xtic(1) with yerrorlines pt 7 lw 1.5 lc rgb "#1f77b4" title columnheader(2), \
+       a using ($1 == 0 ? 0.5 : $1):4:5 with yerrorlines pt 5 lw 1.5 lc rgb "#ff7f0e" title columnheader(4), \
+       a using ($1 == 0 ? 0.5 : $1):6:7 with yerrorlines pt 9 lw 1.5 lc rgb "#2ca02c" title columnheader(6)
+  unset logscale x
+  set xrange [*:*]
+  set yrange [*:*]
+  set xtics autofreq
+
+  # (b)
+  set xlabel ""
+  set ylabel ""
+  set size ratio -1
+  set cbrange [0:log(2)]
+  set cblabel "JSD (nats; max ln 2)"
+  set palette defined (0 "#ffffff", 0.25 "#fdd49e", 0.5 "#fc8d59", 0.75 "#d7301f", 1 "#7f0000")
+  set xtics rotate by 60 right font ",8"
+  set ytics font ",8"
+  set yrange [*:*] reverse
+  do for [i=1:3] {
+    set title sprintf("(b) JSD of bitcode distributions, P = %d\n(n = %d per task, mean over %d seeds)", Pb[i], nb[i], sb[i])
+    plot datadir.sprintf('/figure5b_%d.tsv', i) matrix rowheaders columnheaders using 1:2:3 with image notitle
+  }
+  set yrange [*:*] noreverse
+  set size noratio
+  unset multiplot
+  unset output
+}
