@@ -10,6 +10,8 @@
  *                               rate of the decoder bitcode, per construct, pooled over seeds
  * figure-scan_units.tsv         per decoder ReLU unit: sign-change probability at construct
  *                               boundaries (offset 0) and at positions without one
+ * figure-scan_clause.tsv        and / after: decoder units constant within each clause and
+ *                               flipping between them, at the boundary vs other split points
  * figure-scan_bylength.tsv      length split: sequence accuracies by target length
  * figure-scan_labels.gp         titles for the plot (string assignments only)
  * The raster and the alignment come from the simple split at the P_enc with the best mean
@@ -259,6 +261,43 @@ static void align_table(const struct resolved *r, const char *root, int P, const
     free(ham), free(sw), free(wsum), free(offs), free(cons), free(uf), free(uw), free(nbu);
 }
 
+/* Clause-coding units (and / after), mean over seeds, into at[2] / other[2]; returns runs. */
+static int clause_table(const struct resolved *r, const char *root, int P, const char *out,
+                        double *at, double *other) {
+    int n_runs = 0;
+    at[0] = at[1] = other[0] = other[1] = 0;
+    double cmds[2] = {0, 0};
+    for (int s = 0; s < r->s.seeds; s++) {
+        struct h5file f;
+        summary_open_run(r, root, P, s, &f);
+        if (h5_exists(&f, "/analysis/clause/units_at_boundary")) {
+            size_t n;
+            double *a = h5_read_f64(&f, "/analysis/clause/units_at_boundary", &n, NULL, NULL);
+            double *o = h5_read_f64(&f, "/analysis/clause/units_at_other_splits", &n, NULL, NULL);
+            double *c = h5_read_f64(&f, "/analysis/clause/commands", &n, NULL, NULL);
+            for (int k = 0; k < 2; k++) at[k] += a[k], other[k] += o[k], cmds[k] += c[k];
+            free(a), free(o), free(c);
+            n_runs++;
+        }
+        h5_close(&f);
+    }
+    struct tsv t;
+    char hdr[256];
+    snprintf(hdr, sizeof hdr,
+             "%s P_enc=%d, mean over %d runs: decoder units constant within each clause and "
+             "flipping between them, at the clause boundary vs at other split points",
+             r->exp->name, P, n_runs);
+    tsv_open(&t, out, "figure-scan_clause.tsv", hdr);
+    fprintf(t.fp, "conjunction\tcommands_per_run\tunits_at_boundary\tunits_at_other_splits\n");
+    static const char *const name[2] = {"and", "after"};
+    for (int k = 0; k < 2 && n_runs; k++) {
+        at[k] /= n_runs, other[k] /= n_runs;
+        fprintf(t.fp, "%s\t%.0f\t%.6g\t%.6g\n", name[k], cmds[k] / n_runs, at[k], other[k]);
+    }
+    tsv_close(&t);
+    return n_runs;
+}
+
 /* Sequence accuracies by target length, mean over seeds (lengths as stored by run 0). */
 static void bylength_table(const struct resolved *r, const char *root, int P, const char *out) {
     struct tsv t;
@@ -330,12 +369,20 @@ void summarize_figure_scan(const struct figure *fig, profile_kind p, const char 
     const int R = raster_tables(&r[0], root, Pr, out, titles, &P_dec);
     align_table(&r[0], root, Pr, out);
     bylength_table(&r[1], root, Pl, out);
+    double cl_at[2], cl_other[2];
+    const int cl_runs = clause_table(&r[0], root, Pr, out, cl_at, cl_other);
 
     struct tsv t;
     tsv_open(&t, out, "figure-scan_labels.gp", NULL);
     fprintf(t.fp, "# titles for plots/figure-scan.gp (written by bin/alrnn summarize)\n");
     fprintf(t.fp, "raster_P = %d\nbylength_P = %d\nn_raster = %d\nseeds = %d\nP_dec = %d\nM = %d\n",
             Pr, Pl, R, r[0].s.seeds, P_dec, r[0].s.M);
+    if (cl_runs)
+        fprintf(t.fp, "clause_label = \"units constant within each clause, flipping between them:"
+                      "\\nand %.2f at the boundary vs %.2f elsewhere; after %.2f vs %.2f\"\n",
+                cl_at[0], cl_other[0], cl_at[1], cl_other[1]);
+    else
+        fprintf(t.fp, "clause_label = \"\"\n");
     for (int k = 0; k < R; k++) {
         char var[32];
         snprintf(var, sizeof var, "raster_title%d", k + 1);

@@ -24,7 +24,10 @@
  * command (scan_boundaries) index the same positions. For every interior position j
  * (1 <= j <= n-1) the bitcode change code(z_{j+1}) vs code(z_j) is recorded: whether it
  * switched subregion and the Hamming distance; both are averaged at offsets -3..3 from each
- * construct's boundaries, and over all / boundary-free interior positions as baselines.
+ * construct's boundaries, and over all / boundary-free interior positions as baselines, also
+ * per decoder unit (sign-change probability). For commands joined by and / after, the units
+ * that hold one bit through each clause's output and flip between the clauses are counted at
+ * the clause boundary and, as a control, at every other split point of the same output.
  * A raster of a few commands (bitcodes per step with their boundaries) is stored for the
  * figure. Run file layout: experiments/run.c's contract, plus the groups listed in
  * write_run_file().
@@ -381,7 +384,26 @@ struct align {
     double nb_cnt, nb_sw, nb_ham;    /* interior positions without a boundary */
     double *nb_uflip;                /* (P) flips of each unit there */
     long commands;
+    /* and / after: units whose bit is constant over each clause's output and differs between
+     * them, at the clause boundary and (mean) at every other split point of the same output */
+    double conj_n[2], conj_at[2], conj_other[2];
 };
+
+/* Units constant over the states emitting tokens [0, j) and over [j, n), different between. */
+static int clause_units(const uint64_t *codes, int W, int P, int n, int j) {
+    int count = 0;
+    for (int i = 0; i < P; i++) {
+        const int w = i / 64, sh = i % 64;
+#define BITAT(t) ((int)((codes[(size_t)(t) * W + w] >> sh) & 1u))
+        const int a = BITAT(1), b = BITAT(j + 1);
+        int ok = a != b;
+        for (int t = 1; ok && t <= j; t++) ok = BITAT(t) == a;
+        for (int t = j + 1; ok && t <= n; t++) ok = BITAT(t) == b;
+#undef BITAT
+        count += ok;
+    }
+    return count;
+}
 
 /* Accumulate one command: codes (n + 2, W) of z_0..z_{n+1}, mask (n) of its boundaries. */
 static void align_add(struct align *a, const uint64_t *codes, int W, const uint8_t *mask, int n) {
@@ -418,6 +440,18 @@ static void align_add(struct align *a, const uint64_t *codes, int W, const uint8
         }
     }
 #undef FLIP
+    for (int jb = 1; jb <= n - 1; jb++) {
+        const int c = (mask[jb] & (1u << SCAN_C_AND))     ? 0
+                      : (mask[jb] & (1u << SCAN_C_AFTER)) ? 1
+                                                           : -1;
+        if (c < 0 || n < 3) continue;
+        double other = 0;
+        for (int j = 1; j <= n - 1; j++)
+            if (j != jb) other += clause_units(codes, W, P, n, j);
+        a->conj_n[c]++;
+        a->conj_at[c] += clause_units(codes, W, P, n, jb);
+        a->conj_other[c] += other / (n - 2);
+    }
     a->commands++;
 }
 
@@ -540,6 +574,24 @@ static void analyze(const struct h5file *f, const struct scan_model *m, const st
              "tokens j-1 and j, at j = boundary+k; (construct, offset, unit)", "1");
     h5_write(f, "/analysis/boundary/nonboundary_unit_flip", H5K_F64, 1, dp, a->nb_uflip,
              "the same at interior positions with no construct boundary", "1");
+    double at[2], other[2], cn[2];
+    for (int c = 0; c < 2; c++) {
+        cn[c] = a->conj_n[c];
+        at[c] = cn[c] ? a->conj_at[c] / cn[c] : NAN;
+        other[c] = cn[c] ? a->conj_other[c] / cn[c] : NAN;
+    }
+    const size_t d2c[1] = {2};
+    h5_attr_str(f, "/analysis/clause", "rows", "and,after");
+    h5_attr_str(f, "/analysis/clause", "definition",
+                "units whose bit is constant over the states emitting each clause's output "
+                "tokens and differs between the two clauses (the <end> step excluded)");
+    h5_write(f, "/analysis/clause/units_at_boundary", H5K_F64, 1, d2c, at,
+             "mean such units per command when splitting at the clause boundary", "units");
+    h5_write(f, "/analysis/clause/units_at_other_splits", H5K_F64, 1, d2c, other,
+             "the same when splitting at any other interior position (mean over positions)",
+             "units");
+    h5_write(f, "/analysis/clause/commands", H5K_F64, 1, d2c, cn,
+             "test commands with that conjunction and >= 3 actions", "commands");
     h5_write_scalar(f, "/analysis/boundary/commands", (double)a->commands,
                     "test commands analysed", "commands");
     h5_write_scalar(f, "/analysis/distinct_codes", distinct.n,

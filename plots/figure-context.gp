@@ -36,6 +36,7 @@ do for [fmt in "png pdf"] {
   set ylabel "test accuracy"
   set logscale x 2
   set xrange [0.5:*]
+  set offsets graph 0.03, graph 0.06, 0, 0
   set yrange [0.3:1.05]
   set key bottom right
   plot a using ($1 == 0 ? 0.5 : $1):3:4:xtic(1) with yerrorlines pt 7 lw 2 lc rgb "#000000" title "all trials", \
@@ -43,6 +44,7 @@ do for [fmt in "png pdf"] {
        a using ($1 == 0 ? 0.5 : $1):9:10 with yerrorlines pt 9 lw 1.2 lc rgb "#d62728" title "context C2 (inverted)", \
        0.5 with lines dt 2 lc rgb "#777777" title "chance"
   unset logscale x
+  set offsets 0, 0, 0, 0
   set xrange [*:*]
   set yrange [*:*]
   set xtics autofreq

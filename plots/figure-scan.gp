@@ -51,6 +51,7 @@ do for [fmt in "png pdf"] {
   set xlabel "P_{enc} (ReLU units of the encoder)"
   set ylabel "test sequence accuracy"
   set key bottom right
+  set key top left
   do for [s=1:3] {
     set title split_title[s]
     f = acc(split_name[s])
@@ -97,9 +98,11 @@ do for [fmt in "png pdf"] {
   set key top right font ",8"
   set xrange [-3.5:3.5]
   set xtics 1
+  set label 1 clause_label at graph 0.02, graph 0.06 left font ",8"
   plot for [c=1:6] align skip 2 using 1:(column(1+c)) with linespoints pt 7 lw 2 lc rgb ccol[c] title cname[c], \
        align skip 2 using 1:8 with linespoints pt 6 lw 3 lc rgb "black" title "any boundary", \
        align skip 2 using 1:16 with lines dt 2 lw 2 lc rgb "gray40" title "no boundary (baseline)"
+  unset label 1
   unset xrange
   set xtics autofreq
 
@@ -122,6 +125,7 @@ do for [fmt in "png pdf"] {
   set xlabel "target length (actions)"
   set ylabel "test sequence accuracy"
   set key top right
+  set yrange [0:*]
   plot bylen skip 2 using 1:3 with linespoints pt 7 lw 2 lc rgb "#1f77b4" title "lenient", \
        bylen skip 2 using 1:4 with linespoints pt 5 lw 2 dt 2 lc rgb "#d62728" title "strict"
   unset yrange

@@ -57,12 +57,14 @@ do for [fmt in "png pdf"] {
   set ylabel "test accuracy"
   set logscale x 2
   set xrange [0.5:*]
+  set offsets graph 0.03, graph 0.06, 0, 0
   set yrange [0:1.05]
   set key bottom right
   plot c using ($1 == 0 ? 0.5 : $1):3:4:xtic(1) with yerrorlines pt 7 lw 1.5 lc rgb "#1f77b4" title "symbol-wise", \
        c using ($1 == 0 ? 0.5 : $1):7:8 with yerrorlines pt 5 lw 1.5 lc rgb "#ff7f0e" title "whole sequence", \
        0.25 with lines dt 2 lc rgb "#777777" title "chance (symbol-wise, 1/4)"
   unset logscale x
+  set offsets 0, 0, 0, 0
   set xrange [*:*]
   set yrange [*:*]
   set xtics autofreq

@@ -27,8 +27,8 @@ do for [i=1:3] {
 }
 
 do for [fmt in "png pdf"] {
-  if (fmt eq "png") { set terminal pngcairo size 2000,560 font ",10"; set output outbase.'.png' }
-  if (fmt eq "pdf") { set terminal pdfcairo size 20in,5.6in font ",10"; set output outbase.'.pdf' }
+  if (fmt eq "png") { set terminal pngcairo size 2000,680 font ",10"; set output outbase.'.png' }
+  if (fmt eq "pdf") { set terminal pdfcairo size 20in,6.8in font ",10"; set output outbase.'.pdf' }
   set multiplot layout 1,4 title sprintf("11-task cognitive suite (Fig 5), profile %s", profile)
 
   # (a)
@@ -37,12 +37,14 @@ do for [fmt in "png pdf"] {
   set ylabel "mean test accuracy"
   set logscale x 2
   set xrange [0.5:*]
+  set offsets graph 0.03, graph 0.06, 0, 0
   set yrange [0:1.05]
   set key top left
   plot a using ($1 == 0 ? 0.5 : $1):2:3:xtic(1) with yerrorlines pt 7 lw 1.5 lc rgb "#1f77b4" title columnheader(2), \
        a using ($1 == 0 ? 0.5 : $1):4:5 with yerrorlines pt 5 lw 1.5 lc rgb "#ff7f0e" title columnheader(4), \
        a using ($1 == 0 ? 0.5 : $1):6:7 with yerrorlines pt 9 lw 1.5 lc rgb "#2ca02c" title columnheader(6)
   unset logscale x
+  set offsets 0, 0, 0, 0
   set xrange [*:*]
   set yrange [*:*]
   set xtics autofreq

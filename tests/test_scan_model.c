@@ -445,7 +445,7 @@ Test(scan_model, runner_smoke_writes_run_file) {
         "/train/loss", "/eval/epoch", "/eval/seq_acc_strict", "/test/seq_acc_lenient",
         "/test/seq_acc_strict", "/test/token_acc_lenient", "/test/token_acc_strict",
         "/test/loss", "/test/by_length/length", "/test/sample/z", "/analysis/boundary/hamming",
-        "/analysis/raster/bitcode"};
+        "/analysis/raster/bitcode", "/analysis/boundary/unit_flip", "/analysis/clause/units_at_boundary"};
     for (size_t i = 0; i < ARRAY_LEN(must); i++)
         cr_expect(h5_exists(&f, must[i]), "%s missing", must[i]);
     const double sl = h5_read_scalar(&f, "/test/seq_acc_lenient");
