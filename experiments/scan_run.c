@@ -517,7 +517,8 @@ static void analyze(const struct h5file *f, const struct scan_model *m, const st
         scan_forward(m, w, src, tgt, T, T, 1.0, NULL);
         for (int b = 0; b < nb; b++) {
             const int i = start + b, n = d->len[i] - 1;
-            ASSERT(scan_boundaries(d->cmd[i], actions, mask) == n);
+            const int n_grammar = scan_boundaries(d->cmd[i], actions, mask);
+            ASSERT(n_grammar == n);
             for (int t = 0; t <= n + 1; t++)
                 memcpy(zrow + (size_t)t * M, w->dec.Z + ((size_t)t * nb + b) * M, M * sizeof(real));
             bitcode_compute(zrow, n + 2, M, P, codes);
