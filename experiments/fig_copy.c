@@ -589,6 +589,7 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
         int32_t *nd = h5_read_i32(&f, "/analysis/autonomous/n_distinct", &n, NULL, NULL);
         int32_t *ntr = h5_read_i32(&f, "/analysis/autonomous/transient_codes", &n, NULL, NULL);
         double *fnorm = h5_read_f64(&f, "/analysis/autonomous/final_norm", &n, NULL, NULL);
+        int32_t *div = h5_read_i32(&f, "/analysis/autonomous/diverged", &n, NULL, NULL);
         const long steps = h5_read_attr_int(&f, "/analysis/autonomous", "steps");
         const long max_per = h5_read_attr_int(&f, "/analysis/autonomous", "max_period");
         const double acc = h5_read_scalar(&f, "/test/symbol_accuracy");
@@ -617,8 +618,11 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
         if (per[0] > 0)
             fprintf(t.fp, "step\tPWL unit %d (settles on a %d-cycle at step %d; %d codes on it, "
                           "%d before)\tPC1\tPC2\n", u + 1, per[0], set[0], nd[0], ntr[0]);
+        else if (div[0])
+            fprintf(t.fp, "step\tPWL unit %d (no cycle: |z| passes 1e30 within %ld steps; %d codes "
+                          "visited)\tPC1\tPC2\n", u + 1, steps, ntr[0]);
         else
-            fprintf(t.fp, "step\tPWL unit %d (no cycle of period <= %ld in %ld steps; norm %.3g at "
+            fprintf(t.fp, "step\tPWL unit %d (no cycle of period <= %ld in %ld steps; |z| = %.3g at "
                           "the end; %d codes visited)\tPC1\tPC2\n", u + 1, max_per, steps, fnorm[0],
                     ntr[0]);
         for (int s = 0; s < K; s++)
@@ -631,9 +635,10 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
             fprintf(t.fp, "%zu\t%.6g\t%.6g\t%d\n", s, cpc[s * 3], cpc[s * 3 + 1], ccode[s * Pb]);
         tsv_close(&t);
         printf("figure3: P=%d seed %d zero-input run: period %d (0 = no cycle found), settles "
-               "at step %d, %d subregions on the cycle, %d before; final norm %.3g\n", Pb, sb,
-               per[0], set[0], nd[0], ntr[0], fnorm[0]);
+               "at step %d, %d subregions on the cycle, %d before; %s, final |z| %.3g\n", Pb, sb,
+               per[0], set[0], nd[0], ntr[0], div[0] ? "diverged" : "finite", fnorm[0]);
         free(fnorm);
+        free(div);
         free(z);
         free(x);
         free(mask);

@@ -17,10 +17,12 @@ d = datadir.'/figure3d.tsv'
 e = datadir.'/figure3e.tsv'
 set datafile separator tab
 set datafile commentschars '#'
+# every TSV starts (after its comment) with a header line: never read it as data
+set key autotitle columnheader
 
 do for [fmt in "png pdf"] {
-  if (fmt eq "png") { set terminal pngcairo size 1650,950 font ",10"; set output outbase.'.png' }
-  if (fmt eq "pdf") { set terminal pdfcairo size 16.5in,9.5in font ",10"; set output outbase.'.pdf' }
+  if (fmt eq "png") { set terminal pngcairo size 1650,1000 font ",10"; set output outbase.'.png' }
+  if (fmt eq "pdf") { set terminal pdfcairo size 16.5in,10in font ",10"; set output outbase.'.pdf' }
   set multiplot layout 2,3 title sprintf("Copy task (Fig 3), profile %s", profile)
 
   # (b) top
@@ -37,19 +39,24 @@ do for [fmt in "png pdf"] {
        0 with lines dt 2 lc rgb "#777777" title "ReLU threshold"
 
   # (b) bottom: autonomous run
-  set title "(b) zero-input run from the delay start (P = 1)"
+  # the first 300 steps: the trained 100-step delay (shaded) and twice as long beyond it
+  set title "(b) zero-input run from the delay start (P = 1, first 300 steps)"
   set xlabel "autonomous step"
   set ylabel "z of the PWL unit"
-  set key top right
-  plot bauto using 1:2 with lines lw 1.2 lc rgb "#9467bd" title columnheader(2), \
+  set xrange [0:300]
+  set key below font ",9" noopaque
+  plot bauto every ::0::100 using 1:(1) axes x1y2 with boxes fs transparent solid 0.10 noborder lc rgb "#777777" title "the trained delay (100 steps)", \
+       bauto every ::0::300 using 1:2 with lines lw 1.2 lc rgb "#9467bd" title columnheader(2), \
        0 with lines dt 2 lc rgb "#777777" notitle
+  set xrange [*:*]
 
-  set title "(b) the same run on PC1/PC2 of the test states; its settled orbit"
+  set title "(b) the same run on PC1/PC2 of the test states (first 300 steps); settled orbit"
   set xlabel "PC1"
   set ylabel "PC2"
-  set key top right
-  plot bauto using 3:4 with lines lw 0.8 lc rgb "#bbbbbb" title "autonomous run (first steps)", \
-       bcyc using 2:3:($4 == 1 ? 0xd62728 : 0x1f77b4) with points pt 7 ps 0.5 lc rgb variable title "settled orbit (red: PWL unit on)"
+  set key inside vertical top right font ",10"
+  plot bauto every ::0::300 using 3:4 with lines lw 0.8 lc rgb "#999999" title "autonomous run", \
+       bauto every ::0::0 using 3:4 with points pt 7 ps 1.2 lc rgb "#000000" title "start (delay onset)", \
+       bcyc using 2:3:($4 == 1 ? 0xd62728 : 0x1f77b4) with points pt 7 ps 0.5 lc rgb variable title "settled orbit, if any (red: PWL unit on)"
 
   # (c)
   set title "(c) recall accuracy vs P (mean ± std over seeds)"
@@ -59,7 +66,7 @@ do for [fmt in "png pdf"] {
   set xrange [0.5:*]
   set offsets graph 0.03, graph 0.06, 0, 0
   set yrange [0:1.05]
-  set key bottom right
+  set key top right noopaque
   plot c using ($1 == 0 ? 0.5 : $1):3:4:xtic(1) with yerrorlines pt 7 lw 1.5 lc rgb "#1f77b4" title "symbol-wise", \
        c using ($1 == 0 ? 0.5 : $1):7:8 with yerrorlines pt 5 lw 1.5 lc rgb "#ff7f0e" title "whole sequence", \
        0.25 with lines dt 2 lc rgb "#777777" title "chance (symbol-wise, 1/4)"
@@ -77,7 +84,7 @@ do for [fmt in "png pdf"] {
   set style fill solid 0.7 border -1
   set boxwidth 0.8
   set xtics rotate by 90 right font ",8"
-  set key top right
+  set key top right noopaque
   plot d every ::0::29 using 1:4:xtic(2) with boxes lc rgb "#2ca02c" title columnheader(4)
   set xtics norotate font ",10"
   set xtics autofreq
