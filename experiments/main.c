@@ -174,10 +174,10 @@ static int cmd_makefile(profile_kind p) {
         for (int k = 0; fg->experiments[k]; k++) printf(" $(RUNS_%s)", fg->experiments[k]);
         printf(" | bin/alrnn\n");
         printf("\tbin/alrnn summarize %s --profile %s --out plots/data/%s\n", fg->name, pn, pn);
-        printf("\t@mkdir -p plots/out\n");
-        printf("\tgnuplot -e \"datadir='plots/data/%s'; outbase='plots/out/%s'; profile='%s'\" %s\n",
-               pn, fg->name, pn, fg->script);
-        printf("\t@echo \"wrote plots/out/%s.png and plots/out/%s.pdf\"\n", fg->name, fg->name);
+        printf("\t@mkdir -p plots/out/%s\n", pn);
+        printf("\tgnuplot -e \"datadir='plots/data/%s'; outbase='plots/out/%s/%s'; profile='%s'\" %s\n",
+               pn, pn, fg->name, pn, fg->script);
+        printf("\t@echo \"wrote plots/out/%s/%s.png and .pdf\"\n", pn, fg->name);
     }
     return 0;
 }

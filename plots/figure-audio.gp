@@ -4,9 +4,9 @@
 #   (b) final latent states of test clips on PC1-2, coloured by class (seed 0, the best
 #       0 < P < M)
 # The data files are named after the figure (outbase's file name): <name>-a.tsv, <name>-b.tsv.
-# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/figure-audio'; profile='quick'" plots/figure-audio.gp
+# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure-audio'; profile='quick'" plots/figure-audio.gp
 if (!exists("datadir")) datadir = 'plots/data/quick'
-if (!exists("outbase")) outbase = 'plots/out/figure-audio'
+if (!exists("outbase")) outbase = 'plots/out/quick/figure-audio'
 if (!exists("profile")) profile = 'quick'
 name = outbase[strstrt(outbase, "figure"):]
 a = datadir.'/'.name.'-a.tsv'

@@ -4,9 +4,9 @@
 #   (b) P = 1 (best seed): fraction of test trials whose PWL unit is on, over time, in each context
 #   (c) P = 1 (best seed): the PWL unit over time in the stored test trials, coloured by context
 #   (d) P = 5 (best seed): fraction of trials with each PWL bit on over time, by context (heatmap)
-# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/figure-context'; profile='quick'" plots/figure-context.gp
+# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure-context'; profile='quick'" plots/figure-context.gp
 if (!exists("datadir")) datadir = 'plots/data/quick'
-if (!exists("outbase")) outbase = 'plots/out/figure-context'
+if (!exists("outbase")) outbase = 'plots/out/quick/figure-context'
 if (!exists("profile")) profile = 'quick'
 a = datadir.'/figure_context_a.tsv'
 b = datadir.'/figure_context_b.tsv'

@@ -3,9 +3,9 @@
 # For each digit: the mean Hamming distance of the bitcode from the sequence's own first code,
 # at the recurrence step that reads each pixel (4 pixels per step at T = 196), on the 28x28
 # grid; the digit's mean image is overlaid as dots where its mean ink exceeds 0.3.
-# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/figure-hamming'; profile='quick'" plots/figure-hamming.gp
+# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure-hamming'; profile='quick'" plots/figure-hamming.gp
 if (!exists("datadir")) datadir = 'plots/data/quick'
-if (!exists("outbase")) outbase = 'plots/out/figure-hamming'
+if (!exists("outbase")) outbase = 'plots/out/quick/figure-hamming'
 if (!exists("profile")) profile = 'quick'
 h = datadir.'/figure-hamming.tsv'
 hc = datadir.'/figure-hamming-curves.tsv'

@@ -11,9 +11,9 @@
 #   (h)   per decoder ReLU unit: probability of a sign change at construct boundaries against
 #         at positions without one (points above the diagonal: units that mark boundaries)
 #   (i)   length split: sequence accuracy by target length
-# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/figure-scan'; profile='quick'" plots/figure-scan.gp
+# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure-scan'; profile='quick'" plots/figure-scan.gp
 if (!exists("datadir")) datadir = 'plots/data/quick'
-if (!exists("outbase")) outbase = 'plots/out/figure-scan'
+if (!exists("outbase")) outbase = 'plots/out/quick/figure-scan'
 if (!exists("profile")) profile = 'quick'
 load datadir.'/figure-scan_labels.gp'
 set datafile separator tab

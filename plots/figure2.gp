@@ -7,9 +7,9 @@
 #   (f) final latent states of test digits on PC1-3 (3-D) and on PC1-2, coloured by digit
 # (b), a keyword-annotated trajectory, is not drawn. The shown model for (c), (d), (f) is named
 # in each panel title (seed 0 at the best 0 < P < M).
-# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/figure2'; profile='quick'" plots/figure2.gp
+# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure2'; profile='quick'" plots/figure2.gp
 if (!exists("datadir")) datadir = 'plots/data/quick'
-if (!exists("outbase")) outbase = 'plots/out/figure2'
+if (!exists("outbase")) outbase = 'plots/out/quick/figure2'
 if (!exists("profile")) profile = 'quick'
 a = datadir.'/figure2a.tsv'
 c = datadir.'/figure2c.tsv'

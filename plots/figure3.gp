@@ -5,9 +5,9 @@
 #   (c) symbol-wise and whole-sequence recall accuracy against P, mean ± std over seeds
 #   (d) histogram of the recall-phase bitcodes at P = 10
 #   (e) PCA explained-variance ratio of the test states at P = 1
-# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/figure3'; profile='quick'" plots/figure3.gp
+# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure3'; profile='quick'" plots/figure3.gp
 if (!exists("datadir")) datadir = 'plots/data/quick'
-if (!exists("outbase")) outbase = 'plots/out/figure3'
+if (!exists("outbase")) outbase = 'plots/out/quick/figure3'
 if (!exists("profile")) profile = 'quick'
 btop = datadir.'/figure3b_top.tsv'
 bauto = datadir.'/figure3b_auto.tsv'

@@ -3,9 +3,9 @@
 #   (a) test MSE against the number of ReLU units P, mean ± sample std over seeds, log y
 #   (b) the first two ReLU units over time for an early and a late marked pair
 #   (c) readout D z_t over the 100 steps with the marked inputs and the target
-# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/figure4'; profile='quick'" plots/figure4.gp
+# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure4'; profile='quick'" plots/figure4.gp
 if (!exists("datadir")) datadir = 'plots/data/quick'
-if (!exists("outbase")) outbase = 'plots/out/figure4'
+if (!exists("outbase")) outbase = 'plots/out/quick/figure4'
 if (!exists("profile")) profile = 'quick'
 a = datadir.'/figure4a.tsv'
 as = datadir.'/figure4a_seeds.tsv'

@@ -4,9 +4,9 @@
 #       (trials per task), mean ± std over seeds
 #   (b) 11×11 Jensen-Shannon divergence (nats) between the tasks' bitcode distributions,
 #       mean over seeds, at P = 2, 4 and the largest P (largest n)
-# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/figure5'; profile='quick'" plots/figure5.gp
+# Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure5'; profile='quick'" plots/figure5.gp
 if (!exists("datadir")) datadir = 'plots/data/quick'
-if (!exists("outbase")) outbase = 'plots/out/figure5'
+if (!exists("outbase")) outbase = 'plots/out/quick/figure5'
 if (!exists("profile")) profile = 'quick'
 a = datadir.'/figure5a.tsv'
 meta = datadir.'/figure5b_meta.tsv'

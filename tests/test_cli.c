@@ -9,47 +9,16 @@
 #include <unistd.h>
 
 #include "h5io.h"
-
-static const char *bin(void) {
-    const char *b = getenv("ALRNN_BIN");
-    return b ? b : "bin/alrnn";
-}
-
-/* Runs `bin/alrnn args`, returns the exit status; stderr text into err. */
-static int run(const char *args, char *err, size_t n) {
-    char cmd[2048], errf[] = "/tmp/alrnn_cli_err_XXXXXX";
-    int fd = mkstemp(errf);
-    cr_assert(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin(), args, errf);
-    int st = system(cmd);
-    FILE *f = fopen(errf, "r");
-    size_t k = fread(err, 1, n - 1, f);
-    err[k] = 0;
-    fclose(f);
-    unlink(errf);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int lines(const char *s) {
-    int n = 0;
-    for (; *s; s++) n += *s == '\n';
-    return n;
-}
-
-static int exists(const char *p) {
-    struct stat st;
-    return stat(p, &st) == 0;
-}
+#include "testutil.h"
 
 static void expect_failure(const char *args, const char *needle, const char *out) {
     char err[4096];
     if (out) unlink(out);
-    int st = run(args, err, sizeof err);
+    int st =  tu_alrnn(NULL, args, err, sizeof err);
     cr_expect_neq(st, 0, "'%s' exited 0", args);
-    cr_expect_eq(lines(err), 1, "'%s' printed %d lines: %s", args, lines(err), err);
+    cr_expect_eq(tu_lines(err), 1, "'%s' printed %d lines: %s", args, tu_lines(err), err);
     cr_expect(strstr(err, needle) != NULL, "'%s': message '%s' lacks '%s'", args, err, needle);
-    if (out) cr_expect(!exists(out), "'%s' left %s behind", args, out);
+    if (out) cr_expect(!tu_exists(out), "'%s' left %s behind", args, out);
 }
 
 Test(cli, bad_input_is_one_line_nonzero_and_no_file) {
@@ -83,7 +52,7 @@ Test(cli, unwritable_output_path) {
 
 Test(cli, list_names_experiments_first) {
     char cmd[512], line[512];
-    snprintf(cmd, sizeof cmd, "%s list", bin());
+    snprintf(cmd, sizeof cmd, "%s list", tu_bin());
     FILE *p = popen(cmd, "r");
     int found = 0;
     while (fgets(line, sizeof line, p)) found |= strncmp(line, "addition\t", 9) == 0;
@@ -96,7 +65,7 @@ Test(cli, smoke_run_writes_complete_run_file) {
     cr_assert(mkdtemp(dir));
     snprintf(out, sizeof out, "%s/sub/P2_seed1.h5", dir);
     snprintf(args, sizeof args, "run addition --P 2 --seed 1 --profile smoke --out %s", out);
-    cr_assert_eq(run(args, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
     cr_assert(strstr(err, "epoch 3/3") && strstr(err, "seq/s"), "no progress shown: %s", err);
     struct h5file f;
     h5_open_read(&f, out);
@@ -126,17 +95,17 @@ Test(cli, smoke_run_writes_complete_run_file) {
  * tasks.txt (when the mirror is beside the checkout). */
 Test(cli, scan_grammar_prints_every_command) {
     char cmd[1024], line[256];
-    snprintf(cmd, sizeof cmd, "%s scan-grammar | wc -l", bin());
+    snprintf(cmd, sizeof cmd, "%s scan-grammar | wc -l", tu_bin());
     FILE *p = popen(cmd, "r");
     cr_assert(fgets(line, sizeof line, p));
     cr_assert_eq(pclose(p), 0);
     cr_assert_eq(atoi(line), 20910);
     const char *dir = getenv("ALRNN_SCAN_DIR") ? getenv("ALRNN_SCAN_DIR") : "../shared/datasets/scan";
     snprintf(cmd, sizeof cmd, "%s/tasks.txt", dir);
-    if (!exists(cmd)) cr_skip_test("SCAN files not found in %s", dir);
+    if (!tu_exists(cmd)) cr_skip_test("SCAN files not found in %s", dir);
     snprintf(cmd, sizeof cmd,
              "bash -c 'diff <(%s scan-grammar | LC_ALL=C sort) <(tr -d \"\\r\" < %s/tasks.txt | "
              "LC_ALL=C sort) > /dev/null'",
-             bin(), dir);
+             tu_bin(), dir);
     cr_assert_eq(system(cmd), 0, "generated commands differ from tasks.txt");
 }

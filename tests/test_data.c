@@ -23,19 +23,9 @@
 #include "data_mnist.h"
 #include "data_wav.h"
 #include "mfcc.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------ helpers */
-
-static void make_tmpdir(char *dir, size_t n) {
-    snprintf(dir, n, "/tmp/alrnn-test-data-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir), "mkdtemp failed");
-}
-
-static void rm_rf(const char *dir) {
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
 
 static void write_bytes(const char *path, const void *buf, size_t n) {
     FILE *f = fopen(path, "wb");
@@ -61,16 +51,11 @@ static char *slurp(const char *path) {
     return buf;
 }
 
-static int file_exists(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
 /* Run fn(arg) in a child with stderr captured. The child must exit with status 1 (die())
  * and its message must contain want1 and want2 (either may be NULL). */
 static void expect_die(void (*fn)(void *), void *arg, const char *want1, const char *want2) {
     char dir[64], err_path[96];
-    make_tmpdir(dir, sizeof dir);
+    tu_tmpdir(dir, sizeof dir, "data");
     snprintf(err_path, sizeof err_path, "%s/stderr", dir);
     fflush(NULL);
     pid_t pid = fork();
@@ -83,7 +68,7 @@ static void expect_die(void (*fn)(void *), void *arg, const char *want1, const c
     int status;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     char *msg = slurp(err_path);
-    rm_rf(dir);
+    tu_rm_rf(dir);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1,
               "expected die() (exit 1), got status %d; stderr: %s", status, msg);
     if (want1) cr_assert(strstr(msg, want1), "message lacks '%s': %s", want1, msg);
@@ -127,7 +112,7 @@ struct idx_files {
 
 /* Five 4x3 images with pixel (i, j) = 7*i + j and labels 9, 0, 3, 3, 7. */
 static void write_idx_pair(struct idx_files *f, int gz) {
-    make_tmpdir(f->dir, sizeof f->dir);
+    tu_tmpdir(f->dir, sizeof f->dir, "data");
     snprintf(f->img, sizeof f->img, "%s/images%s", f->dir, gz ? ".gz" : "");
     snprintf(f->lab, sizeof f->lab, "%s/labels%s", f->dir, gz ? ".gz" : "");
     unsigned char px[IDX_N * IDX_R * IDX_C];
@@ -155,7 +140,7 @@ Test(data, idx_round_trip_gzip_and_plain) {
         const unsigned char want[IDX_N] = {9, 0, 3, 3, 7};
         cr_assert_arr_eq(s.labels, want, IDX_N);
         mnist_free(&s);
-        rm_rf(f.dir);
+        tu_rm_rf(f.dir);
     }
 }
 
@@ -176,7 +161,7 @@ Test(data, idx_rejects_bad_magic) {
     /* A label file where images are expected, and vice versa. */
     expect_die(call_read_images, f.lab, f.lab, "bad IDX magic 2049");
     expect_die(call_read_labels, f.img, f.img, "bad IDX magic 2051");
-    rm_rf(f.dir);
+    tu_rm_rf(f.dir);
 }
 
 Test(data, idx_rejects_truncated_files) {
@@ -202,7 +187,7 @@ Test(data, idx_rejects_truncated_files) {
     /* Trailing bytes: the header undercounts. */
     write_idx(f.lab, 0, (uint32_t[]){IDX_MAGIC_LABELS, 2}, 2, (const unsigned char *)"\1\2\3", 3);
     expect_die(call_read_labels, f.lab, f.lab, "trailing bytes");
-    rm_rf(f.dir);
+    tu_rm_rf(f.dir);
 }
 
 Test(data, idx_rejects_label_out_of_range) {
@@ -211,7 +196,7 @@ Test(data, idx_rejects_label_out_of_range) {
     const unsigned char lab[IDX_N] = {9, 0, 11, 3, 7};
     write_idx(f.lab, 1, (uint32_t[]){IDX_MAGIC_LABELS, IDX_N}, 2, lab, sizeof lab);
     expect_die(call_read_labels, f.lab, f.lab, "label 11 of item 2");
-    rm_rf(f.dir);
+    tu_rm_rf(f.dir);
 }
 
 static void call_mnist_load(void *files) {
@@ -232,7 +217,7 @@ Test(data, idx_rejects_count_mismatch_and_bad_dims) {
     char missing[128];
     snprintf(missing, sizeof missing, "%s/nope.gz", f.dir);
     expect_die(call_read_images, missing, missing, "cannot open");
-    rm_rf(f.dir);
+    tu_rm_rf(f.dir);
 }
 
 /* Canonical per-digit counts: shared/datasets/mnist/SOURCE.txt. */
@@ -241,7 +226,7 @@ Test(data, mnist_real_mirror_counts) {
     snprintf(dir, sizeof dir, "%s/mnist", mirror_root());
     char probe[600];
     snprintf(probe, sizeof probe, "%s/%s", dir, MNIST_TRAIN_IMAGES);
-    if (!file_exists(probe)) cr_skip_test("no MNIST mirror at %s", dir);
+    if (!tu_exists(probe)) cr_skip_test("no MNIST mirror at %s", dir);
     static const int train_counts[10] = {5923, 6742, 5958, 6131, 5842,
                                          5421, 5918, 6265, 5851, 5949};
     static const int test_counts[10] = {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009};
@@ -290,7 +275,7 @@ static const char *const tsv_ok = "0\t3\t7\tBad movie.\tWorse acting, tab kept\n
 
 Test(data, imdb_tsv_reader_splits_on_first_three_tabs) {
     char dir[64], path[128];
-    make_tmpdir(dir, sizeof dir);
+    tu_tmpdir(dir, sizeof dir, "data");
     snprintf(path, sizeof path, "%s/train.tsv", dir);
     write_bytes(path, tsv_ok, strlen(tsv_ok));
     struct imdb_split s;
@@ -304,7 +289,7 @@ Test(data, imdb_tsv_reader_splits_on_first_three_tabs) {
     cr_assert_eq(s.rating[2], 10);
     cr_assert_str_eq(s.text[1], "Good<br />film good");
     imdb_split_free(&s);
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
 
 static void call_read_tsv(void *path) {
@@ -314,7 +299,7 @@ static void call_read_tsv(void *path) {
 
 Test(data, imdb_tsv_reader_rejects_malformed_lines) {
     char dir[64], path[128], where[160];
-    make_tmpdir(dir, sizeof dir);
+    tu_tmpdir(dir, sizeof dir, "data");
     snprintf(path, sizeof path, "%s/bad.tsv", dir);
     static const struct {
         const char *text, *why;
@@ -330,7 +315,7 @@ Test(data, imdb_tsv_reader_rejects_malformed_lines) {
         snprintf(where, sizeof where, "%s:2:", path);
         expect_die(call_read_tsv, path, where, bad[i].why);
     }
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
 
 /* Counts: a 3, b 2, c 2, d 1, e 1, zz 1. Ties go to the smaller word. */
@@ -390,7 +375,7 @@ static void call_glove(void *arg) {
 
 Test(data, glove_reader_fills_vocab_rows) {
     char dir[64], path[128];
-    make_tmpdir(dir, sizeof dir);
+    tu_tmpdir(dir, sizeof dir, "data");
     snprintf(path, sizeof path, "%s/glove.txt", dir);
     const char *txt = "the 9 9\nb 0.5 -1.25\nzz 1 2 3 4\nd 1e-2 3\na 7 8\n";
     write_bytes(path, txt, strlen(txt));
@@ -413,13 +398,13 @@ Test(data, glove_reader_fills_vocab_rows) {
     snprintf(where, sizeof where, "%s:2:", path);
     expect_die(call_glove, &g, where, "exactly 2 numbers");
     imdb_vocab_free(&v);
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
 
 Test(data, imdb_real_mirror_train_split) {
     char path[512];
     snprintf(path, sizeof path, "%s/imdb/train.tsv", mirror_root());
-    if (!file_exists(path)) cr_skip_test("no IMDb mirror at %s", path);
+    if (!tu_exists(path)) cr_skip_test("no IMDb mirror at %s", path);
     struct imdb_split s;
     imdb_read_tsv(&s, path);
     cr_assert_eq(s.n, 25000);
@@ -458,7 +443,7 @@ static void call_wav(void *path) {
 
 Test(data, wav_round_trip_and_rejections) {
     char dir[64], path[128];
-    make_tmpdir(dir, sizeof dir);
+    tu_tmpdir(dir, sizeof dir, "data");
     snprintf(path, sizeof path, "%s/0_amy_3.wav", dir);
     short x[100];
     for (int i = 0; i < 100; i++) x[i] = (short)(i * 300 - 15000);
@@ -478,7 +463,7 @@ Test(data, wav_round_trip_and_rejections) {
     snprintf(path, sizeof path, "%s/not_audio.wav", dir);
     write_bytes(path, "RIFF nonsense", 13);
     expect_die(call_wav, path, path, "cannot read audio");
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
 
 static void call_fsdd_list(void *dir) {
@@ -488,7 +473,7 @@ static void call_fsdd_list(void *dir) {
 
 Test(data, fsdd_list_parses_names_sorts_and_splits) {
     char dir[64], path[160];
-    make_tmpdir(dir, sizeof dir);
+    tu_tmpdir(dir, sizeof dir, "data");
     const char *names[] = {"1_bob_3.wav", "0_bob_12.wav", "0_amy_0.wav", "README.md"};
     for (size_t i = 0; i < ARRAY_LEN(names); i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -512,13 +497,13 @@ Test(data, fsdd_list_parses_names_sorts_and_splits) {
     snprintf(path, sizeof path, "%s/x_bob.wav", dir);
     write_bytes(path, "", 0);
     expect_die(call_fsdd_list, dir, "x_bob.wav", "not an FSDD file name");
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
 
 Test(data, fsdd_real_mirror_split_and_features) {
     char dir[512];
     snprintf(dir, sizeof dir, "%s/fsdd/recordings", mirror_root());
-    if (!file_exists(dir)) cr_skip_test("no FSDD mirror at %s", dir);
+    if (!tu_exists(dir)) cr_skip_test("no FSDD mirror at %s", dir);
     struct fsdd_list l;
     fsdd_list_dir(&l, dir);
     cr_assert_eq(l.n, 3000);
@@ -785,9 +770,9 @@ struct fetch_env {
 };
 
 static void fetch_env_init(struct fetch_env *e, const char *manifest_text) {
-    if (!file_exists(FETCH_SH))
+    if (!tu_exists(FETCH_SH))
         cr_assert_fail("%s not found: run the tests from the repository root", FETCH_SH);
-    make_tmpdir(e->root, sizeof e->root);
+    tu_tmpdir(e->root, sizeof e->root, "data");
     snprintf(e->mirror, sizeof e->mirror, "%s/mirror", e->root);
     snprintf(e->remote, sizeof e->remote, "%s/remote", e->root);
     snprintf(e->dest, sizeof e->dest, "%s/dest", e->root);
@@ -821,12 +806,6 @@ static int run_fetch(const struct fetch_env *e, const char *mirror, char **out, 
     *out = slurp(out_path);
     *err = slurp(err_path);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int count_lines(const char *s) {
-    int n = 0;
-    for (; *s; s++) n += *s == '\n';
-    return n;
 }
 
 /* Nothing under dest but the listed files (no staging directory, no partial file). */
@@ -865,7 +844,7 @@ Test(data, fetch_copies_from_mirror_verifies_and_skips) {
     cr_assert(strstr(out, "all 2 files present and verified"), "stdout: %s", out);
     free(out);
     free(err);
-    rm_rf(e.root);
+    tu_rm_rf(e.root);
 }
 
 Test(data, fetch_rejects_flipped_byte_naming_the_file) {
@@ -877,7 +856,7 @@ Test(data, fetch_rejects_flipped_byte_naming_the_file) {
     char *out, *err;
     int rc = run_fetch(&e, e.mirror, &out, &err);
     cr_assert_eq(rc, 1, "status %d, stderr %s", rc, err);
-    cr_assert_eq(count_lines(err), 1, "want one line, got: %s", err);
+    cr_assert_eq(tu_lines(err), 1, "want one line, got: %s", err);
     cr_assert(strstr(err, "set/a.txt"), "%s", err);
     cr_assert(strstr(err, "expected " SHA1), "%s", err);
     cr_assert(strstr(err, "got a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9"),
@@ -899,7 +878,7 @@ Test(data, fetch_rejects_flipped_byte_naming_the_file) {
     free(b);
     free(out);
     free(err);
-    rm_rf(e.root);
+    tu_rm_rf(e.root);
 }
 
 Test(data, fetch_fails_on_missing_file_without_url) {
@@ -908,13 +887,13 @@ Test(data, fetch_fails_on_missing_file_without_url) {
     char *out, *err;
     int rc = run_fetch(&e, "", &out, &err);
     cr_assert_eq(rc, 1);
-    cr_assert_eq(count_lines(err), 1, "%s", err);
+    cr_assert_eq(tu_lines(err), 1, "%s", err);
     cr_assert(strstr(err, "set/a.txt: not in the mirror"), "%s", err);
     cr_assert(strstr(err, "1 more failing"), "%s", err);
     assert_dest_holds_only(&e, "");
     free(out);
     free(err);
-    rm_rf(e.root);
+    tu_rm_rf(e.root);
 }
 
 /* URL downloads (file:// through curl) and the MNIST-style mirror override: the mirror copy
@@ -934,7 +913,7 @@ Test(data, fetch_downloads_and_honours_mirror_hash) {
     free(out);
     free(err);
 
-    rm_rf(e.dest);
+    tu_rm_rf(e.dest);
     snprintf(path, sizeof path, "%s/set/a.txt", e.mirror);
     write_bytes(path, MSG2, strlen(MSG2));
     rc = run_fetch(&e, e.mirror, &out, &err); /* mirror bytes, mirror hash */
@@ -943,7 +922,7 @@ Test(data, fetch_downloads_and_honours_mirror_hash) {
     free(out);
     free(err);
 
-    rm_rf(e.dest);
+    tu_rm_rf(e.dest);
     snprintf(path, sizeof path, "%s/a.txt", e.remote);
     write_bytes(path, MSG2, strlen(MSG2));
     rc = run_fetch(&e, "", &out, &err); /* the mirror's bytes from the URL: rejected */
@@ -952,5 +931,5 @@ Test(data, fetch_downloads_and_honours_mirror_hash) {
     assert_dest_holds_only(&e, "");
     free(out);
     free(err);
-    rm_rf(e.root);
+    tu_rm_rf(e.root);
 }

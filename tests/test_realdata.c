@@ -20,11 +20,7 @@
 
 #include "h5io.h"
 #include "tasks.h"
-
-static const char *bin(void) {
-    const char *b = getenv("ALRNN_BIN");
-    return b ? b : "bin/alrnn";
-}
+#include "testutil.h"
 
 /* The first candidate directory holding `probe` (a path inside a data directory), or NULL. */
 static const char *data_dir_with(const char *probe) {
@@ -50,32 +46,11 @@ static const char *MNIST_PROBE = "mnist/t10k-labels-idx1-ubyte.gz";
 static const char *IMDB_PROBE = "imdb/test.tsv";
 static const char *FSDD_PROBE = "fsdd/recordings/0_george_0.wav";
 
-/* `bin/alrnn args` with ALRNN_DATA_DIR=dir; exit status, stderr into err. */
+/* `bin/alrnn args` with ALRNN_DATA_DIR=dir and one OpenBLAS thread; as tu_alrnn. */
 static int run(const char *dir, const char *args, char *err, size_t n) {
-    char cmd[4096], errf[] = "/tmp/alrnn_rd_err_XXXXXX";
-    int fd = mkstemp(errf);
-    cr_assert(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof cmd, "ALRNN_DATA_DIR='%s' OPENBLAS_NUM_THREADS=1 %s %s >/dev/null 2>%s",
-             dir, bin(), args, errf);
-    int st = system(cmd);
-    FILE *f = fopen(errf, "r");
-    size_t k = fread(err, 1, n - 1, f);
-    err[k] = 0;
-    fclose(f);
-    unlink(errf);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void make_tmpdir(char *dir, size_t n) {
-    snprintf(dir, n, "/tmp/alrnn-test-realdata-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void rm_rf(const char *dir) {
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    char env[4200];
+    snprintf(env, sizeof env, "ALRNN_DATA_DIR='%s' OPENBLAS_NUM_THREADS=1", dir);
+    return tu_alrnn(env, args, err, n);
 }
 
 /* ---- splits ------------------------------------------------------------------------------ */
@@ -201,7 +176,7 @@ Test(realdata, audio_data_fsdd) {
 static void smoke_run(const char *exp, const char *probe, int expect_hamming) {
     NEED_DATA(probe, dir);
     char tmp[256], out[512], args[1024], err[16384];
-    make_tmpdir(tmp, sizeof tmp);
+    tu_tmpdir(tmp, sizeof tmp, "realdata");
     snprintf(out, sizeof out, "%s/%s.h5", tmp, exp);
     snprintf(args, sizeof args, "run %s --P 2 --seed 0 --profile smoke --out %s", exp, out);
     cr_assert_eq(run(dir, args, err, sizeof err), 0, "%s", err);
@@ -226,7 +201,7 @@ static void smoke_run(const char *exp, const char *probe, int expect_hamming) {
         cr_expect(dims[0] == 10 && dims[1] == 784);
     }
     h5_close(&f);
-    rm_rf(tmp);
+    tu_rm_rf(tmp);
 }
 
 Test(realdata, smoke_run_smnist) { smoke_run("smnist", MNIST_PROBE, 1); }
@@ -237,7 +212,7 @@ Test(realdata, smoke_run_audio) { smoke_run("audio", FSDD_PROBE, 0); }
 Test(realdata, same_seed_same_model) {
     NEED_DATA(FSDD_PROBE, dir);
     char tmp[256], out[2][512], args[1024], err[16384];
-    make_tmpdir(tmp, sizeof tmp);
+    tu_tmpdir(tmp, sizeof tmp, "realdata");
     double *v[2][2];
     size_t n[2][2];
     for (int k = 0; k < 2; k++) {
@@ -255,7 +230,7 @@ Test(realdata, same_seed_same_model) {
         cr_expect(memcmp(v[0][j], v[1][j], n[0][j] * sizeof(double)) == 0, "dataset %d differs", j);
         free(v[0][j]), free(v[1][j]);
     }
-    rm_rf(tmp);
+    tu_rm_rf(tmp);
 }
 
 Test(realdata, missing_data_is_one_line) {
@@ -282,7 +257,7 @@ Test(realdata, smoke_figure2_summary) {
     NEED_DATA(IMDB_PROBE, dim);
     if (strcmp(mnist_dir, dim) != 0) cr_skip_test("MNIST and IMDb are in different directories");
     char tmp[256], args[1024], err[16384];
-    make_tmpdir(tmp, sizeof tmp);
+    tu_tmpdir(tmp, sizeof tmp, "realdata");
     const char *exps[2] = {"imdb", "smnist"};
     for (int e = 0; e < 2; e++)
         for (int P = 0; P <= 2; P += 2) {
@@ -301,7 +276,7 @@ Test(realdata, smoke_figure2_summary) {
         struct stat st;
         cr_expect(stat(path, &st) == 0 && st.st_size > 40, "%s missing or empty", files[i]);
     }
-    rm_rf(tmp);
+    tu_rm_rf(tmp);
 }
 
 /* GloVe (PAPER.md §2.1): the vectors of a user-supplied file reach the frozen embedding rows
@@ -310,7 +285,7 @@ Test(realdata, smoke_figure2_summary) {
 Test(realdata, glove_vectors_reach_the_encoder) {
     NEED_DATA(IMDB_PROBE, dir);
     char tmp[256], glove[512];
-    make_tmpdir(tmp, sizeof tmp);
+    tu_tmpdir(tmp, sizeof tmp, "realdata");
     snprintf(glove, sizeof glove, "%s/glove.txt", tmp);
     FILE *g = fopen(glove, "w");
     fprintf(g, "the 0.5 -1.25 2\nzzzznotaword 1 1 1\nmovie 3 0 -3\n");
@@ -331,5 +306,5 @@ Test(realdata, glove_vectors_reach_the_encoder) {
     enc_token_set_pretrained(NULL, 0, 0);
     free(params);
     dataset_free(&tr), dataset_free(&va), dataset_free(&te);
-    rm_rf(tmp);
+    tu_rm_rf(tmp);
 }

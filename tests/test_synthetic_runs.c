@@ -13,44 +13,18 @@
 
 #include "h5io.h"
 #include "synthetic.h"
+#include "testutil.h"
 
 /* JSD is at most ln 2 nats; sums of float32-derived frequencies are exact to ~1e-9. */
 static const double jsd_max = 0.69314718055994531;
 static const double tol_sum = 1e-6;
-
-static const char *bin(void) {
-    const char *b = getenv("ALRNN_BIN");
-    return b ? b : "bin/alrnn";
-}
-
-/* Runs `bin/alrnn args` quietly; returns the exit status (stderr kept in err). */
-static int alrnn(const char *args, char *err, size_t n) {
-    char cmd[2048], errf[] = "/tmp/alrnn_synth_err_XXXXXX";
-    int fd = mkstemp(errf);
-    cr_assert(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin(), args, errf);
-    int st = system(cmd);
-    FILE *f = fopen(errf, "r");
-    size_t k = fread(err, 1, n - 1, f);
-    err[k] = 0;
-    fclose(f);
-    unlink(errf);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* Trains experiment exp at smoke for (P, seed 0) into <root>/smoke/<exp>/P<P>_seed0.h5. */
 static void smoke_run(const char *root, const char *exp, int P, char *out, size_t n) {
     char args[1024], err[8192];
     snprintf(out, n, "%s/smoke/%s/P%d_seed0.h5", root, exp, P);
     snprintf(args, sizeof args, "run %s --P %d --seed 0 --profile smoke --out %s", exp, P, out);
-    cr_assert_eq(alrnn(args, err, sizeof err), 0, "%s failed: %s", args, err);
-}
-
-static void rm_rf(const char *dir) {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s failed: %s", args, err);
 }
 
 static void expect_sets(const struct h5file *f, const char *const *sets, size_t n) {
@@ -147,7 +121,7 @@ Test(synthetic_runs, copy_run_has_analysis) {
     free(mod);
     free(ang);
     h5_close(&f);
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
 
 Test(synthetic_runs, context_run_has_analysis) {
@@ -173,7 +147,7 @@ Test(synthetic_runs, context_run_has_analysis) {
     const double jsd = h5_read_scalar(&f, "/analysis/jsd_contexts");
     cr_expect(jsd >= 0 && jsd <= jsd_max + 1e-12, "JSD between contexts %g", jsd);
     h5_close(&f);
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
 
 Test(synthetic_runs, multitask_run_has_analysis) {
@@ -216,7 +190,7 @@ Test(synthetic_runs, multitask_run_has_analysis) {
         free(prob);
     }
     h5_close(&f);
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
 
 /* Linear model: one (empty) code everywhere, so every JSD is 0 and histograms have 0 bits. */
@@ -236,13 +210,13 @@ Test(synthetic_runs, P0_analyses_are_degenerate_not_broken) {
     check_hist(&f, "/analysis/bitcode/recall", 0);
     cr_expect_eq(h5_read_scalar(&f, "/analysis/bitcode/recall/n_codes"), 1);
     h5_close(&f);
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
 
 /* The smoke P grid of exp, from `bin/alrnn show` (so the test follows the table). */
 static void smoke_grid(const char *exp, char *grid, size_t n) {
     char cmd[512], line[512];
-    snprintf(cmd, sizeof cmd, "%s show %s --profile smoke", bin(), exp);
+    snprintf(cmd, sizeof cmd, "%s show %s --profile smoke", tu_bin(), exp);
     FILE *p = popen(cmd, "r");
     cr_assert(p);
     grid[0] = 0;
@@ -282,7 +256,7 @@ Test(synthetic_runs, smoke_sweeps_summarize) {
         }
         snprintf(args, sizeof args, "summarize %s --profile smoke --results %s --out %s/tsv",
                  figs[i].figure, dir, dir);
-        cr_assert_eq(alrnn(args, err, sizeof err), 0, "%s: %s", args, err);
+        cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s: %s", args, err);
         for (int k = 0; k < 4; k++) {
             char path[600];
             struct stat st;
@@ -290,5 +264,5 @@ Test(synthetic_runs, smoke_sweeps_summarize) {
             cr_expect(stat(path, &st) == 0 && st.st_size > 0, "%s missing or empty", path);
         }
     }
-    rm_rf(dir);
+    tu_rm_rf(dir);
 }
