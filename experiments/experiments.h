@@ -80,6 +80,9 @@ void experiment_dispatch(const struct resolved *r, int P, int seed, const char *
 /* Run-file helpers for runners and analyses (experiments/run.c). */
 void run_file_begin(const char *out, struct h5file *f);      /* temp file; dies if unwritable */
 void run_file_provenance(const struct resolved *r, const struct h5file *f, int P, int seed);
+/* /config attributes every runner shares: the training settings, task options, P grid,
+ * seeds and precision. */
+void run_file_training_config(const struct resolved *r, const struct h5file *f);
 void run_file_commit(const char *out, struct h5file *f);     /* close and rename into place */
 
 struct figure {

@@ -48,6 +48,25 @@ static void git_revision(char *buf, size_t n) {
     snprintf(buf, n, "%s%s", rev, dirty ? "-dirty" : "");
 }
 
+void run_file_training_config(const struct resolved *r, const struct h5file *f) {
+    const struct train_config *tc = &r->s.train;
+    const char *g = "/config";
+    h5_attr_int(f, g, "epochs", tc->epochs);
+    h5_attr_int(f, g, "batch", tc->batch);
+    h5_attr_double(f, g, "lr", tc->lr);
+    h5_attr_double(f, g, "lr_min", tc->lr_min);
+    h5_attr_int(f, g, "cosine", tc->cosine);
+    h5_attr_double(f, g, "clip", tc->clip);
+    h5_attr_double(f, g, "tau", tc->tau);
+    h5_attr_int(f, g, "M_reg", tc->M_reg);
+    h5_attr_int(f, g, "eval_every", tc->eval_every);
+    h5_attr_str(f, g, "optimizer", "adam(beta1=0.9,beta2=0.999,eps=1e-8)");
+    h5_attr_str(f, g, "task_opts", r->s.data.opts ? r->s.data.opts : "");
+    h5_attr_str(f, g, "P_grid", r->s.P_grid);
+    h5_attr_int(f, g, "seeds", r->s.seeds);
+    h5_attr_str(f, g, "precision", REAL_NAME);
+}
+
 static void write_config(const struct h5file *f, const struct resolved *r,
                          const struct alrnn *m, int T) {
     const struct settings *s = &r->s;
@@ -64,25 +83,12 @@ static void write_config(const struct h5file *f, const struct resolved *r,
     h5_attr_int(f, g, "N", m->cfg.N);
     h5_attr_int(f, g, "K", m->cfg.K);
     h5_attr_int(f, g, "T", T);
-    h5_attr_int(f, g, "epochs", tc->epochs);
-    h5_attr_int(f, g, "batch", tc->batch);
-    h5_attr_double(f, g, "lr", tc->lr);
-    h5_attr_double(f, g, "lr_min", tc->lr_min);
-    h5_attr_int(f, g, "cosine", tc->cosine);
-    h5_attr_double(f, g, "clip", tc->clip);
-    h5_attr_double(f, g, "tau", tc->tau);
-    h5_attr_int(f, g, "M_reg", tc->M_reg);
-    h5_attr_int(f, g, "eval_every", tc->eval_every);
     h5_attr_str(f, g, "select", select_kind_names[tc->select]);
-    h5_attr_str(f, g, "optimizer", "adam(beta1=0.9,beta2=0.999,eps=1e-8)");
     h5_attr_int(f, g, "n_train", s->data.n_train);
     h5_attr_int(f, g, "n_val", s->data.n_val);
     h5_attr_int(f, g, "n_test", s->data.n_test);
     h5_attr_int(f, g, "n_per_group", s->data.n_per_group);
-    h5_attr_str(f, g, "task_opts", s->data.opts ? s->data.opts : "");
-    h5_attr_str(f, g, "P_grid", s->P_grid);
-    h5_attr_int(f, g, "seeds", s->seeds);
-    h5_attr_str(f, g, "precision", REAL_NAME);
+    run_file_training_config(r, f);
 }
 
 /* Trajectories of the first S test sequences, converted to sequence-major. */

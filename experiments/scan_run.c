@@ -657,7 +657,6 @@ static void write_config(const struct h5file *f, const struct resolved *r, const
                          const struct scan_model *m, const struct scan_data *tr,
                          const struct scan_data *te, int n_train_file, int n_test_file,
                          const char *data_dir) {
-    const struct train_config *tc = &r->s.train;
     const char *g = "/config";
     h5_attr_str(f, g, "split", o->split);
     h5_attr_str(f, g, "data_dir", data_dir);
@@ -682,27 +681,14 @@ static void write_config(const struct h5file *f, const struct resolved *r, const
     h5_attr_int(f, g, "decode", o->decode);
     h5_attr_double(f, g, "tf", o->tf);
     h5_attr_double(f, g, "end_weight", o->end_weight);
-    h5_attr_int(f, g, "epochs", tc->epochs);
-    h5_attr_int(f, g, "batch", tc->batch);
-    h5_attr_double(f, g, "lr", tc->lr);
-    h5_attr_double(f, g, "lr_min", tc->lr_min);
-    h5_attr_int(f, g, "cosine", tc->cosine);
-    h5_attr_double(f, g, "clip", tc->clip);
-    h5_attr_double(f, g, "tau", tc->tau);
-    h5_attr_int(f, g, "M_reg", tc->M_reg);
+    run_file_training_config(r, f);
     h5_attr_str(f, g, "mar_on", "encoder and decoder, first M_reg units each");
-    h5_attr_int(f, g, "eval_every", tc->eval_every);
     h5_attr_str(f, g, "select", "final");
-    h5_attr_str(f, g, "optimizer", "adam(beta1=0.9,beta2=0.999,eps=1e-8)");
     h5_attr_int(f, g, "n_train", tr->n);
     h5_attr_int(f, g, "n_val", 0);
     h5_attr_int(f, g, "n_test", te->n);
     h5_attr_int(f, g, "n_train_file", n_train_file);
     h5_attr_int(f, g, "n_test_file", n_test_file);
-    h5_attr_str(f, g, "task_opts", r->s.data.opts ? r->s.data.opts : "");
-    h5_attr_str(f, g, "P_grid", r->s.P_grid);
-    h5_attr_int(f, g, "seeds", r->s.seeds);
-    h5_attr_str(f, g, "precision", REAL_NAME);
 }
 
 static void write_model(const struct h5file *f, const struct scan_model *m) {
