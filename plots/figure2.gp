@@ -63,11 +63,13 @@ do for [fmt in "png pdf"] {
   set style fill solid 0.8 noborder
   set boxwidth 0.28
   set xrange [0.3:20.7]
+  set yrange [0:*]   # bars from zero
   set key top right
   plot d skip 2 using ($1-0.3):2 with boxes lc rgb "#555555" title "all", \
        d skip 2 using 1:3 with boxes lc rgb "#d62728" title "negative reviews", \
        d skip 2 using ($1+0.3):4 with boxes lc rgb "#1f77b4" title "positive reviews"
   unset xrange
+  set yrange [*:*]
   set boxwidth
 
   # (e)
