@@ -109,3 +109,29 @@ Test(cli, scan_grammar_prints_every_command) {
              tu_bin(), dir);
     cr_assert_eq(system(cmd), 0, "generated commands differ from tasks.txt");
 }
+
+/* The generated make rules: one rule per run of the profile, and figures drawn into the
+ * profile's own folder, so a smoke build never overwrites a quick figure. */
+Test(cli, makefile_rules_per_profile) {
+    char cmd[512], line[1024];
+    const char *prof[2] = {"smoke", "quick"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof cmd, "%s makefile --profile %s", tu_bin(), prof[k]);
+        FILE *p = popen(cmd, "r");
+        cr_assert_not_null(p);
+        char run_rule[128], out_dir[128], other[128];
+        snprintf(run_rule, sizeof run_rule, "results/%s/addition/P0_seed0.h5:", prof[k]);
+        snprintf(out_dir, sizeof out_dir, "outbase='plots/out/%s/figure4'", prof[k]);
+        snprintf(other, sizeof other, "plots/out/%s/", prof[1 - k]);
+        int has_rule = 0, has_out = 0, has_other = 0;
+        while (fgets(line, sizeof line, p)) {
+            has_rule |= strncmp(line, run_rule, strlen(run_rule)) == 0;
+            has_out |= strstr(line, out_dir) != NULL;
+            has_other |= strstr(line, other) != NULL;
+        }
+        cr_assert_eq(pclose(p), 0, "%s failed", cmd);
+        cr_expect(has_rule, "%s: no rule for %s", cmd, run_rule);
+        cr_expect(has_out, "%s: figure4 not drawn into plots/out/%s/", cmd, prof[k]);
+        cr_expect(!has_other, "%s mentions %s", cmd, other);
+    }
+}
