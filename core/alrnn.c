@@ -452,3 +452,69 @@ void alrnn_bitcode(const struct alrnn *m, const real *z, uint8_t *code) {
     const int M = m->cfg.M, P = m->cfg.P;
     for (int i = 0; i < P; i++) code[i] = z[M - P + i] > 0;
 }
+
+/* ---- subregion spectra (PAPER.md §1.4) ---------------------------------------------------- */
+
+/* LAPACK dgeev (LP64; the trailing size_t are gfortran's hidden character lengths, as for
+ * ?syevd in core/analysis.c). */
+extern void dgeev_(const char *jobvl, const char *jobvr, const int *n, double *a, const int *lda,
+                   double *wr, double *wi, double *vl, const int *ldvl, double *vr,
+                   const int *ldvr, double *work, const int *lwork, int *info, size_t jobvl_len,
+                   size_t jobvr_len);
+
+int subregion_spectrum(int M, int P, int a0, const double *A, const double *W,
+                       const uint64_t *code, double *modulus, double *angle, double *lead) {
+    ASSERT(M > 0 && P >= 0 && P <= M && a0 >= 0 && a0 <= M);
+    const int lin = M - P;
+    double *J = xmalloc((size_t)M * M * sizeof(double)); /* column-major W_Ω */
+    for (int j = 0; j < M; j++) {
+        const int d = j < lin ? 1 : (int)((code[(j - lin) >> 6] >> ((j - lin) & 63)) & 1);
+        for (int i = 0; i < M; i++) J[(size_t)j * M + i] = W[(size_t)i * M + j] * d;
+    }
+    for (int i = a0; i < M; i++) J[(size_t)i * M + i] += A[i - a0];
+    double *wr = xmalloc((size_t)M * sizeof(double)), *wi = xmalloc((size_t)M * sizeof(double));
+    double *vr = lead ? xmalloc((size_t)M * M * sizeof(double)) : NULL;
+    const char *jobvr = lead ? "V" : "N";
+    double wq, dummy = 0;
+    int lwork = -1, info = 0, one = 1;
+    dgeev_("N", jobvr, &M, J, &M, wr, wi, &dummy, &one, vr ? vr : &dummy, vr ? &M : &one, &wq,
+           &lwork, &info, 1, 1);
+    lwork = (int)wq;
+    double *work = xmalloc((size_t)lwork * sizeof(double));
+    dgeev_("N", jobvr, &M, J, &M, wr, wi, &dummy, &one, vr ? vr : &dummy, vr ? &M : &one, work,
+           &lwork, &info, 1, 1);
+    if (info != 0) die("dgeev failed (info %d) on a %d x %d subregion matrix", info, M, M);
+    int top = 0;
+    for (int i = 0; i < M; i++) { /* insertion sort by modulus, descending */
+        const double mo = hypot(wr[i], wi[i]), an = fabs(atan2(wi[i], wr[i]));
+        if (mo > hypot(wr[top], wi[top])) top = i;
+        int j = i;
+        for (; j > 0 && modulus[j - 1] < mo; j--) modulus[j] = modulus[j - 1], angle[j] = angle[j - 1];
+        modulus[j] = mo, angle[j] = an;
+    }
+    int real_lead = 0;
+    if (lead) {
+        real_lead = wi[top] == 0;
+        for (int i = 0; i < M; i++) lead[i] = real_lead ? vr[(size_t)top * M + i] : 0;
+    }
+    free(J);
+    free(wr);
+    free(wi);
+    free(vr);
+    free(work);
+    return real_lead;
+}
+
+int alrnn_subregion_spectrum(const struct alrnn *m, const uint64_t *code, double *modulus,
+                             double *angle, double *lead) {
+    const int M = m->cfg.M, na = M - m->a0;
+    const struct alrnn_views v = alrnn_views(m, m->params);
+    double *A = xmalloc((size_t)(na ? na : 1) * sizeof(double));
+    double *W = xmalloc((size_t)M * M * sizeof(double));
+    for (int i = 0; i < na; i++) A[i] = v.A[i];
+    for (size_t i = 0; i < (size_t)M * M; i++) W[i] = v.W[i];
+    const int r = subregion_spectrum(M, m->cfg.P, m->a0, A, W, code, modulus, angle, lead);
+    free(A);
+    free(W);
+    return r;
+}

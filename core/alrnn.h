@@ -134,6 +134,20 @@ double alrnn_mar(const struct alrnn *m, double tau, int M_reg, real *grad);
 /* Bitcode of state z (M): code[i] = 1[z_{M-P+i} > 0], i = 0..P-1 (PAPER.md §1.4). */
 void alrnn_bitcode(const struct alrnn *m, const real *z, uint8_t *code);
 
+/* PAPER.md §1.4: inside the subregion of code d the map is z -> W_Ω z + const with
+ * W_Ω = diag(a) + W D_Ω, a = A on units a0..M-1 (0 below a0), D_Ω = diag(1..1, d_1..d_P)
+ * (the linear units pass, ReLU unit M-P+i passes when d_i = 1). From raw parameters, so
+ * that summarizers can use what a run file stores: A (M - a0), W (M, M) row-major, code
+ * packed as in analysis.h. Writes the M eigenvalues as modulus (descending) and |angle| in
+ * [0, π]. If lead is non-NULL and the largest-modulus eigenvalue is real, lead (M) receives
+ * its unit-norm right eigenvector and 1 is returned; otherwise lead is zeroed and 0
+ * returned. Dies if LAPACK's dgeev fails. */
+int subregion_spectrum(int M, int P, int a0, const double *A, const double *W,
+                       const uint64_t *code, double *modulus, double *angle, double *lead);
+/* The same for a model's current parameters (lead: NULL or M). */
+int alrnn_subregion_spectrum(const struct alrnn *m, const uint64_t *code, double *modulus,
+                             double *angle, double *lead);
+
 /* Matrix product through BLAS or plain loops: C (m×n) = alpha·op(A)·op(B) + beta·C,
  * row-major, op = transpose when ta/tb. Exposed for the agreement tests and encoders. */
 void mat_mul(int use_blas, int ta, int tb, int m, int n, int k, real alpha, const real *A,

@@ -133,47 +133,6 @@ static const double auto_tol = 1e-4;
 enum { SPEC_TOP = 8 }; /* delay-phase subregions whose spectra are stored */
 static const double copy_pi = 3.14159265358979323846;
 
-/* LAPACK dgeev (LP64; the trailing size_t are gfortran's hidden character lengths, as for
- * ?syevd in core/analysis.c). */
-extern void dgeev_(const char *jobvl, const char *jobvr, const int *n, double *a, const int *lda,
-                   double *wr, double *wi, double *vl, const int *ldvl, double *vr,
-                   const int *ldvr, double *work, const int *lwork, int *info, size_t jobvl_len,
-                   size_t jobvr_len);
-
-/* PAPER.md §1.4: inside subregion Ω the map is z -> W_Ω z + const, W_Ω = diag(a) + W D_Ω,
- * a = A on units a0..M-1 (0 elsewhere), D_Ω = diag(1..1, d_1..d_P). Eigenvalues as
- * modulus (descending) and |angle|. */
-static void subregion_spectrum(const struct alrnn *m, const uint64_t *code, double *modulus,
-                               double *angle) {
-    const int M = m->cfg.M, P = m->cfg.P, a0 = m->a0, lin = M - P;
-    const struct alrnn_views v = alrnn_views(m, m->params);
-    double *J = xmalloc((size_t)M * M * sizeof(double)); /* row-major J = column-major Jᵀ */
-    for (int i = 0; i < M; i++)
-        for (int j = 0; j < M; j++) {
-            const int d = j < lin ? 1 : (int)((code[(j - lin) >> 6] >> ((j - lin) & 63)) & 1);
-            J[(size_t)i * M + j] = (double)v.W[(size_t)i * M + j] * d;
-        }
-    for (int i = a0; i < M; i++) J[(size_t)i * M + i] += v.A[i - a0];
-    double *wr = xmalloc((size_t)M * sizeof(double)), *wi = xmalloc((size_t)M * sizeof(double));
-    double wq, dummy = 0;
-    int lwork = -1, info = 0, one = 1;
-    dgeev_("N", "N", &M, J, &M, wr, wi, &dummy, &one, &dummy, &one, &wq, &lwork, &info, 1, 1);
-    lwork = (int)wq;
-    double *work = xmalloc((size_t)lwork * sizeof(double));
-    dgeev_("N", "N", &M, J, &M, wr, wi, &dummy, &one, &dummy, &one, work, &lwork, &info, 1, 1);
-    if (info != 0) die("dgeev failed (info %d) on a %d x %d subregion matrix", info, M, M);
-    for (int i = 0; i < M; i++) { /* insertion sort by modulus, descending */
-        const double mo = hypot(wr[i], wi[i]), an = fabs(atan2(wi[i], wr[i]));
-        int j = i;
-        for (; j > 0 && modulus[j - 1] < mo; j--) modulus[j] = modulus[j - 1], angle[j] = angle[j - 1];
-        modulus[j] = mo, angle[j] = an;
-    }
-    free(J);
-    free(wr);
-    free(wi);
-    free(work);
-}
-
 static void copy_write_spectra(const struct alrnn *m, const struct bitcode_hist *h,
                                const struct h5file *f) {
     const int M = m->cfg.M, P = m->cfg.P, k = h->n_codes < SPEC_TOP ? h->n_codes : SPEC_TOP;
@@ -181,8 +140,8 @@ static void copy_write_spectra(const struct alrnn *m, const struct bitcode_hist 
     double *ang = xmalloc((size_t)(k ? k : 1) * M * sizeof(double));
     uint8_t *bits = xmalloc((size_t)(k ? k : 1) * (P ? P : 1));
     for (int j = 0; j < k; j++) {
-        subregion_spectrum(m, h->codes + (size_t)j * h->W, mod + (size_t)j * M,
-                           ang + (size_t)j * M);
+        alrnn_subregion_spectrum(m, h->codes + (size_t)j * h->W, mod + (size_t)j * M,
+                                 ang + (size_t)j * M, NULL);
         fig_unpack_code(h->codes + (size_t)j * h->W, P, bits + (size_t)j * P);
     }
     const size_t dk[1] = {k}, dm[2] = {k, M}, dc[2] = {k, P};

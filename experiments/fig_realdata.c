@@ -22,7 +22,8 @@
  *   figure2        figure2a.tsv (IMDb accuracy vs P), figure2c.tsv (PC1 histogram by
  *                  sentiment), figure2d.tsv (bitcode frequencies), figure2e.tsv (sMNIST
  *                  accuracy vs P), figure2f.tsv (final states on 3 PCs with the digit),
- *                  figure2_summary.tsv
+ *                  figure2_spectra.tsv (eigenvalues of the shown models' most frequent
+ *                  subregions, write_spectra), figure2_summary.tsv
  *   figure-hamming figure-hamming.tsv (per digit, 28x28: Hamming distance of the step that
  *                  reads each pixel, and the mean image), figure-hamming-curves.tsv,
  *                  figure-hamming_summary.tsv
@@ -44,7 +45,8 @@ enum {
     ANALYSIS_B = 100,    /* batch of the analysis forward passes */
     TOP_CODES = 64,      /* codes stored per run */
     FIG2D_CODES = 20,    /* codes drawn in Fig 2d */
-    PC1_BINS = 30        /* histogram bins of Fig 2c */
+    PC1_BINS = 30,       /* histogram bins of Fig 2c */
+    SPEC_CODES = 10      /* subregions whose spectra figure2_spectra.tsv lists */
 };
 
 /* ---- the analysis hook ------------------------------------------------------------------ */
@@ -279,6 +281,67 @@ static double threshold_accuracy(const real *v, int stride, const int32_t *label
     return best;
 }
 
+/* Subregion spectra of a run's kept model (PAPER.md §1.4, §4: "eigenvalues near 1",
+ * IMDb: "a maximum value close to one whose eigenvector aligns closely with the first PC"):
+ * for the SPEC_CODES most frequent codes of the analysed test steps (P = 0: the one linear
+ * region), the two largest eigenvalue moduli of W_Ω, the angle of the largest, how many
+ * moduli exceed 0.9, and |cos| between its eigenvector (when real) and PC1 of the final
+ * states. One block of rows per call into the open TSV; returns the values of the most
+ * frequent code through lead_mod / lead_cos. */
+static void write_spectra(const struct resolved *r, const char *root, int P, int seed,
+                          const char *label, FILE *fp, double *lead_mod, double *lead_cos) {
+    struct h5file f;
+    summary_open_run(r, root, P, seed, &f);
+    size_t n, dw[4];
+    double *W = h5_read_f64(&f, "/model/W", &n, NULL, dw);
+    const int M = (int)dw[0];
+    double *A = NULL;
+    size_t na = 0;
+    if (h5_exists(&f, "/model/A")) A = h5_read_f64(&f, "/model/A", &na, NULL, NULL);
+    int n_codes = 1;
+    uint8_t *bits = NULL;
+    double *freq = xmalloc(SPEC_CODES * sizeof(double));
+    freq[0] = 1;
+    if (P > 0) {
+        size_t dc[4];
+        bits = h5_read_u8(&f, "/analysis/bitcode/code", &n, NULL, dc);
+        double *count = h5_read_f64(&f, "/analysis/bitcode/count", &n, NULL, NULL);
+        const double total = h5_read_scalar(&f, "/analysis/bitcode/total");
+        n_codes = (int)dc[0] < SPEC_CODES ? (int)dc[0] : SPEC_CODES;
+        for (int c = 0; c < n_codes; c++) freq[c] = count[c] / total;
+        free(count);
+    }
+    struct run_analysis a;
+    read_analysis(r, root, P, seed, &a);
+    h5_close(&f);
+    struct pca pc;
+    pca_fit(&pc, a.z, a.n, a.M);
+    double *mod = xmalloc((size_t)M * sizeof(double)), *ang = xmalloc((size_t)M * sizeof(double));
+    double *lead = xmalloc((size_t)M * sizeof(double));
+    const int nw = bitcode_words(P);
+    uint64_t *code = xmalloc((size_t)nw * sizeof(uint64_t));
+    for (int c = 0; c < n_codes; c++) {
+        memset(code, 0, (size_t)nw * sizeof(uint64_t));
+        for (int i = 0; i < P; i++)
+            if (bits[(size_t)c * P + i]) code[i >> 6] |= (uint64_t)1 << (i & 63);
+        const int real_lead = subregion_spectrum(M, P, M - (int)na, A, W, code, mod, ang, lead);
+        double cs = NAN;
+        if (real_lead) {
+            cs = 0;
+            for (int i = 0; i < M; i++) cs += lead[i] * pc.components[i];
+            cs = fabs(cs);
+        }
+        int above = 0;
+        for (int i = 0; i < M; i++) above += mod[i] > 0.9;
+        fprintf(fp, "%s\t%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%d\t%.6g\n", label, P, c + 1, freq[c],
+                mod[0], M > 1 ? mod[1] : NAN, ang[0], above, cs);
+        if (c == 0) *lead_mod = mod[0], *lead_cos = cs;
+    }
+    pca_free(&pc);
+    free_analysis(&a);
+    free(mod), free(ang), free(lead), free(freq), free(bits), free(A), free(W), free(code);
+}
+
 void summarize_figure2(const struct figure *fig, profile_kind p, const char *root,
                        const char *out) {
     struct resolved ri, rs;
@@ -372,6 +435,17 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
     free(pcs);
     free_analysis(&a);
 
+    double imdb_lmod, imdb_lcos, sm_lmod, sm_lcos;
+    snprintf(hdr, sizeof hdr,
+             "subregion matrices W_Omega of the shown models (seed 0) for their most frequent "
+             "codes: the two largest eigenvalue moduli, the angle of the largest, how many "
+             "moduli exceed 0.9, |cos| of its eigenvector (if real) with PC1 of the final states");
+    tsv_open(&t, out, "figure2_spectra.tsv", hdr);
+    fprintf(t.fp, "experiment\tP\tcode_rank\tfreq\tmodulus1\tmodulus2\tangle1\tn_above_0.9\tcos_pc1\n");
+    write_spectra(&ri, root, Pi, 0, "imdb", t.fp, &imdb_lmod, &imdb_lcos);
+    write_spectra(&rs, root, Ps, 0, "smnist", t.fp, &sm_lmod, &sm_lcos);
+    tsv_close(&t);
+
     tsv_open(&t, out, "figure2_summary.tsv", "Fig 2: the shown models and their analyses");
     fprintf(t.fp, "key\tvalue\n");
     fprintf(t.fp, "imdb_shown_P\t%d\nimdb_pc1_explained\t%.6f\nimdb_pc1_threshold_accuracy\t%.6f\n",
@@ -381,11 +455,17 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
     fprintf(t.fp, "smnist_shown_P\t%d\nsmnist_pc1_explained\t%.6f\nsmnist_pc2_explained\t%.6f\n"
                   "smnist_pc3_explained\t%.6f\n",
             Ps, rs3[0], rs3[1], rs3[2]);
+    fprintf(t.fp, "imdb_top_code_max_modulus\t%.6f\nimdb_top_code_lead_cos_pc1\t%.6f\n"
+                  "smnist_top_code_max_modulus\t%.6f\nsmnist_top_code_lead_cos_pc1\t%.6f\n",
+            imdb_lmod, imdb_lcos, sm_lmod, sm_lcos);
     tsv_close(&t);
     printf("figure2: IMDb P=%d: PC1 explains %.3f, a threshold on PC1 separates the sentiments "
            "with accuracy %.3f; top code %.3f, top 10 codes %.3f of the steps (%.0f distinct); "
-           "sMNIST P=%d: PC1-3 explain %.3f %.3f %.3f\n",
-           Pi, ri1[0], pc1_acc, top1, top10, n_codes, Ps, rs3[0], rs3[1], rs3[2]);
+           "largest |eigenvalue| in the top code's subregion %.4f, |cos| of its eigenvector with "
+           "PC1 %.3f; sMNIST P=%d: PC1-3 explain %.3f %.3f %.3f, largest |eigenvalue| in the top "
+           "code's subregion %.4f\n",
+           Pi, ri1[0], pc1_acc, top1, top10, n_codes, imdb_lmod, imdb_lcos, Ps, rs3[0], rs3[1],
+           rs3[2], sm_lmod);
     free(acc_i);
     free(acc_s);
 }

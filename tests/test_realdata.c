@@ -269,13 +269,34 @@ Test(realdata, smoke_figure2_summary) {
     snprintf(args, sizeof args, "summarize figure2 --profile smoke --results %s --out %s/tsv", tmp, tmp);
     cr_assert_eq(run(dim, args, err, sizeof err), 0, "%s", err);
     const char *files[] = {"figure2a.tsv", "figure2c.tsv", "figure2d.tsv", "figure2e.tsv",
-                           "figure2f.tsv", "figure2_summary.tsv"};
+                           "figure2f.tsv", "figure2_spectra.tsv", "figure2_summary.tsv"};
     for (size_t i = 0; i < ARRAY_LEN(files); i++) {
         char path[600];
         snprintf(path, sizeof path, "%s/tsv/%s", tmp, files[i]);
         struct stat st;
         cr_expect(stat(path, &st) == 0 && st.st_size > 40, "%s missing or empty", files[i]);
     }
+    /* the spectra: one row per listed subregion of each shown model (smoke: M = 8, P = 2) */
+    char path[600], line[512], name[32], cs[32];
+    snprintf(path, sizeof path, "%s/tsv/figure2_spectra.tsv", tmp);
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp);
+    int rows[2] = {0, 0};
+    while (fgets(line, sizeof line, fp)) {
+        int P, rank, above;
+        double freq, m1, m2, a1;
+        if (line[0] == '#' || sscanf(line, "%31s %d %d %lf %lf %lf %lf %d %31s", name, &P, &rank,
+                                     &freq, &m1, &m2, &a1, &above, cs) != 9)
+            continue;
+        rows[strcmp(name, "smnist") == 0]++;
+        cr_expect(P == 2 && rank >= 1 && rank <= 4, "%s", line); /* 2^P codes at most */
+        cr_expect(freq > 0 && freq <= 1 && m1 >= m2 && m2 >= 0 && a1 >= 0 && a1 <= 3.1416, "%s", line);
+        cr_expect(above >= 0 && above <= 8, "%s", line);
+        const double c = strtod(cs, NULL);
+        cr_expect(strcmp(cs, "nan") == 0 || (c >= 0 && c <= 1 + 1e-9), "%s", line);
+    }
+    fclose(fp);
+    cr_expect(rows[0] >= 1 && rows[1] >= 1, "spectra rows: imdb %d, smnist %d", rows[0], rows[1]);
     tu_rm_rf(tmp);
 }
 
