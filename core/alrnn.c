@@ -152,6 +152,12 @@ void alrnn_init_params(struct alrnn *m, rng_t *r) {
     if (m->enc.type) m->enc.type->init(&m->enc, m->params + m->enc_offset, r);
 }
 
+int alrnn_steps(const struct alrnn *m, int T_in) {
+    int T = T_in, N;
+    if (m->enc.type) m->enc.type->shape(&m->enc, T_in, &T, &N);
+    return T;
+}
+
 void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T_in, int B) {
     const int M = m->cfg.M, K = m->cfg.K;
     memset(w, 0, sizeof *w);

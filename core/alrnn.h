@@ -106,6 +106,8 @@ struct alrnn_work {
     real *Wt;  /* (M, M) Wᵀ, so each step's product is an NN GEMM (faster than NT for small B) */
 };
 /* T_in: raw input steps; the recurrence runs over the encoder's T_out of them. */
+/* Recurrence steps for T_in raw input steps (fewer when the encoder pools). */
+int alrnn_steps(const struct alrnn *m, int T_in);
 void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T_in, int B);
 void alrnn_work_free(struct alrnn_work *w);
 

@@ -94,6 +94,36 @@ double train_evaluate(const struct alrnn *m, const struct task_type *task,
     return wsum > 0 ? lsum / wsum : NAN;
 }
 
+void train_forward_each(const struct alrnn *m, const struct dataset *d, int n, int B,
+                        uint64_t seed, train_batch_fn visit, void *ctx) {
+    if (n <= 0 || n > d->n) n = d->n;
+    if (n == 0) return;
+    if (B > n) B = n;
+    rng_t r;
+    rng_init(&r, seed, RNG_STREAM_EVAL);
+    const int n_rest = n % B;
+    struct alrnn_work w, w_rest;
+    alrnn_work_alloc(&w, m, d->T, B);
+    if (n_rest) alrnn_work_alloc(&w_rest, m, d->T, n_rest);
+    real *x = xmalloc((size_t)d->T * B * d->N * sizeof(real)); /* (T, B, N) */
+    real *mask = xmalloc((size_t)d->T_out * B * sizeof(real)); /* (T_out, B) */
+    int *idx = xmalloc((size_t)B * sizeof(int));
+    for (int start = 0; start < n; start += B) {
+        const int nb = n - start >= B ? B : n_rest;
+        struct alrnn_work *wk = nb == B ? &w : &w_rest;
+        for (int i = 0; i < nb; i++) idx[i] = start + i;
+        dataset_gather(d, idx, nb, x, NULL, NULL, mask);
+        alrnn_set_z0(m, wk, &r);
+        alrnn_forward(m, wk, x);
+        visit(ctx, start, nb, wk->T, wk->Z);
+    }
+    free(x);
+    free(mask);
+    free(idx);
+    alrnn_work_free(&w);
+    if (n_rest) alrnn_work_free(&w_rest);
+}
+
 static void progress(const char *label, int e, int E, double loss, const char *split,
                      double held, double rate, double eta, int final_line) {
     char buf[32];

@@ -57,6 +57,18 @@ struct train_history {
 double train_evaluate(const struct alrnn *m, const struct task_type *task,
                       const struct dataset *d, int B, uint64_t seed, real *yhat, double *metrics);
 
+/* Called once per batch of train_forward_each(): sequences first .. first+B-1 of the data
+ * set, states Z (T+1, B, M) time-major, Z[0] = z_0 (T: the recurrence steps, after any
+ * encoder). */
+typedef void (*train_batch_fn)(void *ctx, int first, int B, int T, const real *Z);
+
+/* Forward the model over the first n sequences of d (n <= 0 or n > d->n: all) in batches of
+ * at most B, initial states drawn as in train_evaluate() (the RNG_STREAM_EVAL stream of
+ * seed, so the states are those the metrics saw for the same B), and hand each batch's
+ * states to visit. For the analyses that read latent trajectories. */
+void train_forward_each(const struct alrnn *m, const struct dataset *d, int n, int B,
+                        uint64_t seed, train_batch_fn visit, void *ctx);
+
 /* Train m (initialised by the caller) and leave the selected parameters in m->params. */
 void train_run(struct alrnn *m, const struct task_type *task, const struct train_config *cfg,
                const struct dataset *train, const struct dataset *val,

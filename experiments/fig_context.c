@@ -72,7 +72,7 @@ void fig_context_analyze(const struct resolved *r, const struct alrnn *m,
         bitcode_counter_init(&c.hist[g], P);
         c.sel[g] = xmalloc((size_t)T * r->s.train.batch);
     }
-    fig_forward_each(m, test, r->s.train.batch, seed, ctx_visit, &c);
+    train_forward_each(m, test, 0, r->s.train.batch, seed, ctx_visit, &c);
 
     for (int g = 0; g < 2; g++)
         for (int t = 0; t <= T; t++)

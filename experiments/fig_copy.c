@@ -33,36 +33,6 @@
 
 /* ---- shared helpers ----------------------------------------------------------------------- */
 
-void fig_forward_each(const struct alrnn *m, const struct dataset *d, int B, uint64_t seed,
-                      fig_batch_fn visit, void *ctx) {
-    if (d->n == 0) return;
-    if (B > d->n) B = d->n;
-    rng_t r;
-    rng_init(&r, seed, RNG_STREAM_EVAL);
-    struct alrnn_work w;
-    alrnn_work_alloc(&w, m, d->T, B);
-    struct alrnn_work w_rest;
-    const int n_rest = d->n % B;
-    if (n_rest) alrnn_work_alloc(&w_rest, m, d->T, n_rest);
-    real *x = xmalloc((size_t)d->T * B * d->N * sizeof(real));     /* (T, B, N) */
-    real *mask = xmalloc((size_t)d->T_out * B * sizeof(real));     /* (T_out, B) */
-    int *idx = xmalloc((size_t)B * sizeof(int));
-    for (int start = 0; start < d->n; start += B) {
-        const int nb = d->n - start >= B ? B : n_rest;
-        struct alrnn_work *wk = nb == B ? &w : &w_rest;
-        for (int i = 0; i < nb; i++) idx[i] = start + i;
-        dataset_gather(d, idx, nb, x, NULL, NULL, mask);
-        alrnn_set_z0(m, wk, &r);
-        alrnn_forward(m, wk, x);
-        visit(ctx, start, nb, wk->T, wk->Z);
-    }
-    free(x);
-    free(mask);
-    free(idx);
-    alrnn_work_free(&w);
-    if (n_rest) alrnn_work_free(&w_rest);
-}
-
 void fig_unpack_code(const uint64_t *c, int P, uint8_t *bits) {
     for (int i = 0; i < P; i++) bits[i] = (uint8_t)((c[i >> 6] >> (i & 63)) & 1);
 }
@@ -236,7 +206,7 @@ void fig_copy_analyze(const struct resolved *r, const struct alrnn *m, const str
     }
     c.cloud = xmalloc((size_t)n * T * M * sizeof(real));
     c.start = xcalloc((size_t)AUTO_STARTS * M, sizeof(real));
-    fig_forward_each(m, test, r->s.train.batch, seed, copy_visit, &c);
+    train_forward_each(m, test, 0, r->s.train.batch, seed, copy_visit, &c);
 
     for (int p = 0; p < PH__COUNT; p++) {
         struct bitcode_hist h;

@@ -57,7 +57,7 @@ void fig_multitask_analyze(const struct resolved *r, const struct alrnn *m,
     struct mt_ctx c = {.d = test, .M = M};
     for (int ph = 0; ph < MT_PH__COUNT; ph++)
         for (int k = 0; k < MT__COUNT; k++) bitcode_counter_init(&c.c[ph][k], P);
-    fig_forward_each(m, test, r->s.train.batch, seed, mt_visit, &c);
+    train_forward_each(m, test, 0, r->s.train.batch, seed, mt_visit, &c);
 
     h5_write_scalar(f, "/analysis/n_per_task", r->s.data.n_per_group,
                     "training trials per task (fixed set, generated once from the seed)",

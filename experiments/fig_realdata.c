@@ -51,6 +51,28 @@ enum {
 
 /* ---- the analysis hook ------------------------------------------------------------------ */
 
+/* Collects, per batch of train_forward_each(), the final states and every step's code of the
+ * analysed sequences, sequence-major. */
+struct rd_ctx {
+    int M, P, W, T;
+    real *final_z;    /* (n, M) */
+    uint64_t *codes;  /* (n, T, W) */
+    uint64_t *bcodes; /* (T, B, W) scratch */
+};
+
+static void rd_visit(void *vctx, int first, int B, int T, const real *Z) {
+    struct rd_ctx *c = vctx;
+    const int M = c->M, W = c->W;
+    ASSERT(T == c->T);
+    const size_t BM = (size_t)B * M;
+    memcpy(c->final_z + (size_t)first * M, Z + (size_t)T * BM, BM * sizeof(real));
+    bitcode_compute(Z + BM, T * B, M, c->P, c->bcodes);
+    for (int i = 0; i < B; i++)
+        for (int t = 0; t < T; t++)
+            memcpy(c->codes + ((size_t)(first + i) * T + t) * W, c->bcodes + ((size_t)t * B + i) * W,
+                   W * sizeof(uint64_t));
+}
+
 void fig_realdata_analyze(const struct resolved *r, const struct alrnn *m,
                           const struct dataset *test, uint64_t seed, const struct h5file *f) {
     const int n = test->n < ANALYSIS_MAX ? test->n : ANALYSIS_MAX;
@@ -58,38 +80,17 @@ void fig_realdata_analyze(const struct resolved *r, const struct alrnn *m,
     const int M = m->cfg.M, P = m->cfg.P, K = test->K, Tin = test->T, N = test->N;
     const int W = bitcode_words(P);
     const int B = n < ANALYSIS_B ? n : ANALYSIS_B;
-    struct alrnn_work wf, wr;
-    alrnn_work_alloc(&wf, m, Tin, B);
-    if (n % B) alrnn_work_alloc(&wr, m, Tin, n % B);
-    const int T = wf.T;
+    const int T = alrnn_steps(m, Tin);
 
-    real *x = xmalloc((size_t)Tin * B * N * sizeof(real));
-    real *mask = xmalloc((size_t)B * sizeof(real));
-    int32_t *label = xmalloc((size_t)B * sizeof(int32_t)), *labels = xmalloc((size_t)n * sizeof(int32_t));
-    real *final_z = xmalloc((size_t)n * M * sizeof(real));
-    uint64_t *bcodes = xmalloc((size_t)T * B * W * sizeof(uint64_t));
-    uint64_t *codes = xmalloc((size_t)n * T * W * sizeof(uint64_t)); /* (n, T, W) */
-    int idx[ANALYSIS_B];
-    rng_t zr;
-    rng_init(&zr, seed, RNG_STREAM_EVAL);
-    for (int start = 0; start < n; start += B) {
-        const int b_n = n - start < B ? n - start : B;
-        struct alrnn_work *w = b_n == B ? &wf : &wr;
-        for (int i = 0; i < b_n; i++) idx[i] = start + i;
-        dataset_gather(test, idx, b_n, x, NULL, label, mask);
-        alrnn_set_z0(m, w, &zr);
-        alrnn_forward(m, w, x);
-        const size_t BM = (size_t)b_n * M;
-        /* time-major states -> sequence-major final states and codes */
-        memcpy(final_z + (size_t)start * M, w->Z + (size_t)T * BM, BM * sizeof(real));
-        bitcode_compute(w->Z + BM, T * b_n, M, P, bcodes);
-        for (int i = 0; i < b_n; i++) {
-            labels[start + i] = label[i];
-            for (int t = 0; t < T; t++)
-                memcpy(codes + ((size_t)(start + i) * T + t) * W, bcodes + ((size_t)t * b_n + i) * W,
-                       W * sizeof(uint64_t));
-        }
-    }
+    struct rd_ctx c = {.M = M, .P = P, .W = W, .T = T};
+    c.final_z = xmalloc((size_t)n * M * sizeof(real));
+    c.codes = xmalloc((size_t)n * T * W * sizeof(uint64_t));
+    c.bcodes = xmalloc((size_t)T * B * W * sizeof(uint64_t));
+    train_forward_each(m, test, n, B, seed, rd_visit, &c);
+    real *final_z = c.final_z;
+    uint64_t *codes = c.codes;
+    int32_t *labels = xmalloc((size_t)n * sizeof(int32_t));
+    for (int i = 0; i < n; i++) labels[i] = test->label[(size_t)i * test->T_out + test->T_out - 1];
 
     const size_t d1[1] = {n}, dz[2] = {n, M}, dk[1] = {K};
     h5_write(f, "/analysis/label", H5K_I32, 1, d1, labels, "class of each analysed test sequence",
@@ -176,10 +177,7 @@ void fig_realdata_analyze(const struct resolved *r, const struct alrnn *m,
         free(img), free(nk);
     }
 
-    free(class_steps), free(x), free(mask), free(label), free(labels), free(final_z), free(bcodes),
-        free(codes);
-    alrnn_work_free(&wf);
-    if (n % B) alrnn_work_free(&wr);
+    free(class_steps), free(labels), free(final_z), free(c.bcodes), free(codes);
 }
 
 /* ---- summaries -------------------------------------------------------------------------- */

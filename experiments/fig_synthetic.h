@@ -27,16 +27,6 @@ void summarize_figure_context(const struct figure *f, profile_kind p, const char
 
 /* ---- shared by the three analyses (fig_copy.c) --------------------------------------- */
 
-/* Called once per batch of fig_forward_each(): sequences first .. first+B-1 of the data set,
- * states Z (T+1, B, M) time-major, Z[0] = z_0. */
-typedef void (*fig_batch_fn)(void *ctx, int first, int B, int T, const real *Z);
-
-/* Forward the model over every sequence of d in batches of at most B, initial states drawn
- * as in train_evaluate() (the RNG_STREAM_EVAL stream of seed), and hand each batch's states
- * to visit. */
-void fig_forward_each(const struct alrnn *m, const struct dataset *d, int B, uint64_t seed,
-                      fig_batch_fn visit, void *ctx);
-
 /* Write the n_top most frequent codes of h under group g: codes (n_top, P) u8, counts,
  * freq, and scalars n_codes (distinct codes), total (steps), top_mass (freq of the stored
  * codes). */
