@@ -12,24 +12,8 @@
 #include "optim.h"
 #include "tasks.h"
 #include "train.h"
+#include "gradcheck.h"
 
-#ifndef ALRNN_DOUBLE
-#error "the gradient checks need the double-precision build (-DALRNN_DOUBLE)"
-#endif
-
-/* Five-point central differences, f' ≈ [f(−2h) − 8f(−h) + 8f(h) − f(2h)] / 12h: truncation
- * error O(h⁴·f⁽⁵⁾) ~ 1e-16 at h = 1e-4, round-off O(ε·|f|/h) ~ 1e-11 for losses of order 10.
- * A correct gradient therefore agrees to well below 1e-6 relative. */
-#define GRAD_STEP 1e-4
-#define GRAD_RTOL 1e-6
-/* Entries below this magnitude are compared against it instead (the round-off above would
- * make the relative error of a ~0 entry meaningless). */
-#define GRAD_FLOOR 1e-5
-/* Finite differences are invalid where a perturbation moves a ReLU unit across its kink;
- * such elements are skipped (the activation pattern is compared) and must stay rare. */
-#define GRAD_MAX_SKIPPED 0.1
-/* BLAS and plain loops sum in different orders: agreement to a few ulps of double. */
-#define AGREE_TOL 1e-12
 
 struct problem {
     struct alrnn m;
@@ -137,11 +121,6 @@ static double objective(struct problem *p, real *grad, real *dx, real *dz0, cons
     return L + alrnn_mar(&p->m, p->tau, p->M_reg, grad);
 }
 
-static double rel_err(double a, double n) {
-    double d = fabs(a - n), s = fmax(fabs(a), fabs(n));
-    return s < GRAD_FLOOR ? d / GRAD_FLOOR : d / s;
-}
-
 /* Checks d objective / d v for every element of v (n) against the analytic gradient. */
 static void check_vector(struct problem *p, real *v, size_t n, const real *analytic,
                          const real *z0, const char *what) {
@@ -163,7 +142,7 @@ static void check_vector(struct problem *p, real *v, size_t n, const real *analy
             skipped++;
             continue;
         }
-        double num = (f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * GRAD_STEP);
+        double num = five_point(f);
         double e = rel_err(analytic[i], num);
         cr_expect(e < GRAD_RTOL, "%s[%zu]: analytic %.12g numeric %.12g (rel err %.3g)", what, i,
                   analytic[i], num, e);

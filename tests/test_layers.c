@@ -19,32 +19,11 @@
 #include "enc_realdata.h"
 #include "layers.h"
 #include "loss.h"
+#include "gradcheck.h"
 
-#ifndef ALRNN_DOUBLE
-#error "the gradient checks need the double-precision build (-DALRNN_DOUBLE)"
-#endif
-
-/* Five-point central differences (as tests/test_alrnn.c): truncation O(h⁴) ~ 1e-16 at
- * h = 1e-4 and round-off O(ε|f|/h) ~ 1e-11 for objectives of order 10, so a correct
- * gradient agrees to far better than 1e-6 relative. */
-#define GRAD_STEP 1e-4
-#define GRAD_RTOL 1e-6
-/* Entries below this magnitude are compared against it (relative error of ~0 is noise). */
-#define GRAD_FLOOR 1e-5
-/* A step that moves a ReLU input across 0 or changes a pooling argmax invalidates the
- * estimate; such elements are skipped (the piecewise pattern is compared) and must be rare. */
-#define GRAD_MAX_SKIPPED 0.1
-/* GEMM and plain loops sum in different orders: agreement to a few ulps of double,
- * relative to the magnitude of the compared arrays. */
-#define AGREE_TOL 1e-12
 
 static void fill_normal(real *a, size_t n, rng_t *r, double sd) {
     for (size_t i = 0; i < n; i++) a[i] = (real)(sd * rng_normal(r));
-}
-
-static double rel_err(double a, double n) {
-    double d = fabs(a - n), s = fmax(fabs(a), fabs(n));
-    return s < GRAD_FLOOR ? d / GRAD_FLOOR : d / s;
 }
 
 static double max_abs(const real *a, size_t n) {
@@ -89,7 +68,7 @@ static void check_vector(const struct objective *o, real *v, size_t n, const rea
             skipped++;
             continue;
         }
-        const double num = (f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * GRAD_STEP);
+        const double num = five_point(f);
         const double e = rel_err(analytic[i], num);
         cr_expect(e < GRAD_RTOL, "%s[%zu]: analytic %.12g numeric %.12g (rel err %.3g)", what, i,
                   analytic[i], num, e);

@@ -19,23 +19,14 @@
 #include "optim.h"
 #include "scan_data.h"
 #include "scan_model.h"
+#include "gradcheck.h"
 
-#ifndef ALRNN_DOUBLE
-#error "the gradient checks need the double-precision build (-DALRNN_DOUBLE)"
-#endif
-
-/* As tests/test_alrnn.c: five-point differences at h = 1e-4 have truncation ~1e-16 and
- * round-off ~1e-11 for O(10) losses, so a correct gradient agrees far below 1e-6. */
-#define GRAD_STEP 1e-4
-#define GRAD_RTOL 1e-6
-#define GRAD_FLOOR 1e-5
 /* Problems are drawn until every ReLU pre-activation is at least KINK_MARGIN from 0 and
  * every fed argmax beats the runner-up by ARGMAX_MARGIN: the ±2h steps (times the
  * O(1) sensitivities of these small models) then never cross a kink or flip a choice.
  * Crossings are still detected (the pattern hash) and skipped, and must stay rare. */
 #define KINK_MARGIN 0.02
 #define ARGMAX_MARGIN 0.02
-#define GRAD_MAX_SKIPPED 0.1
 
 struct problem {
     struct scan_model m;
@@ -152,11 +143,6 @@ static void problem_init(struct problem *p, int M, int P_enc, int P_dec, double 
     }
 }
 
-static double rel_err(double a, double n) {
-    double d = fabs(a - n), s = fmax(fabs(a), fabs(n));
-    return s < GRAD_FLOOR ? d / GRAD_FLOOR : d / s;
-}
-
 /* Every element of every trained tensor against five-point differences. */
 static void gradcheck(int M, int P_enc, int P_dec, double tf, uint64_t seed) {
     struct problem p;
@@ -187,7 +173,7 @@ static void gradcheck(int M, int P_enc, int P_dec, double tf, uint64_t seed) {
                 skipped++;
                 continue;
             }
-            const double num = (f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * GRAD_STEP);
+            const double num = five_point(f);
             const double e = rel_err(grad[t->offset + i], num);
             cr_expect(e < GRAD_RTOL, "M=%d P_enc=%d P_dec=%d tf=%g %s[%zu]: analytic %.12g "
                       "numeric %.12g (rel err %.3g)", M, P_enc, P_dec, tf, t->name, i,
