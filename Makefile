@@ -45,7 +45,7 @@ deps: ## install the Debian packages the build, tests and figures need (apt-get,
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	  build-essential pkg-config libopenblas-dev liblapack-dev libhdf5-dev hdf5-tools \
 	  libcsv-dev libcriterion-dev gnuplot-nox zlib1g-dev libfftw3-dev libsndfile1-dev \
-	  python3-h5py ca-certificates
+	  python3-h5py ca-certificates dataset-fashion-mnist
 
 build/f32/%.o: %.c
 	@mkdir -p $(@D)

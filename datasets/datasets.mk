@@ -7,7 +7,7 @@ FETCH_SH := bash datasets/fetch.sh
 MANIFEST_DIR := datasets/manifest
 SPEECHCOMMANDS_VERSION ?= v0.02
 
-.PHONY: datasets-mnist datasets-imdb datasets-fsdd datasets-speechcommands
+.PHONY: datasets-mnist datasets-imdb datasets-fsdd datasets-speechcommands datasets-fashion-mnist
 
 datasets: datasets-mnist datasets-imdb datasets-fsdd ## fetch + verify MNIST, IMDb, FSDD into $(DATA_DIR) (from $(DATA_MIRROR) when present)
 
@@ -19,6 +19,15 @@ datasets-imdb: ## IMDb train/test TSV -> $(DATA_DIR)/imdb/ (mirror only: no URL 
 
 datasets-fsdd: ## Free Spoken Digit Dataset, 3000 WAV -> $(DATA_DIR)/fsdd/recordings/
 	@$(FETCH_SH) $(MANIFEST_DIR)/fsdd.sha256 "$(DATA_DIR)" "$(DATA_MIRROR)"
+
+# Opt-in: Fashion-MNIST (experiment smnist-fashion) is a Debian package, verified by apt and
+# read in place from $(ALRNN_FASHION_DIR) (bin/alrnn reads the same variable).
+ALRNN_FASHION_DIR ?= /usr/share/datasets/fashion-mnist
+export ALRNN_FASHION_DIR
+datasets-fashion-mnist: ## Fashion-MNIST, Debian's dataset-fashion-mnist (30 MB, apt-get; read in place)
+	@if [ -f "$(ALRNN_FASHION_DIR)/train-images-idx3-ubyte.gz" ]; then \
+	  echo "fashion-mnist: present in $(ALRNN_FASHION_DIR)"; \
+	else apt-get install -y --no-install-recommends dataset-fashion-mnist; fi
 
 # Opt-in: 1.4 GB (v0.01) or 2.3 GB (v0.02), not in the offline mirror. The tarball is taken
 # from $(DATA_MIRROR)/speechcommands/ when the user put it there, else downloaded; it is

@@ -6,14 +6,24 @@
  * Data: params->data_dir/mnist/ (`make datasets-mnist`): 60 000 training images, cut 90/10
  * into 54 000 train / 6 000 validation per seed, and the 10 000 test images. Splits and
  * subsampling: tasks/realdata.h.
+ *
+ * Options (params->opts):
+ *   fashion=1  Fashion-MNIST instead of MNIST (the same IDX format, file names and sizes),
+ *              read in place from $ALRNN_FASHION_DIR, else /usr/share/datasets/fashion-mnist:
+ *              Debian's package dataset-fashion-mnist (`make datasets-fashion-mnist`
+ *              installs it; apt verifies the package).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "data_mnist.h"
 #include "tasks.h"
 
 enum { SMNIST_T = 784 };
+
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
 static void smnist_dims(const struct task_params *p, int *T, int *N, int *K) {
     if (p->T && p->T != SMNIST_T) die("smnist: T is fixed at 784 pixels (got T = %d)", p->T);
@@ -36,9 +46,19 @@ static void fill(struct dataset *d, const struct mnist_set *s, const int *idx, i
 static void smnist_make_data(const struct task_params *p, rng_t *r, struct dataset *train,
                              struct dataset *val, struct dataset *test) {
     char dir[4096], file[4200];
-    snprintf(dir, sizeof dir, "%s/mnist", p->data_dir ? p->data_dir : "data");
-    snprintf(file, sizeof file, "%s/%s", dir, MNIST_TRAIN_IMAGES);
-    realdata_need(file, "datasets-mnist");
+    if (task_opt_int(p, "fashion", 0)) {
+        const char *env = getenv("ALRNN_FASHION_DIR");
+        snprintf(dir, sizeof dir, "%s", env && *env ? env : FASHION_DIR);
+        snprintf(file, sizeof file, "%s/%s", dir, MNIST_TRAIN_IMAGES);
+        if (access(file, R_OK) != 0)
+            die("%s is missing: Fashion-MNIST comes from Debian's dataset-fashion-mnist "
+                "(`make datasets-fashion-mnist` installs it; ALRNN_FASHION_DIR points elsewhere)",
+                file);
+    } else {
+        snprintf(dir, sizeof dir, "%s/mnist", p->data_dir ? p->data_dir : "data");
+        snprintf(file, sizeof file, "%s/%s", dir, MNIST_TRAIN_IMAGES);
+        realdata_need(file, "datasets-mnist");
+    }
     struct mnist_set tr, te;
     mnist_load_dir(&tr, dir, 1);
     mnist_load_dir(&te, dir, 0);
