@@ -344,6 +344,12 @@ void jsd_matrix(const double *prob, int n_dists, int n, double *out) {
 
 enum { PCA_CHUNK = 4096 }; /* rows centred per GEMM */
 
+/* Xc (rows, M) = X (rows, M) minus mean (M), row by row. */
+static void center_rows(const real *X, int rows, int M, const real *mean, real *Xc) {
+    for (int t = 0; t < rows; t++)
+        for (int i = 0; i < M; i++) Xc[(size_t)t * M + i] = X[(size_t)t * M + i] - mean[i];
+}
+
 void pca_fit(struct pca *p, const real *X, int n, int M) {
     ASSERT(n >= 2 && M >= 1);
     p->M = M, p->n = n;
@@ -364,9 +370,7 @@ void pca_fit(struct pca *p, const real *X, int n, int M) {
     real *Xc = xmalloc((size_t)chunk * M * sizeof *Xc); /* (chunk, M) */
     for (int t0 = 0; t0 < n; t0 += chunk) {
         const int rows = n - t0 < chunk ? n - t0 : chunk;
-        for (int t = 0; t < rows; t++)
-            for (int i = 0; i < M; i++)
-                Xc[(size_t)t * M + i] = X[(size_t)(t0 + t) * M + i] - p->mean[i];
+        center_rows(X + (size_t)t0 * M, rows, M, p->mean, Xc);
         GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, M, M, rows, (real)1 / (real)(n - 1), Xc, M,
              Xc, M, 1, S, M);
     }
@@ -415,9 +419,7 @@ void pca_project(const struct pca *p, const real *X, int n, int k, real *Y) {
     real *Xc = xmalloc((size_t)chunk * M * sizeof *Xc); /* (chunk, M) */
     for (int t0 = 0; t0 < n; t0 += chunk) {
         const int rows = n - t0 < chunk ? n - t0 : chunk;
-        for (int t = 0; t < rows; t++)
-            for (int i = 0; i < M; i++)
-                Xc[(size_t)t * M + i] = X[(size_t)(t0 + t) * M + i] - p->mean[i];
+        center_rows(X + (size_t)t0 * M, rows, M, p->mean, Xc);
         GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, rows, k, M, 1, Xc, M, p->components, M, 0,
              Y + (size_t)t0 * k, k);
     }
