@@ -19,7 +19,8 @@
  * and for sMNIST /analysis/class_mean_x (K, 784) f64, the mean image of each digit.
  *
  * Summarizers (TSV into plots/data/<profile>/; the gnuplot scripts only draw):
- *   figure2        figure2a.tsv (IMDb accuracy vs P), figure2c.tsv (PC1 histogram by
+ *   figure2        figure2a.tsv (IMDb accuracy vs P; figure2a_seeds.tsv and
+ *                  figure2e_seeds.tsv every run), figure2c.tsv (PC1 histogram by
  *                  sentiment), figure2d.tsv (bitcode frequencies), figure2e.tsv (sMNIST
  *                  accuracy vs P), figure2f.tsv (final states on 3 PCs with the digit),
  *                  figure2_spectra.tsv (eigenvalues of the shown models' most frequent
@@ -27,7 +28,7 @@
  *   figure-hamming figure-hamming.tsv (per digit, 28x28: Hamming distance of the step that
  *                  reads each pixel, and the mean image), figure-hamming-curves.tsv,
  *                  figure-hamming_summary.tsv
- *   figure-audio   <name>-a.tsv (accuracy vs P), <name>-b.tsv (final states on 2 PCs),
+ *   figure-audio   <name>-a.tsv (accuracy vs P; <name>-a_seeds.tsv every run), <name>-b.tsv (final states on 2 PCs),
  *                  <name>_summary.tsv, with <name> the figure's name
  * The analysed model of (c), (d), (f), the heatmaps and the audio PCs is seed 0 at the
  * "shown P": the P with the best mean test accuracy among 0 < P < M (PAPER.md gives none).
@@ -195,8 +196,9 @@ static double *read_accuracy(const struct resolved *r, const char *root) {
     return acc;
 }
 
-/* P, n_seeds, mean, std, min, max of the test accuracy; returns the shown P: the best mean
- * among 0 < P < M, else the largest P > 0, else P[0]. */
+/* P, n_seeds, mean, std, min, max of the test accuracy into name (…x.tsv), and every run's
+ * accuracy (P, seed, accuracy) into …x_seeds.tsv; returns the shown P: the best mean among
+ * 0 < P < M, else the largest P > 0, else P[0]. */
 static int write_accuracy(const struct resolved *r, const double *acc, const char *out,
                           const char *name, const char *title) {
     struct tsv t;
@@ -214,6 +216,15 @@ static int write_accuracy(const struct resolved *r, const double *acc, const cha
         if (r->P[k] > 0) fallback = r->P[k];
     }
     printf("\n");
+    tsv_close(&t);
+    char seeds_name[256];
+    const size_t stem = strlen(name) > 4 ? strlen(name) - 4 : strlen(name); /* drop ".tsv" */
+    snprintf(seeds_name, sizeof seeds_name, "%.*s_seeds.tsv", (int)stem, name);
+    tsv_open(&t, out, seeds_name, title);
+    fprintf(t.fp, "P\tseed\taccuracy\n");
+    for (int k = 0; k < r->n_P; k++)
+        for (int sd = 0; sd < r->s.seeds; sd++)
+            fprintf(t.fp, "%d\t%d\t%.6f\n", r->P[k], sd, acc[(size_t)k * r->s.seeds + sd]);
     tsv_close(&t);
     return show >= 0 ? show : fallback >= 0 ? fallback : r->P[0];
 }

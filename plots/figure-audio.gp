@@ -10,6 +10,7 @@ if (!exists("outbase")) outbase = 'plots/out/quick/figure-audio'
 if (!exists("profile")) profile = 'quick'
 name = outbase[strstrt(outbase, "figure"):]
 a = datadir.'/'.name.'-a.tsv'
+as = datadir.'/'.name.'-a_seeds.tsv'
 b = datadir.'/'.name.'-b.tsv'
 sm = datadir.'/'.name.'_summary.tsv'
 set datafile separator tab
@@ -31,9 +32,10 @@ do for [fmt in "png pdf"] {
   set logscale x 2
   set xrange [0.35:150]
   set xtics ("0" 0.5, 1, 3, 5, 10, 20, 50, 75, 100)
-  set key bottom right
+  set key top left
   plot a skip 2 using ($1 == 0 ? 0.5 : $1):3:4 with yerrorbars pt 7 lc rgb "#9467bd" title "mean ± std", \
-       a skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#9467bd" notitle
+       a skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#9467bd" notitle, \
+       as skip 2 using ($1 == 0 ? 0.5 : $1)*(1 + 0.04*($2 - 1)):3 with points pt 6 ps 0.7 lc rgb "#555555" title "runs"
   unset logscale x
   unset xrange
   set xtics autofreq

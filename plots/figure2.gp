@@ -12,9 +12,11 @@ if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure2'
 if (!exists("profile")) profile = 'quick'
 a = datadir.'/figure2a.tsv'
+as = datadir.'/figure2a_seeds.tsv'
 c = datadir.'/figure2c.tsv'
 d = datadir.'/figure2d.tsv'
 e = datadir.'/figure2e.tsv'
+es = datadir.'/figure2e_seeds.tsv'
 f = datadir.'/figure2f.tsv'
 s = datadir.'/figure2_summary.tsv'
 set datafile separator tab
@@ -42,7 +44,8 @@ do for [fmt in "png pdf"] {
   set xtics ("0" 0.5, 1, 3, 5, 10, 20, 50, 75, 100)
   set key bottom right
   plot a skip 2 using ($1 == 0 ? 0.5 : $1):3:4 with yerrorbars pt 7 lc rgb "#1f77b4" title "mean ± std", \
-       a skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#1f77b4" notitle
+       a skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#1f77b4" notitle, \
+       as skip 2 using ($1 == 0 ? 0.5 : $1)*(1 + 0.04*($2 - 0.5)):3 with points pt 6 ps 0.7 lc rgb "#555555" title "runs"
   unset logscale x
   unset xrange
   set xtics autofreq
@@ -81,7 +84,8 @@ do for [fmt in "png pdf"] {
   set xtics ("0" 0.5, 1, 3, 5, 10, 20, 50, 75, 100)
   set key bottom right
   plot e skip 2 using ($1 == 0 ? 0.5 : $1):3:4 with yerrorbars pt 7 lc rgb "#2ca02c" title "mean ± std", \
-       e skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#2ca02c" notitle
+       e skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#2ca02c" notitle, \
+       es skip 2 using ($1 == 0 ? 0.5 : $1)*(1 + 0.04*($2 - 0.5)):3 with points pt 6 ps 0.7 lc rgb "#555555" title "runs"
   unset logscale x
   unset xrange
   set xtics autofreq

@@ -22,24 +22,8 @@
 #include "tasks.h"
 #include "testutil.h"
 
-/* The first candidate directory holding `probe` (a path inside a data directory), or NULL. */
-static const char *data_dir_with(const char *probe) {
-    const char *cand[4] = {getenv("ALRNN_DATA_DIR"), "data", getenv("DATA_MIRROR"),
-                           "../shared/datasets"};
-    static char found[4096];
-    for (int i = 0; i < 4; i++) {
-        if (!cand[i] || !*cand[i]) continue;
-        snprintf(found, sizeof found, "%s/%s", cand[i], probe);
-        if (access(found, R_OK) == 0) {
-            snprintf(found, sizeof found, "%s", cand[i]);
-            return found;
-        }
-    }
-    return NULL;
-}
-
 #define NEED_DATA(probe, dir)                                                              \
-    const char *dir = data_dir_with(probe);                                                \
+    const char *dir = tu_data_dir_with(probe);                                                \
     if (!dir) cr_skip_test("no data: %s not found (run make datasets)", probe)
 
 static const char *MNIST_PROBE = "mnist/t10k-labels-idx1-ubyte.gz";
@@ -308,7 +292,8 @@ Test(realdata, smoke_figure2_summary) {
     snprintf(args, sizeof args, "summarize figure2 --profile smoke --results %s --out %s/tsv", tmp, tmp);
     cr_assert_eq(run(dim, args, err, sizeof err), 0, "%s", err);
     const char *files[] = {"figure2a.tsv", "figure2c.tsv", "figure2d.tsv", "figure2e.tsv",
-                           "figure2f.tsv", "figure2_spectra.tsv", "figure2_summary.tsv"};
+                           "figure2f.tsv", "figure2_spectra.tsv", "figure2_summary.tsv",
+                           "figure2a_seeds.tsv", "figure2e_seeds.tsv"};
     for (size_t i = 0; i < ARRAY_LEN(files); i++) {
         char path[600];
         snprintf(path, sizeof path, "%s/tsv/%s", tmp, files[i]);

@@ -20,6 +20,7 @@
 #include "scan_data.h"
 #include "scan_model.h"
 #include "gradcheck.h"
+#include "testutil.h"
 
 /* Problems are drawn until every ReLU pre-activation is at least KINK_MARGIN from 0 and
  * every fed argmax beats the runner-up by ARGMAX_MARGIN: the ±2h steps (times the
@@ -408,13 +409,13 @@ Test(scan_model, tiny_training_fits) {
 
 /* The runner, smoke profile, end to end: the run-file contract and the analysis groups. */
 Test(scan_model, runner_smoke_writes_run_file) {
-    if (access("data/scan/simple_split/tasks_train_simple.txt", R_OK) != 0 &&
-        !getenv("ALRNN_DATA_DIR"))
-        cr_skip_test("data/scan missing (make datasets-scan)");
+    const char *dir = tu_data_dir_with("scan/simple_split/tasks_train_simple.txt");
+    if (!dir) cr_skip_test("no SCAN files (make datasets-scan, or the mirror ../shared/datasets)");
     const struct experiment *e = experiment_find("scan_simple");
     cr_assert(e && e->runner);
     struct resolved r;
     experiment_resolve(e, PROFILE_SMOKE, &r);
+    r.s.data.data_dir = dir;
     char out[] = "/tmp/alrnn_scan_test_XXXXXX";
     cr_assert(mkdtemp(out));
     char path[256];

@@ -66,4 +66,22 @@ static inline int tu_lines(const char *s) {
     return n;
 }
 
+/* The first data directory holding `probe` (a path inside it, e.g. "mnist/..."), or NULL:
+ * $ALRNN_DATA_DIR, data/ (`make datasets`), $DATA_MIRROR, ../shared/datasets (the offline
+ * mirror, laid out like data/, which the readers read in place). Tests never download. */
+static inline const char *tu_data_dir_with(const char *probe) {
+    const char *cand[4] = {getenv("ALRNN_DATA_DIR"), "data", getenv("DATA_MIRROR"),
+                           "../shared/datasets"};
+    static char found[4096];
+    for (int i = 0; i < 4; i++) {
+        if (!cand[i] || !*cand[i]) continue;
+        snprintf(found, sizeof found, "%s/%s", cand[i], probe);
+        if (access(found, R_OK) == 0) {
+            snprintf(found, sizeof found, "%s", cand[i]);
+            return found;
+        }
+    }
+    return NULL;
+}
+
 #endif
