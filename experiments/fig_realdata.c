@@ -119,8 +119,7 @@ void fig_realdata_analyze(const struct resolved *r, const struct alrnn *m,
                 by_class[(size_t)c * K + labels[i]] += 1;
             }
         uint8_t *bits = xmalloc((size_t)n_top * P);
-        for (int c = 0; c < n_top; c++)
-            for (int i = 0; i < P; i++) bits[(size_t)c * P + i] = (h.codes[(size_t)c * W + i / 64] >> (i % 64)) & 1;
+        for (int c = 0; c < n_top; c++) fig_unpack_code(h.codes + (size_t)c * W, P, bits + (size_t)c * P);
         const size_t dc[2] = {n_top, P}, dn[1] = {n_top}, dnk[2] = {n_top, K};
         h5_write(f, "/analysis/bitcode/code", H5K_U8, 2, dc, bits,
                  "most frequent bitcodes over all analysed steps, unit M-P first", "bit");
@@ -256,13 +255,15 @@ static void free_analysis(struct run_analysis *a) {
     free(a->label);
 }
 
-/* Projections of a run's final states on its first k PCs: y (n, k); ratio[j] explained. */
-static real *final_state_pcs(const struct run_analysis *a, int k, double *ratio) {
+/* Projections of a run's final states on its first k PCs: y (n, k); ratio[j] explained;
+ * dir1 (M, may be NULL) receives PC1's unit direction. */
+static real *final_state_pcs(const struct run_analysis *a, int k, double *ratio, double *dir1) {
     struct pca p;
     pca_fit(&p, a->z, a->n, a->M);
     real *y = xmalloc((size_t)a->n * k * sizeof(real));
     pca_project(&p, a->z, a->n, k, y);
     for (int j = 0; j < k; j++) ratio[j] = j < a->M ? p.ratio[j] : 0;
+    for (int i = 0; dir1 && i < a->M; i++) dir1[i] = p.components[i];
     pca_free(&p);
     return y;
 }
@@ -294,11 +295,12 @@ static double threshold_accuracy(const real *v, int stride, const int32_t *label
  * IMDb: "a maximum value close to one whose eigenvector aligns closely with the first PC"):
  * for the SPEC_CODES most frequent codes of the analysed test steps (P = 0: the one linear
  * region), the two largest eigenvalue moduli of W_Ω, the angle of the largest, how many
- * moduli exceed 0.9, and |cos| between its eigenvector (when real) and PC1 of the final
- * states. One block of rows per call into the open TSV; returns the values of the most
- * frequent code through lead_mod / lead_cos. */
+ * moduli exceed 0.9, and |cos| between its eigenvector (when real) and dir1, PC1 of the
+ * final states (M). One block of rows per call into the open TSV; returns the values of the
+ * most frequent code through lead_mod / lead_cos. */
 static void write_spectra(const struct resolved *r, const char *root, int P, int seed,
-                          const char *label, FILE *fp, double *lead_mod, double *lead_cos) {
+                          const double *dir1, const char *label, FILE *fp, double *lead_mod,
+                          double *lead_cos) {
     struct h5file f;
     summary_open_run(r, root, P, seed, &f);
     size_t n, dw[4];
@@ -307,37 +309,33 @@ static void write_spectra(const struct resolved *r, const char *root, int P, int
     double *A = NULL;
     size_t na = 0;
     if (h5_exists(&f, "/model/A")) A = h5_read_f64(&f, "/model/A", &na, NULL, NULL);
+    const int nw = bitcode_words(P);
     int n_codes = 1;
-    uint8_t *bits = NULL;
-    double *freq = xmalloc(SPEC_CODES * sizeof(double));
-    freq[0] = 1;
+    uint64_t *codes = xcalloc((size_t)SPEC_CODES * nw, sizeof(uint64_t)); /* P = 0: one all-zero code */
+    double freq[SPEC_CODES] = {1};
     if (P > 0) {
         size_t dc[4];
-        bits = h5_read_u8(&f, "/analysis/bitcode/code", &n, NULL, dc);
+        uint8_t *bits = h5_read_u8(&f, "/analysis/bitcode/code", &n, NULL, dc);
         double *count = h5_read_f64(&f, "/analysis/bitcode/count", &n, NULL, NULL);
         const double total = h5_read_scalar(&f, "/analysis/bitcode/total");
         n_codes = (int)dc[0] < SPEC_CODES ? (int)dc[0] : SPEC_CODES;
-        for (int c = 0; c < n_codes; c++) freq[c] = count[c] / total;
-        free(count);
+        for (int c = 0; c < n_codes; c++) {
+            freq[c] = count[c] / total;
+            for (int i = 0; i < P; i++)
+                if (bits[(size_t)c * P + i]) codes[(size_t)c * nw + (i >> 6)] |= (uint64_t)1 << (i & 63);
+        }
+        free(bits), free(count);
     }
-    struct run_analysis a;
-    read_analysis(r, root, P, seed, &a);
     h5_close(&f);
-    struct pca pc;
-    pca_fit(&pc, a.z, a.n, a.M);
     double *mod = xmalloc((size_t)M * sizeof(double)), *ang = xmalloc((size_t)M * sizeof(double));
     double *lead = xmalloc((size_t)M * sizeof(double));
-    const int nw = bitcode_words(P);
-    uint64_t *code = xmalloc((size_t)nw * sizeof(uint64_t));
     for (int c = 0; c < n_codes; c++) {
-        memset(code, 0, (size_t)nw * sizeof(uint64_t));
-        for (int i = 0; i < P; i++)
-            if (bits[(size_t)c * P + i]) code[i >> 6] |= (uint64_t)1 << (i & 63);
-        const int real_lead = subregion_spectrum(M, P, M - (int)na, A, W, code, mod, ang, lead);
+        const int real_lead =
+            subregion_spectrum(M, P, M - (int)na, A, W, codes + (size_t)c * nw, mod, ang, lead);
         double cs = NAN;
         if (real_lead) {
             cs = 0;
-            for (int i = 0; i < M; i++) cs += lead[i] * pc.components[i];
+            for (int i = 0; i < M; i++) cs += lead[i] * dir1[i];
             cs = fabs(cs);
         }
         int above = 0;
@@ -346,9 +344,7 @@ static void write_spectra(const struct resolved *r, const char *root, int P, int
                 mod[0], M > 1 ? mod[1] : NAN, ang[0], above, cs);
         if (c == 0) *lead_mod = mod[0], *lead_cos = cs;
     }
-    pca_free(&pc);
-    free_analysis(&a);
-    free(mod), free(ang), free(lead), free(freq), free(bits), free(A), free(W), free(code);
+    free(mod), free(ang), free(lead), free(codes), free(A), free(W);
 }
 
 void summarize_figure2(const struct figure *fig, profile_kind p, const char *root,
@@ -368,7 +364,8 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
     struct run_analysis a;
     read_analysis(&ri, root, Pi, 0, &a);
     double ri1[1];
-    real *pc1 = final_state_pcs(&a, 1, ri1);
+    double *imdb_dir1 = xmalloc((size_t)a.M * sizeof(double));
+    real *pc1 = final_state_pcs(&a, 1, ri1, imdb_dir1);
     double lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < a.n; i++) lo = fmin(lo, pc1[i]), hi = fmax(hi, pc1[i]);
     if (hi <= lo) hi = lo + 1;
@@ -431,7 +428,8 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
     /* (f) sMNIST final states on 3 PCs */
     read_analysis(&rs, root, Ps, 0, &a);
     double rs3[3];
-    real *pcs = final_state_pcs(&a, 3, rs3);
+    double *sm_dir1 = xmalloc((size_t)a.M * sizeof(double));
+    real *pcs = final_state_pcs(&a, 3, rs3, sm_dir1);
     snprintf(hdr, sizeof hdr,
              "sMNIST P=%d seed 0: final states of %d test digits on PC1-3 (explained %.3f %.3f "
              "%.3f) (Fig 2f)",
@@ -451,8 +449,9 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
              "moduli exceed 0.9, |cos| of its eigenvector (if real) with PC1 of the final states");
     tsv_open(&t, out, "figure2_spectra.tsv", hdr);
     fprintf(t.fp, "experiment\tP\tcode_rank\tfreq\tmodulus1\tmodulus2\tangle1\tn_above_0.9\tcos_pc1\n");
-    write_spectra(&ri, root, Pi, 0, "imdb", t.fp, &imdb_lmod, &imdb_lcos);
-    write_spectra(&rs, root, Ps, 0, "smnist", t.fp, &sm_lmod, &sm_lcos);
+    write_spectra(&ri, root, Pi, 0, imdb_dir1, "imdb", t.fp, &imdb_lmod, &imdb_lcos);
+    write_spectra(&rs, root, Ps, 0, sm_dir1, "smnist", t.fp, &sm_lmod, &sm_lcos);
+    free(imdb_dir1), free(sm_dir1);
     tsv_close(&t);
 
     tsv_open(&t, out, "figure2_summary.tsv", "Fig 2: the shown models and their analyses");
@@ -560,7 +559,7 @@ void summarize_figure_audio(const struct figure *fig, profile_kind p, const char
     struct run_analysis a;
     read_analysis(&r, root, Ps, 0, &a);
     double ratio[2];
-    real *pcs = final_state_pcs(&a, 2, ratio);
+    real *pcs = final_state_pcs(&a, 2, ratio, NULL);
     snprintf(name, sizeof name, "%s-b.tsv", fig->name);
     snprintf(title, sizeof title,
              "%s P=%d seed 0: final states of %d test clips on PC1-2 (explained %.3f %.3f)",
