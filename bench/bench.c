@@ -157,6 +157,7 @@ static double flops_per_seq(int M, int N, int T) { return (double)T * (6.0 * M *
 
 int main(int argc, char **argv) {
     blas_select_kernels(argv);
+    fp_flush_subnormals();
     int threads = 1, reps = 15, scaling = 0, floor_too = 1;
     const char *only = NULL;
     for (int i = 1; i < argc; i++) {

@@ -115,6 +115,37 @@ void blas_select_kernels(char **argv) {
     /* exec failed (no /proc): carry on with what OpenBLAS chose */
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#define MXCSR_FTZ 0x8000u /* flush-to-zero: subnormal results become 0 */
+#define MXCSR_DAZ 0x0040u /* denormals-are-zero: subnormal operands read as 0 */
+int fp_flush_subnormals(void) {
+    _mm_setcsr(_mm_getcsr() | MXCSR_FTZ | MXCSR_DAZ);
+    return fp_subnormals_flushed();
+}
+int fp_subnormals_flushed(void) {
+    const unsigned m = MXCSR_FTZ | MXCSR_DAZ;
+    return (_mm_getcsr() & m) == m;
+}
+#elif defined(__aarch64__)
+#define FPCR_FZ (1ull << 24) /* flush-to-zero for inputs and outputs */
+int fp_flush_subnormals(void) {
+    unsigned long long r;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(r));
+    r |= FPCR_FZ;
+    __asm__ volatile("msr fpcr, %0" : : "r"(r));
+    return fp_subnormals_flushed();
+}
+int fp_subnormals_flushed(void) {
+    unsigned long long r;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(r));
+    return (r & FPCR_FZ) != 0;
+}
+#else
+int fp_flush_subnormals(void) { return 0; }
+int fp_subnormals_flushed(void) { return 0; }
+#endif
+
 double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -88,6 +88,18 @@ void make_parent_dirs(const char *path);
  *    ALRNN_KEEP_BLAS_CORE=1 keeps OpenBLAS's own choice. */
 void blas_select_kernels(char **argv);
 
+/* Floating-point mode for every process that trains, evaluates or benchmarks: results that
+ * would be subnormal (|x| < 2^-126 in float32) are flushed to zero and subnormal operands read
+ * as zero (x86 MXCSR FTZ + DAZ; AArch64 FPCR.FZ). x86 handles subnormals in microcode at
+ * ~100x the cost of a normal operation, and the linear units' states and gradients of an
+ * AL-RNN decay through that range for hundreds of steps; see docs/performance.md for what
+ * it changes numerically. It sets the calling thread's mode (threads created afterwards
+ * inherit it). Returns 1 when the mode is on afterwards, 0 where the CPU has no such mode.
+ * train_run() calls it, so every training path runs in this mode. */
+int fp_flush_subnormals(void);
+/* 1 when the calling thread flushes subnormals (both FTZ and DAZ on x86), else 0. */
+int fp_subnormals_flushed(void);
+
 /* Wall-clock seconds from a monotonic clock. */
 double now_seconds(void);
 

@@ -143,6 +143,7 @@ void train_run(struct alrnn *m, const struct task_type *task, const struct train
     const int B = cfg->batch < n ? cfg->batch : n;
     const int nm = task_metric_count(task);
     ASSERT(E >= 1 && B >= 1 && n >= 1);
+    fp_flush_subnormals(); /* no subnormal slow path in any training (common.h) */
     if (cfg->M_reg > m->cfg.M)
         die("M_reg = %d exceeds M = %d (the regulariser acts on the first M_reg units)",
             cfg->M_reg, m->cfg.M);

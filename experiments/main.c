@@ -184,6 +184,7 @@ static int cmd_makefile(profile_kind p) {
 
 int main(int argc, char **argv) {
     blas_select_kernels(argv);
+    fp_flush_subnormals();
     if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
         !strcmp(argv[1], "-h")) {
         fputs(usage, stdout);

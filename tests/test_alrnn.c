@@ -385,3 +385,25 @@ Test(alrnn, step_by_step_equals_forward) {
         problem_free(&p);
     }
 }
+
+/* Training runs with subnormals flushed (common.h): the mode is off in a fresh test process,
+ * on once train_run() has run, and it does what it says (a subnormal operand reads as 0, a
+ * product that would be subnormal is 0). */
+Test(alrnn, training_flushes_subnormals) {
+#if defined(__x86_64__) || defined(__aarch64__)
+    volatile float tiny = 1e-39f; /* subnormal: below FLT_MIN = 1.18e-38 */
+    volatile float one = 1.0f, small = 1e-30f;
+    cr_assert(!fp_subnormals_flushed(), "the mode was on before training");
+    cr_assert(tiny * one != 0.0f, "subnormals already flushed before training");
+    size_t n;
+    double f, l;
+    free(train_small(3, &n, &f, &l));
+    cr_assert(fp_subnormals_flushed(), "train_run() left subnormals on");
+    cr_assert(tiny * one == 0.0f, "a subnormal operand was not read as zero");
+    cr_assert(small * small == 0.0f, "a subnormal result was not flushed to zero");
+    volatile double dtiny = 1e-310; /* the double build's values are flushed the same way */
+    cr_assert(dtiny * 1.0 == 0.0);
+#else
+    cr_skip_test("no flush-to-zero mode on this CPU");
+#endif
+}
