@@ -207,6 +207,12 @@ void train_history_write(const struct h5file *f, const struct model *m,
                          const struct train_history *h) {
     const struct model_type *t = m->type;
     const size_t de[1] = {h->epochs}, dv[1] = {h->n_eval};
+    h5_attr_int(f, "/", "diverged", h->diverged);
+    if (h->diverged) {
+        h5_attr_int(f, "/", "diverged_epoch", h->diverged_epoch);
+        h5_attr_int(f, "/", "diverged_step", h->diverged_step);
+        h5_attr_str(f, "/", "diverged_cause", train_status_names[h->diverged_cause]);
+    }
     h5_write(f, "/train/loss", H5K_F64, 1, de, h->loss, "mean task loss over each epoch's batches",
              m->loss_units);
     h5_write(f, "/train/reg_loss", H5K_F64, 1, de, h->reg, t->reg_description, "loss");

@@ -184,6 +184,18 @@ void run_file_commit(const char *out, struct h5file *f) {
     tmp_path[0] = 0;
 }
 
+void resolved_test_override(struct resolved *r) {
+    const char *v = getenv("ALRNN_TEST_OVERRIDE");
+    if (!v || !*v) return;
+    const struct task_params opts = {.opts = v};
+    const int epochs = task_opt_int(&opts, "epochs", r->s.train.epochs);
+    const double lr = task_opt_double(&opts, "lr", r->s.train.lr);
+    if (epochs < 1 || !(lr > 0)) die("ALRNN_TEST_OVERRIDE='%s': need epochs >= 1, lr > 0", v);
+    r->s.train.epochs = epochs, r->s.train.lr = lr;
+    fprintf(stderr, "alrnn: test override ALRNN_TEST_OVERRIDE='%s': epochs %d, lr %g\n", v, epochs,
+            lr);
+}
+
 void experiment_dispatch(const struct resolved *r, int P, int seed, const char *out) {
     if (r->exp->runner) r->exp->runner(r, P, seed, out);
     else experiment_run(r, P, seed, out);
@@ -255,7 +267,8 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     char dur[32];
     fprintf(stderr, "[%s] done in %s: test", label, format_duration(h.wall_seconds, dur, sizeof dur));
     for (int k = 0; k < nm; k++) fprintf(stderr, " %s %.4g", task_metric_name(task, k), h.test[k]);
-    fprintf(stderr, " (epoch %d kept) -> %s\n", h.selected_epoch, out);
+    fprintf(stderr, " (epoch %d kept%s) -> %s\n", h.selected_epoch,
+            h.diverged ? "; training diverged" : "", out);
 
     train_history_free(&h);
     alrnn_free(&m);

@@ -866,7 +866,7 @@ void scan_run(const struct resolved *r, int P, int seed, const char *out) {
     fprintf(stderr, "[%s] done in %s: test", label, format_duration(h.wall_seconds, dur, sizeof dur));
     for (int k = 0; k < SCAN_M__COUNT; k++)
         fprintf(stderr, " %s %.4f", scan_metric_names[k], ev.metric[k]);
-    fprintf(stderr, " -> %s\n", out);
+    fprintf(stderr, "%s -> %s\n", h.diverged ? " (training diverged)" : "", out);
 
     free(ev.ok), free(ev.pred);
     train_history_free(&h);
