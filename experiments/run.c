@@ -246,6 +246,12 @@ void resolved_test_override(struct resolved *r) {
 }
 
 void experiment_dispatch(const struct resolved *r, int P, int seed, const char *out) {
+    /* refuse a checkpoint of other settings before any data is read */
+    char ck_path[4200];
+    snprintf(ck_path, sizeof ck_path, "%s.ckpt", out);
+    const struct train_checkpoint ck = {.path = ck_path,
+                                        .settings_hash = resolved_hash(r, P, seed)};
+    train_checkpoint_probe(&ck);
     if (r->exp->runner) r->exp->runner(r, P, seed, out);
     else experiment_run(r, P, seed, out);
 }
