@@ -253,11 +253,22 @@ static void ckpt_read(struct h5file *f, const struct model *m, int n, struct loo
     read_f64(f, "/history/eval_test", h->eval_test, VM);
 }
 
-/* When the last checkpoint was written, for the time-based cadence. */
+/* Periodic checkpoints take at most this share of the process's training time: one is
+ * written only when the time spent on checkpoints so far plus the last write's duration (the
+ * estimate of this one's) stays within the share of the time trained so far. A
+ * write costs ~10 ms for a small model (mostly the two fsyncs) and ~0.1 s for 2M
+ * parameters; this bound keeps `--checkpoint-every 1` on millisecond epochs from dominating
+ * the run. Signals are always served. */
+#define CKPT_MAX_SHARE 0.02
+
+/* When the last checkpoint was written and what writing them costs. */
 struct ckpt_clock {
     const struct train_checkpoint *ck; /* NULL: no checkpoints */
     double t0;                         /* this process's training start */
-    double last;                       /* last checkpoint (or t0) */
+    double last;                       /* end of the last checkpoint (or t0) */
+    double cost;                       /* duration of the last write (0 before the first) */
+    double total;                      /* seconds spent writing checkpoints */
+    int count;                         /* checkpoints written */
     const char *label;
 };
 
@@ -271,12 +282,16 @@ static void checkpoint_if_due(struct ckpt_clock *c, const struct model *m, int n
     if (!ck) return;
     const double now = now_seconds();
     const int sig = ckpt_signal;
-    const int due = sig || (ck->every_seconds > 0 && now - c->last >= ck->every_seconds) ||
-                    (epoch_end && ck->every_epochs > 0 && ls->e % ck->every_epochs == 0);
-    if (!due) return;
+    const int periodic =
+        (ck->every_seconds > 0 && now - c->last >= ck->every_seconds) ||
+        (epoch_end && ck->every_epochs > 0 && ls->e % ck->every_epochs == 0);
+    const int affordable = c->total + c->cost <= CKPT_MAX_SHARE * (now - c->t0);
+    if (!sig && !(periodic && affordable)) return;
     ckpt_signal = 0;
     ckpt_write(ck, m, n, ls, h, ls->elapsed + now - c->t0);
     c->last = now_seconds();
+    c->cost = c->last - now;
+    c->total += c->cost, c->count++;
     if (sig == SIGTERM || sig == SIGINT)
         die("%s: interrupted (signal %d) at epoch %d, step %ld; checkpoint written to %s; run "
             "the same command again to resume",
@@ -401,6 +416,9 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
     if (has_ckpt)
         for (int i = 0; i < 3; i++) sigaction(sigs[i], &old[i], NULL);
     h->wall_seconds = ls.elapsed + now_seconds() - t0;
+    if (cc.count)
+        fprintf(stderr, "[%s] %d checkpoints written in %.3f s (%.2f%% of this process's training)\n",
+                label, cc.count, cc.total, 100 * cc.total / (now_seconds() - t0));
     h->train_seq_per_s = h->wall_seconds > 0 ? ls.seqs / h->wall_seconds : 0;
     if (cfg->select == SELECT_BEST_VAL && h->has_val && h->selected_epoch > 0)
         memcpy(m->params, ls.best, m->n_params * sizeof(real));
