@@ -69,6 +69,13 @@ extern const struct experiment experiments[];
 extern const int n_experiments;
 const struct experiment *experiment_find(const char *name); /* NULL if unknown */
 void experiment_resolve(const struct experiment *e, profile_kind p, struct resolved *r);
+/* The settings that determine a run's result (experiments/rowhash.c): a canonical
+ * `key=value` text dump of r for (P, seed) into buf (cap bytes; returns its length), and
+ * FNV-1a 64 of that dump. Checkpoints store the hash and resume only a run with the same. */
+size_t resolved_dump(const struct resolved *r, int P, int seed, char *buf, size_t cap);
+uint64_t resolved_hash(const struct resolved *r, int P, int seed);
+uint64_t fnv1a64(const void *data, size_t n); /* FNV-1a, 64 bit */
+
 /* Test-only: ALRNN_TEST_OVERRIDE="epochs=N,lr=X" (either or both) replaces those training
  * settings of r, so that tests can make a smoke run long enough to interrupt, or make it
  * diverge; says so on stderr, dies on a malformed value. The run file's /config and the
@@ -88,7 +95,12 @@ void run_file_provenance(const struct resolved *r, const struct h5file *f, int P
 /* /config attributes every runner shares: the training settings, task options, P grid,
  * seeds and precision. */
 void run_file_training_config(const struct resolved *r, const struct h5file *f);
-void run_file_commit(const char *out, struct h5file *f);     /* close and rename into place */
+/* close and rename into place; deletes the run's checkpoint */
+void run_file_commit(const char *out, struct h5file *f);
+/* The checkpoint of the run begun by run_file_begin: <out>.ckpt, the settings hash of (r, P,
+ * seed) and the cadence set by run_set_checkpoint_options (defaults: no epoch count, 120 s). */
+struct train_checkpoint run_file_checkpoint(const struct resolved *r, int P, int seed);
+void run_set_checkpoint_options(int every_epochs, double every_seconds);
 
 struct figure {
     const char *name;        /* make target, e.g. "figure4" */

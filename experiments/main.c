@@ -20,6 +20,11 @@ static const char usage[] =
     "                            train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
     "                            unless --out is given. Progress (epoch, loss, rate, ETA) on stderr.\n"
     "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads).\n"
+    "                            [--checkpoint-every N] [--checkpoint-seconds S]: write FILE.ckpt\n"
+    "                            after every N epochs (default 0: off) and at least every S seconds\n"
+    "                            (default 120; 0: off), and on SIGTERM / SIGINT (then exit 1) and\n"
+    "                            SIGUSR1 (then go on). A run resumes from its own checkpoint by\n"
+    "                            itself; the checkpoint is deleted when the run file is complete.\n"
     "  show EXPERIMENT [--profile P]\n"
     "                            the resolved settings of an experiment for a profile\n"
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
@@ -45,7 +50,7 @@ static const struct experiment *need_experiment(const char *name) {
 
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
-    const char *P, *seed, *profile, *out, *results, *threads;
+    const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -58,6 +63,8 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--out")) slot = &o->out;
         else if (!strcmp(a, "--results")) slot = &o->results;
         else if (!strcmp(a, "--threads")) slot = &o->threads;
+        else if (!strcmp(a, "--checkpoint-every")) slot = &o->ckpt_every;
+        else if (!strcmp(a, "--checkpoint-seconds")) slot = &o->ckpt_seconds;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -124,6 +131,12 @@ static int cmd_run(int argc, char **argv) {
     const int seed = o.seed ? (int)parse_long(o.seed, "--seed", 0, 2147483647L) : 0;
     const int threads = o.threads ? (int)parse_long(o.threads, "--threads", 1, 256) : 1;
     openblas_set_num_threads(threads);
+    const int ck_every =
+        o.ckpt_every ? (int)parse_long(o.ckpt_every, "--checkpoint-every", 0, 1000000000L) : 0;
+    const double ck_sec = o.ckpt_seconds ? parse_double(o.ckpt_seconds, "--checkpoint-seconds")
+                                         : 120;
+    if (!(ck_sec >= 0)) die("--checkpoint-seconds %s: need a number of seconds >= 0", o.ckpt_seconds);
+    run_set_checkpoint_options(ck_every, ck_sec);
     char path[4096];
     if (o.out) snprintf(path, sizeof path, "%s", o.out);
     else run_default_path(&r, P, seed, path, sizeof path);

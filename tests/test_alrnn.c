@@ -329,7 +329,7 @@ static real *train_small(uint64_t seed, size_t *n, double *first_loss, double *l
     const struct train_data td = {.train = &tr, .val = &va, .test = &te,
                                   .n_train = tr.n, .n_val = va.n, .n_test = te.n};
     struct train_history h;
-    train_run(&mo, &tc, &td, seed, "test", &h);
+    train_run(&mo, &tc, &td, seed, "test", NULL, &h);
     *first_loss = h.loss[0], *last_loss = h.loss[h.epochs - 1];
     real *p = malloc(m.n_params * sizeof(real));
     memcpy(p, m.params, m.n_params * sizeof(real));

@@ -95,7 +95,7 @@ Test(train, absurd_learning_rate_stops_with_last_finite_state) {
     const struct train_config cfg = {.epochs = 5, .batch = 32, .lr = 1e4, .tau = 0.1,
                                      .M_reg = 4, .eval_every = 1};
     struct train_history h;
-    train_run(&s.mo, &cfg, &s.td, 7, "diverge", &h);
+    train_run(&s.mo, &cfg, &s.td, 7, "diverge", NULL, &h);
     cr_assert_eq(h.diverged, 1);
     cr_assert_eq(h.diverged_epoch, 1);
     cr_assert(h.diverged_step >= 2, "the first step cannot see a diverged model");
@@ -110,7 +110,7 @@ Test(train, absurd_learning_rate_stops_with_last_finite_state) {
     setup_free(&s);
     setup_init(&s, 7);
     const struct train_config ok = {.epochs = 2, .batch = 32, .lr = 1e-3, .eval_every = 1};
-    train_run(&s.mo, &ok, &s.td, 7, "ok", &h);
+    train_run(&s.mo, &ok, &s.td, 7, "ok", NULL, &h);
     cr_assert_eq(h.diverged, 0);
     cr_assert_eq(h.epochs, 2);
     train_history_free(&h);
