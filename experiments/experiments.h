@@ -85,6 +85,16 @@ void run_file_provenance(const struct resolved *r, const struct h5file *f, int P
 void run_file_training_config(const struct resolved *r, const struct h5file *f);
 void run_file_commit(const char *out, struct h5file *f);     /* close and rename into place */
 
+/* The identity of a resolved row (experiments/rowhash.c): resolved_dump() prints every resolved
+ * setting (what `bin/alrnn show` prints); resolved_hash() is FNV-1a 64 of that text; run files
+ * carry it as the root attribute `row_hash` (16 lower-case hex digits). */
+void resolved_dump(const struct resolved *r, FILE *fp);
+uint64_t resolved_hash(const struct resolved *r);
+struct row_hash_hex {
+    char s[17];
+};
+struct row_hash_hex resolved_hash_hex(const struct resolved *r);
+
 struct figure {
     const char *name;        /* make target, e.g. "figure4" */
     const char *description;

@@ -91,19 +91,8 @@ static int cmd_figures(void) {
 static int cmd_show(const struct experiment *e, profile_kind p) {
     struct resolved r;
     experiment_resolve(e, p, &r);
-    const struct train_config *t = &r.s.train;
-    const struct task_params *d = &r.s.data;
-    printf("experiment %s (%s), profile %s\n", e->name, e->description, profile_names[p]);
-    printf("task %s: %s\n", e->task->name, e->task->description);
-    printf("model: M %d, P grid %s, form %s, init %s, z0 %s, seeds 0..%d\n", r.s.M, r.s.P_grid,
-           alrnn_form_names[e->form], alrnn_init_names[e->init], z0_kind_names[e->z0],
-           r.s.seeds - 1);
-    printf("training: epochs %d, batch %d, lr %g, cosine %d, clip %g, tau %g, M_reg %d, "
-           "eval_every %d, select %s\n",
-           t->epochs, t->batch, t->lr, t->cosine, t->clip, t->tau, t->M_reg, t->eval_every,
-           select_kind_names[t->select]);
-    printf("data: T %d, n_train %d, n_val %d, n_test %d, n_per_group %d, opts '%s'\n", d->T,
-           d->n_train, d->n_val, d->n_test, d->n_per_group, d->opts ? d->opts : "");
+    resolved_dump(&r, stdout);
+    printf("row_hash %s\n", resolved_hash_hex(&r).s);
     return 0;
 }
 

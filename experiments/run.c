@@ -65,6 +65,7 @@ void run_file_training_config(const struct resolved *r, const struct h5file *f) 
     h5_attr_str(f, g, "P_grid", r->s.P_grid);
     h5_attr_int(f, g, "seeds", r->s.seeds);
     h5_attr_str(f, g, "precision", REAL_NAME);
+    h5_attr_str(f, "/", "row_hash", resolved_hash_hex(r).s);
 }
 
 static void write_config(const struct h5file *f, const struct resolved *r,
