@@ -9,6 +9,7 @@
 
 #include "experiments.h"
 #include "scan_data.h"
+#include "summary.h"
 
 static const char usage[] =
     "usage: alrnn <command> [options]\n"
@@ -129,7 +130,10 @@ static int cmd_summarize(int argc, char **argv) {
     char out[4096];
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "plots/data/%s", profile_names[p]);
-    f->summarize(f, p, o.results ? o.results : "results", out);
+    const char *root = o.results ? o.results : "results";
+    summary_check_figure(f, p, root);
+    f->summarize(f, p, root, out);
+    summary_commit();
     return 0;
 }
 
