@@ -6,6 +6,8 @@
  * `run` creates no result file unless the run completes. */
 #include <cblas.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "experiments.h"
 #include "scan_data.h"
@@ -18,9 +20,10 @@ static const char usage[] =
     "  list                      one experiment per line: name, task, figures, description\n"
     "  figures                   one figure per line: name, experiments, description\n"
     "  run EXPERIMENT --P N [--seed S] [--profile smoke|quick|paper] [--out FILE] [--threads K]\n"
-    "                            train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
+    "      [--data-dir DIR]      train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
     "                            unless --out is given. Progress (epoch, loss, rate, ETA) on stderr.\n"
-    "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads).\n"
+    "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads),\n"
+    "                            --data-dir $ALRNN_DATA_DIR or data (where real-data tasks read).\n"
     "  show EXPERIMENT [--profile P]\n"
     "                            the resolved settings of an experiment for a profile\n"
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
@@ -31,7 +34,9 @@ static const char usage[] =
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
     "                            regenerated length / add-primitive splits with the files in DIR\n"
     "  makefile [--profile P]    print the make rules for every run and figure of a profile\n"
-    "                            (the Makefile includes them; see `make help`)\n"
+    "                            (the Makefile includes them; see `make help`); writes each\n"
+    "                            row's hash to results/<profile>/<experiment>/row.hash when it\n"
+    "                            changed, so the runs of an edited row are retrained\n"
     "  help                      this text\n"
     "\n"
     "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, git_revision,\n"
@@ -46,7 +51,7 @@ static const struct experiment *need_experiment(const char *name) {
 
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
-    const char *P, *seed, *profile, *out, *results, *threads;
+    const char *P, *seed, *profile, *out, *results, *threads, *data_dir;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -59,6 +64,7 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--out")) slot = &o->out;
         else if (!strcmp(a, "--results")) slot = &o->results;
         else if (!strcmp(a, "--threads")) slot = &o->threads;
+        else if (!strcmp(a, "--data-dir")) slot = &o->data_dir;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -97,6 +103,37 @@ static int cmd_show(const struct experiment *e, profile_kind p) {
     return 0;
 }
 
+/* The run file's path must name a file that can be created: checked before any training, so
+ * a bad --out costs nothing. */
+static void check_out_path(const char *path) {
+    if (!*path) die("--out is empty: name the run file to write (e.g. results/x.h5)");
+    const size_t n = strlen(path);
+    if (path[n - 1] == '/') die("--out %s names a directory: name the run file to write", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        die("--out %s is an existing directory: name the run file to write", path);
+    /* the nearest existing ancestor must be a writable directory */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash) {
+            snprintf(dir, sizeof dir, ".");
+        } else if (slash == dir) {
+            dir[1] = 0;
+        } else {
+            *slash = 0;
+        }
+        if (stat(dir, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) die("cannot write %s: %s is not a directory", path, dir);
+            if (access(dir, W_OK | X_OK) != 0)
+                die("cannot write %s: directory %s is not writable", path, dir);
+            return;
+        }
+        if (!strcmp(dir, ".") || !strcmp(dir, "/")) return;
+    }
+}
+
 static int cmd_run(int argc, char **argv) {
     if (argc < 3 || argv[2][0] == '-') die("run: name an experiment (bin/alrnn list)");
     const struct experiment *e = need_experiment(argv[2]);
@@ -116,6 +153,11 @@ static int cmd_run(int argc, char **argv) {
     char path[4096];
     if (o.out) snprintf(path, sizeof path, "%s", o.out);
     else run_default_path(&r, P, seed, path, sizeof path);
+    check_out_path(path);
+    if (o.data_dir) {
+        if (!*o.data_dir) die("--data-dir is empty: name the data directory (make datasets fills data/)");
+        r.s.data.data_dir = o.data_dir;
+    }
     experiment_dispatch(&r, P, seed, path);
     return 0;
 }
@@ -137,6 +179,31 @@ static int cmd_summarize(int argc, char **argv) {
     return 0;
 }
 
+/* results/<profile>/<experiment>/row.hash holds the row's hash; rewritten only when the hash
+ * differs, so its mtime is the time the row last changed and the run rules depend on it. It
+ * lives beside the runs (not in build/), so `make clean` does not retrain anything. */
+static void write_row_stamp(const struct resolved *r, char *path, size_t n) {
+    snprintf(path, n, "results/%s/%s/row.hash", profile_names[r->profile], r->exp->name);
+    char want[32], have[32] = "";
+    snprintf(want, sizeof want, "%s\n", resolved_hash_hex(r).s);
+    FILE *fp = fopen(path, "r");
+    if (fp) {
+        if (!fgets(have, sizeof have, fp)) have[0] = 0;
+        fclose(fp);
+    }
+    if (!strcmp(have, want)) return;
+    make_parent_dirs(path);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    fp = fopen(tmp, "w");
+    if (!fp) die("cannot write %s", tmp);
+    fputs(want, fp);
+    if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        die("cannot write %s", path);
+    }
+}
+
 static int cmd_makefile(profile_kind p) {
     const char *pn = profile_names[p];
     printf("# generated by `bin/alrnn makefile --profile %s` from the experiment table\n", pn);
@@ -152,12 +219,14 @@ static int cmd_makefile(profile_kind p) {
                 printf(" %s", path);
             }
         printf("\n.PHONY: runs-%s\nruns-%s: $(RUNS_%s) ## train every run of %s\n", en, en, en, en);
+        char stamp[4096];
+        write_row_stamp(&r, stamp, sizeof stamp);
         for (int k = 0; k < r.n_P; k++)
             for (int s = 0; s < r.s.seeds; s++) {
                 run_default_path(&r, r.P[k], s, path, sizeof path);
-                printf("%s: | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
-                       "--out $@\n",
-                       path, r.exp->needs_data ? " " : "",
+                printf("%s: %s | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
+                       "--data-dir '$(DATA_DIR)' --out $@\n",
+                       path, stamp, r.exp->needs_data ? " " : "",
                        r.exp->needs_data ? r.exp->needs_data : "", en, r.P[k], s, pn);
             }
     }
