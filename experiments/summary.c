@@ -211,6 +211,33 @@ void sweep_read(struct sweep *sw, const struct resolved *r, const char *root, co
     }
 }
 
+static void sweep_restat(struct sweep *sw) {
+    for (int k = 0; k < sw->n_P; k++) {
+        sw->n_diverged[k] = 0;
+        for (int s = 0; s < sw->S; s++) sw->n_diverged[k] += sw->diverged[(size_t)k * sw->S + s];
+        sw->st[k] = stats_of(sw->v + (size_t)k * sw->S, sw->S);
+    }
+}
+
+void sweep_union(struct sweep *sw, int n) {
+    const size_t m = (size_t)sw[0].n_P * sw[0].S;
+    for (size_t i = 0; i < m; i++) {
+        int d = 0;
+        for (int j = 0; j < n; j++) d |= sw[j].diverged[i];
+        for (int j = 0; j < n; j++) {
+            sw[j].diverged[i] = d;
+            if (d) sw[j].v[i] = NAN;
+        }
+    }
+    for (int j = 0; j < n; j++) sweep_restat(&sw[j]);
+}
+
+int sweep_index(const struct sweep *sw, int P) {
+    for (int k = 0; k < sw->n_P; k++)
+        if (sw->r->P[k] == P) return k;
+    return -1;
+}
+
 void sweep_free(struct sweep *sw) {
     free(sw->v);
     free(sw->diverged);

@@ -65,6 +65,11 @@ struct sweep {
 /* Reads the scalar dataset `metric` (e.g. "/test/mse") of every run of r's sweep. */
 void sweep_read(struct sweep *sw, const struct resolved *r, const char *root, const char *metric);
 void sweep_free(struct sweep *sw);
+/* Sweeps sw[0..n-1] of the same runs (several metrics): a run diverged in one is diverged in
+ * all; statistics are recomputed. */
+void sweep_union(struct sweep *sw, int n);
+/* Index of P in the grid, -1 when not swept. */
+int sweep_index(const struct sweep *sw, int P);
 int sweep_total_diverged(const struct sweep *sw);
 /* Index into r->P of the best mean over P >= min_P (higher_better: max, else min); -1 when
  * every such P diverged on every seed. */
