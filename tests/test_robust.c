@@ -431,19 +431,27 @@ static void head_lines(const char *src, const char *dst, const char *rel, long l
     cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
 
-/* `bin/alrnn run exp --data-dir dir` must fail in one line naming `file` and `why`, and
- * leave no run file. */
-static void expect_data_refused(const char *exp, const char *dir, const char *file,
-                                const char *why) {
-    char args[2048], err[8192], out[512];
+/* `bin/alrnn run exp` reading dir (--data-dir, or $ALRNN_DATA_DIR when via_env) must fail in
+ * one line naming `file` and `why`, and leave no run file. */
+static void expect_data_refused_via(const char *exp, const char *dir, const char *file,
+                                    const char *why, int via_env) {
+    char args[2048], err[8192], out[512], env[1024], opt[1024] = "";
     snprintf(out, sizeof out, "%s/run.h5", dir);
-    snprintf(args, sizeof args, "run %s --P 1 --profile smoke --data-dir '%s' --out '%s'", exp,
-             dir, out);
-    const int st = tu_alrnn("OPENBLAS_NUM_THREADS=1", args, err, sizeof err);
+    snprintf(env, sizeof env, "OPENBLAS_NUM_THREADS=1 ALRNN_DATA_DIR='%s'", via_env ? dir : "/nonexistent");
+    if (!via_env) snprintf(opt, sizeof opt, "--data-dir '%s'", dir);
+    snprintf(args, sizeof args, "run %s --P 1 --profile smoke %s --out '%s'", exp, opt, out);
+    const int st = tu_alrnn(env, args, err, sizeof err);
     cr_expect_eq(st, 1, "%s with damaged %s exited %d: %s", exp, file, st, err);
     cr_expect(strstr(err, file), "message does not name %s: %s", file, err);
     cr_expect(strstr(err, why), "message lacks '%s': %s", why, err);
     cr_expect(!tu_exists(out), "a run file was written from damaged data");
+}
+
+/* Through the environment variable older builds also read, so each test shows the reader's
+ * check (not the --data-dir option) is what refuses the file. */
+static void expect_data_refused(const char *exp, const char *dir, const char *file,
+                                const char *why) {
+    expect_data_refused_via(exp, dir, file, why, 1);
 }
 
 Test(robust, imdb_cut_or_short_split_is_refused, .timeout = 120) {
@@ -455,6 +463,8 @@ Test(robust, imdb_cut_or_short_split_is_refused, .timeout = 120) {
     expect_data_refused("imdb", dir, "imdb/test.tsv", "truncated");
     head_lines(src, dir, "imdb/test.tsv", 2000);
     expect_data_refused("imdb", dir, "imdb/test.tsv", "expected 25000");
+    /* --data-dir is the directory read (make passes its DATA_DIR so), over $ALRNN_DATA_DIR */
+    expect_data_refused_via("imdb", dir, "imdb/test.tsv", "expected 25000", 0);
     tu_rm_rf(dir);
 }
 
