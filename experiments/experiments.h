@@ -69,12 +69,6 @@ extern const struct experiment experiments[];
 extern const int n_experiments;
 const struct experiment *experiment_find(const char *name); /* NULL if unknown */
 void experiment_resolve(const struct experiment *e, profile_kind p, struct resolved *r);
-/* The settings that determine a run's result (experiments/rowhash.c): a canonical
- * `key=value` text dump of r for (P, seed) into buf (cap bytes; returns its length), and
- * FNV-1a 64 of that dump. Checkpoints store the hash and resume only a run with the same. */
-size_t resolved_dump(const struct resolved *r, int P, int seed, char *buf, size_t cap);
-uint64_t resolved_hash(const struct resolved *r, int P, int seed);
-uint64_t fnv1a64(const void *data, size_t n); /* FNV-1a, 64 bit */
 
 /* Test-only: ALRNN_TEST_OVERRIDE="epochs=N,lr=X" (either or both) replaces those training
  * settings of r, so that tests can make a smoke run long enough to interrupt, or make it
@@ -101,6 +95,20 @@ void run_file_commit(const char *out, struct h5file *f);
  * seed) and the cadence set by run_set_checkpoint_options (defaults: no epoch count, 120 s). */
 struct train_checkpoint run_file_checkpoint(const struct resolved *r, int P, int seed);
 void run_set_checkpoint_options(int every_epochs, double every_seconds);
+
+/* The identity of a resolved row (experiments/rowhash.c): resolved_dump() prints every resolved
+ * setting (what `bin/alrnn show` prints); resolved_hash() is FNV-1a 64 of that text; run files
+ * carry it as the root attribute `row_hash` (16 lower-case hex digits). */
+void resolved_dump(const struct resolved *r, FILE *fp);
+uint64_t resolved_hash(const struct resolved *r);
+struct row_hash_hex {
+    char s[17];
+};
+struct row_hash_hex resolved_hash_hex(const struct resolved *r);
+/* The settings that determine one run's result: the row hash plus P, seed and the build's
+ * precision. Checkpoints store it and resume only a run with the same. */
+uint64_t run_settings_hash(const struct resolved *r, int P, int seed);
+uint64_t fnv1a64(const void *data, size_t n); /* FNV-1a, 64 bit */
 
 struct figure {
     const char *name;        /* make target, e.g. "figure4" */

@@ -6,9 +6,12 @@
  * `run` creates no result file unless the run completes. */
 #include <cblas.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "experiments.h"
 #include "scan_data.h"
+#include "summary.h"
 
 static const char usage[] =
     "usage: alrnn <command> [options]\n"
@@ -17,9 +20,10 @@ static const char usage[] =
     "  list                      one experiment per line: name, task, figures, description\n"
     "  figures                   one figure per line: name, experiments, description\n"
     "  run EXPERIMENT --P N [--seed S] [--profile smoke|quick|paper] [--out FILE] [--threads K]\n"
-    "                            train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
+    "      [--data-dir DIR]      train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
     "                            unless --out is given. Progress (epoch, loss, rate, ETA) on stderr.\n"
-    "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads).\n"
+    "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads),\n"
+    "                            --data-dir $ALRNN_DATA_DIR or data (where real-data tasks read).\n"
     "                            [--checkpoint-every N] [--checkpoint-seconds S]: write FILE.ckpt\n"
     "                            after every N epochs (default 0: off) and at least every S seconds\n"
     "                            (default 120; 0: off), and on SIGTERM / SIGINT (then exit 1) and\n"
@@ -35,7 +39,9 @@ static const char usage[] =
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
     "                            regenerated length / add-primitive splits with the files in DIR\n"
     "  makefile [--profile P]    print the make rules for every run and figure of a profile\n"
-    "                            (the Makefile includes them; see `make help`)\n"
+    "                            (the Makefile includes them; see `make help`); writes each\n"
+    "                            row's hash to results/<profile>/<experiment>/row.hash when it\n"
+    "                            changed, so the runs of an edited row are retrained\n"
     "  help                      this text\n"
     "\n"
     "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, git_revision,\n"
@@ -50,7 +56,8 @@ static const struct experiment *need_experiment(const char *name) {
 
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
-    const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds;
+    const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds,
+        *data_dir;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -65,6 +72,7 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--threads")) slot = &o->threads;
         else if (!strcmp(a, "--checkpoint-every")) slot = &o->ckpt_every;
         else if (!strcmp(a, "--checkpoint-seconds")) slot = &o->ckpt_seconds;
+        else if (!strcmp(a, "--data-dir")) slot = &o->data_dir;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -98,20 +106,40 @@ static int cmd_figures(void) {
 static int cmd_show(const struct experiment *e, profile_kind p) {
     struct resolved r;
     experiment_resolve(e, p, &r);
-    const struct train_config *t = &r.s.train;
-    const struct task_params *d = &r.s.data;
-    printf("experiment %s (%s), profile %s\n", e->name, e->description, profile_names[p]);
-    printf("task %s: %s\n", e->task->name, e->task->description);
-    printf("model: M %d, P grid %s, form %s, init %s, z0 %s, seeds 0..%d\n", r.s.M, r.s.P_grid,
-           alrnn_form_names[e->form], alrnn_init_names[e->init], z0_kind_names[e->z0],
-           r.s.seeds - 1);
-    printf("training: epochs %d, batch %d, lr %g, cosine %d, clip %g, tau %g, M_reg %d, "
-           "eval_every %d, select %s\n",
-           t->epochs, t->batch, t->lr, t->cosine, t->clip, t->tau, t->M_reg, t->eval_every,
-           select_kind_names[t->select]);
-    printf("data: T %d, n_train %d, n_val %d, n_test %d, n_per_group %d, opts '%s'\n", d->T,
-           d->n_train, d->n_val, d->n_test, d->n_per_group, d->opts ? d->opts : "");
+    resolved_dump(&r, stdout);
+    printf("row_hash %s\n", resolved_hash_hex(&r).s);
     return 0;
+}
+
+/* The run file's path must name a file that can be created: checked before any training, so
+ * a bad --out costs nothing. */
+static void check_out_path(const char *path) {
+    if (!*path) die("--out is empty: name the run file to write (e.g. results/x.h5)");
+    const size_t n = strlen(path);
+    if (path[n - 1] == '/') die("--out %s names a directory: name the run file to write", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        die("--out %s is an existing directory: name the run file to write", path);
+    /* the nearest existing ancestor must be a writable directory */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash) {
+            snprintf(dir, sizeof dir, ".");
+        } else if (slash == dir) {
+            dir[1] = 0;
+        } else {
+            *slash = 0;
+        }
+        if (stat(dir, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) die("cannot write %s: %s is not a directory", path, dir);
+            if (access(dir, W_OK | X_OK) != 0)
+                die("cannot write %s: directory %s is not writable", path, dir);
+            return;
+        }
+        if (!strcmp(dir, ".") || !strcmp(dir, "/")) return;
+    }
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -140,6 +168,11 @@ static int cmd_run(int argc, char **argv) {
     char path[4096];
     if (o.out) snprintf(path, sizeof path, "%s", o.out);
     else run_default_path(&r, P, seed, path, sizeof path);
+    check_out_path(path);
+    if (o.data_dir) {
+        if (!*o.data_dir) die("--data-dir is empty: name the data directory (make datasets fills data/)");
+        r.s.data.data_dir = o.data_dir;
+    }
     experiment_dispatch(&r, P, seed, path);
     return 0;
 }
@@ -154,8 +187,36 @@ static int cmd_summarize(int argc, char **argv) {
     char out[4096];
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "plots/data/%s", profile_names[p]);
-    f->summarize(f, p, o.results ? o.results : "results", out);
+    const char *root = o.results ? o.results : "results";
+    summary_check_figure(f, p, root);
+    f->summarize(f, p, root, out);
+    summary_commit();
     return 0;
+}
+
+/* results/<profile>/<experiment>/row.hash holds the row's hash; rewritten only when the hash
+ * differs, so its mtime is the time the row last changed and the run rules depend on it. It
+ * lives beside the runs (not in build/), so `make clean` does not retrain anything. */
+static void write_row_stamp(const struct resolved *r, char *path, size_t n) {
+    snprintf(path, n, "results/%s/%s/row.hash", profile_names[r->profile], r->exp->name);
+    char want[32], have[32] = "";
+    snprintf(want, sizeof want, "%s\n", resolved_hash_hex(r).s);
+    FILE *fp = fopen(path, "r");
+    if (fp) {
+        if (!fgets(have, sizeof have, fp)) have[0] = 0;
+        fclose(fp);
+    }
+    if (!strcmp(have, want)) return;
+    make_parent_dirs(path);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    fp = fopen(tmp, "w");
+    if (!fp) die("cannot write %s", tmp);
+    fputs(want, fp);
+    if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        die("cannot write %s", path);
+    }
 }
 
 static int cmd_makefile(profile_kind p) {
@@ -173,12 +234,14 @@ static int cmd_makefile(profile_kind p) {
                 printf(" %s", path);
             }
         printf("\n.PHONY: runs-%s\nruns-%s: $(RUNS_%s) ## train every run of %s\n", en, en, en, en);
+        char stamp[4096];
+        write_row_stamp(&r, stamp, sizeof stamp);
         for (int k = 0; k < r.n_P; k++)
             for (int s = 0; s < r.s.seeds; s++) {
                 run_default_path(&r, r.P[k], s, path, sizeof path);
-                printf("%s: | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
-                       "--out $@\n",
-                       path, r.exp->needs_data ? " " : "",
+                printf("%s: %s | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
+                       "--data-dir '$(DATA_DIR)' --out $@\n",
+                       path, stamp, r.exp->needs_data ? " " : "",
                        r.exp->needs_data ? r.exp->needs_data : "", en, r.P[k], s, pn);
             }
     }

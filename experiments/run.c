@@ -76,6 +76,7 @@ void run_file_training_config(const struct resolved *r, const struct h5file *f) 
     h5_attr_str(f, g, "P_grid", r->s.P_grid);
     h5_attr_int(f, g, "seeds", r->s.seeds);
     h5_attr_str(f, g, "precision", REAL_NAME);
+    h5_attr_str(f, "/", "row_hash", resolved_hash_hex(r).s);
 }
 
 static void write_config(const struct h5file *f, const struct resolved *r,
@@ -201,7 +202,7 @@ void run_set_checkpoint_options(int every_epochs, double every_seconds) {
 struct train_checkpoint run_file_checkpoint(const struct resolved *r, int P, int seed) {
     ASSERT(ckpt_path[0]); /* after run_file_begin */
     const struct train_checkpoint ck = {.path = ckpt_path,
-                                        .settings_hash = resolved_hash(r, P, seed),
+                                        .settings_hash = run_settings_hash(r, P, seed),
                                         .every_epochs = ckpt_every_epochs,
                                         .every_seconds = ckpt_every_seconds};
     return ck;
@@ -250,7 +251,7 @@ void experiment_dispatch(const struct resolved *r, int P, int seed, const char *
     char ck_path[4200];
     snprintf(ck_path, sizeof ck_path, "%s.ckpt", out);
     const struct train_checkpoint ck = {.path = ck_path,
-                                        .settings_hash = resolved_hash(r, P, seed)};
+                                        .settings_hash = run_settings_hash(r, P, seed)};
     train_checkpoint_probe(&ck);
     if (r->exp->runner) r->exp->runner(r, P, seed, out);
     else experiment_run(r, P, seed, out);

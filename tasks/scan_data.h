@@ -124,7 +124,9 @@ struct scan_split {
     const char *train_path;    /* relative to the SCAN directory */
     const char *test_path;
     const char *prim;          /* ADD_PRIM: the held-out primitive command; else NULL */
+    int train_lines, test_lines; /* lines of the published files (brendenlake/SCAN) */
 };
+#define SCAN_TASKS_LINES 20910 /* lines of tasks.txt: every command of the grammar */
 extern const struct scan_split scan_splits[];
 extern const int scan_n_splits;
 const struct scan_split *scan_split_find(const char *name); /* NULL when unknown */
@@ -140,7 +142,9 @@ void scan_split_make(const struct scan_split *sp, const struct scan_set *all,
  * tab or other control bytes, a token "IN:" / "OUT:"), and when the file has no lines.
  * Does not check the grammar: see scan_interpret / scan_check_dir. */
 void scan_read(const char *path, struct scan_set *s);
-/* scan_read of the file dir/rel. */
+/* scan_read of the file dir/rel. When rel is a published file (tasks.txt or a split file of
+ * scan_splits), its line count must match and its last line must end in a newline: a cut or
+ * incomplete file is fatal, naming it. */
 void scan_read_in(const char *dir, const char *rel, struct scan_set *s);
 
 /* ---- multiset comparison --------------------------------------------------------------- */

@@ -261,19 +261,19 @@ Test(checkpoint, stale_temporaries_are_removed, .timeout = 60) {
 Test(checkpoint, settings_hash_covers_the_settings) {
     struct resolved r;
     experiment_resolve(experiment_find("addition"), PROFILE_SMOKE, &r);
-    const uint64_t h0 = resolved_hash(&r, 2, 0);
-    cr_assert_eq(h0, resolved_hash(&r, 2, 0));
-    cr_assert_neq(h0, resolved_hash(&r, 1, 0), "P");
-    cr_assert_neq(h0, resolved_hash(&r, 2, 1), "seed");
+    const uint64_t h0 = run_settings_hash(&r, 2, 0);
+    cr_assert_eq(h0, run_settings_hash(&r, 2, 0));
+    cr_assert_neq(h0, run_settings_hash(&r, 1, 0), "P");
+    cr_assert_neq(h0, run_settings_hash(&r, 2, 1), "seed");
     struct resolved s = r;
     s.s.train.lr *= 1 + 1e-15;
-    cr_assert_neq(h0, resolved_hash(&s, 2, 0), "lr (to the last digit)");
+    cr_assert_neq(h0, run_settings_hash(&s, 2, 0), "lr (to the last digit)");
     s = r, s.s.train.epochs++;
-    cr_assert_neq(h0, resolved_hash(&s, 2, 0), "epochs");
+    cr_assert_neq(h0, run_settings_hash(&s, 2, 0), "epochs");
     s = r, s.s.data.opts = "x=1";
-    cr_assert_neq(h0, resolved_hash(&s, 2, 0), "task options");
+    cr_assert_neq(h0, run_settings_hash(&s, 2, 0), "task options");
     s = r, s.profile = PROFILE_QUICK;
-    cr_assert_neq(h0, resolved_hash(&s, 2, 0), "profile");
+    cr_assert_neq(h0, run_settings_hash(&s, 2, 0), "profile");
     /* FNV-1a 64 known answers (Fowler/Noll/Vo test vectors: "" and "a") */
     cr_assert_eq(fnv1a64("", 0), 0xcbf29ce484222325ull);
     cr_assert_eq(fnv1a64("a", 1), 0xaf63dc4c8601ec8cull);
