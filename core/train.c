@@ -8,8 +8,10 @@
 #include "loss.h"
 #include "optim.h"
 
-const char *const select_kind_names[SELECT__COUNT] = {[SELECT_FINAL] = "final",
-                                                      [SELECT_BEST_VAL] = "best_val"};
+const char *const select_kind_names[] = {[SELECT_FINAL] = "final",
+                                         [SELECT_BEST_VAL] = "best_val"};
+_Static_assert(ARRAY_LEN(select_kind_names) == SELECT__COUNT,
+               "select_kind_names: one entry per enum value");
 
 /* Buffers for batches of one size B: the model workspace and the gathered batch. */
 struct batch {

@@ -15,7 +15,7 @@
 #include "task.h"
 
 typedef enum { SELECT_FINAL, SELECT_BEST_VAL, SELECT__COUNT } select_kind;
-extern const char *const select_kind_names[SELECT__COUNT];
+extern const char *const select_kind_names[]; /* SELECT__COUNT entries */
 
 struct train_config {
     int epochs;         /* passes over the training set */
