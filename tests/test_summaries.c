@@ -20,6 +20,8 @@
 #define TSV9_RTOL 1e-8
 /* ... and "%.6g" for trajectories and readouts: below 5e-6 relative. */
 #define TSV6_RTOL 1e-5
+/* ... and "%.6f" (the audio accuracies): below 5e-7 absolute. */
+#define TSVF6_ATOL 1e-6
 /* Values printed with %.6g that are near 0 are compared absolutely (6 digits of an O(1)
  * state). */
 #define TSV6_ATOL 1e-6
@@ -121,7 +123,8 @@ static void expect_finite(const struct tu_tsv *t, const char *what) {
 /* Compares a "vs P" table's mean/std/min/max columns (names mean_<m>, std_<m>, and when
  * present min_<m>, max_<m>) with metric /test/<dset> of the runs, over seeds by hand. */
 static void expect_P_stats(const struct tu_tsv *t, const struct resolved *r, const char *root,
-                           const char *m, const char *dset, const char *what) {
+                           const char *m, const char *dset, double rtol, double atol,
+                           const char *what) {
     char col[160], path[4200], label[256];
     const int S = r->s.seeds;
     double *v = malloc(S * sizeof(double));
@@ -137,15 +140,15 @@ static void expect_P_stats(const struct tu_tsv *t, const struct resolved *r, con
         double mean, sd, mn, mx;
         by_hand(v, S, &mean, &sd, &mn, &mx);
         snprintf(label, sizeof label, "%s P=%d mean_%s", what, r->P[k], m);
-        expect_rel(tu_tsv_at(t, k, cm), mean, TSV9_RTOL, 0, label);
+        expect_rel(tu_tsv_at(t, k, cm), mean, rtol, atol, label);
         snprintf(label, sizeof label, "%s P=%d std_%s", what, r->P[k], m);
-        expect_rel(tu_tsv_at(t, k, cs), sd, TSV9_RTOL, 0, label);
+        expect_rel(tu_tsv_at(t, k, cs), sd, rtol, atol, label);
         for (int mm = 0; mm < 2; mm++) {
             snprintf(col, sizeof col, "%s_%s", mm ? "max" : "min", m);
             for (int c = 0; c < t->cols; c++)
                 if (strcmp(t->name[c], col) == 0) {
                     snprintf(label, sizeof label, "%s P=%d %s", what, r->P[k], col);
-                    expect_rel(tu_tsv_at(t, k, c), mm ? mx : mn, TSV9_RTOL, 0, label);
+                    expect_rel(tu_tsv_at(t, k, c), mm ? mx : mn, rtol, atol, label);
                 }
         }
     }
@@ -180,7 +183,7 @@ Test(summary, figure4_tsv_matches_run_files, .timeout = 120) {
     expect_finite(&a, "figure4a");
     for (int k = 0; k < r.n_P; k++)
         cr_expect_eq(tu_tsv_at(&a, k, tu_tsv_col(&a, "n_seeds")), S);
-    expect_P_stats(&a, &r, root, "mse", "/test/mse", "figure4a");
+    expect_P_stats(&a, &r, root, "mse", "/test/mse", TSV9_RTOL, 0, "figure4a");
     /* every run's MSE */
     snprintf(path, sizeof path, "%s/tsv/figure4a_seeds.tsv", root);
     tu_tsv_read(&as, path);
@@ -265,5 +268,56 @@ Test(summary, figure4_tsv_matches_run_files, .timeout = 120) {
             }
     free(x), free(ro), free(tg), free(z);
     tu_tsv_free(&a), tu_tsv_free(&as), tu_tsv_free(&sum), tu_tsv_free(&c), tu_tsv_free(&b);
+    tu_rm_rf(root);
+}
+
+/* ---- the audio and SCAN accuracy tables ------------------------------------------------------ */
+
+Test(summary, figure_audio_accuracy_matches_run_files, .timeout = 120) {
+    const char *data = tu_data_dir_with("fsdd/recordings/0_george_0.wav");
+    if (!data) cr_skip_test("no data: fsdd/recordings not found (run make datasets)");
+    char root[256], path[4200];
+    tu_tmpdir(root, sizeof root, "figaudio");
+    struct resolved r;
+    smoke_sweep(root, "audio", data, &r);
+    summarize(root, "figure-audio", data);
+    struct tu_tsv a;
+    snprintf(path, sizeof path, "%s/tsv/figure-audio-a.tsv", root);
+    tu_tsv_read(&a, path);
+    expect_P_rows(&a, &r, "figure-audio-a");
+    expect_finite(&a, "figure-audio-a");
+    for (int k = 0; k < r.n_P; k++)
+        cr_expect_eq(tu_tsv_at(&a, k, tu_tsv_col(&a, "n_seeds")), r.s.seeds);
+    expect_P_stats(&a, &r, root, "accuracy", "/test/accuracy", 0, TSVF6_ATOL, "figure-audio-a");
+    tu_tsv_free(&a);
+    tu_rm_rf(root);
+}
+
+/* One table per split: every metric's mean and std over seeds, per P_enc. */
+Test(summary, figure_scan_accuracy_matches_run_files, .timeout = 300) {
+    const char *data = tu_data_dir_with("scan/length_split/tasks_test_length.txt");
+    if (!data) cr_skip_test("no data: scan/ not found (run make datasets)");
+    char root[256], path[4200];
+    tu_tmpdir(root, sizeof root, "figscan");
+    static const char *const rows[3] = {"scan_simple", "scan_length", "scan_addjump"};
+    static const char *const tsv[3] = {"simple", "length", "addjump"};
+    static const char *const metric[4] = {"seq_acc_lenient", "seq_acc_strict",
+                                          "token_acc_lenient", "token_acc_strict"};
+    struct resolved r[3];
+    for (int i = 0; i < 3; i++) smoke_sweep(root, rows[i], data, &r[i]);
+    summarize(root, "figure-scan", data);
+    for (int i = 0; i < 3; i++) {
+        struct tu_tsv a;
+        snprintf(path, sizeof path, "%s/tsv/figure-scan_acc_%s.tsv", root, tsv[i]);
+        tu_tsv_read(&a, path);
+        expect_P_rows(&a, &r[i], path);
+        expect_finite(&a, path);
+        for (int m = 0; m < 4; m++) {
+            char dset[64];
+            snprintf(dset, sizeof dset, "/test/%s", metric[m]);
+            expect_P_stats(&a, &r[i], root, metric[m], dset, TSV6_RTOL, TSV6_ATOL, path);
+        }
+        tu_tsv_free(&a);
+    }
     tu_rm_rf(root);
 }
