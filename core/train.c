@@ -10,15 +10,18 @@
 
 #include "h5io.h"
 
-const char *const select_kind_names[SELECT__COUNT] = {[SELECT_FINAL] = "final",
-                                                      [SELECT_BEST_VAL] = "best_val"};
-const char *const train_status_names[TRAIN__COUNT] = {
+const char *const select_kind_names[] = {[SELECT_FINAL] = "final",
+                                         [SELECT_BEST_VAL] = "best_val"};
+_Static_assert(ARRAY_LEN(select_kind_names) == SELECT__COUNT,
+               "select_kind_names: one entry per enum value");
+const char *const train_status_names[] = {
     [TRAIN_OK] = "ok",
     [TRAIN_LOSS_NONFINITE] = "loss_nonfinite",
     [TRAIN_LOSS_BLOWUP] = "loss_above_1e6",
     [TRAIN_GRAD_NONFINITE] = "grad_norm_nonfinite",
 };
-_Static_assert(TRAIN__COUNT == 4, "train_status_names must name every status");
+_Static_assert(ARRAY_LEN(train_status_names) == TRAIN__COUNT,
+               "train_status_names: one entry per enum value");
 
 train_status train_step(const struct model *m, void *work, const void *data, const int *idx,
                         int B, rng_t *r, const struct train_config *cfg, double lr,

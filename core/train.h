@@ -44,7 +44,7 @@
 #include "task.h"
 
 typedef enum { SELECT_FINAL, SELECT_BEST_VAL, SELECT__COUNT } select_kind;
-extern const char *const select_kind_names[SELECT__COUNT];
+extern const char *const select_kind_names[]; /* SELECT__COUNT entries */
 
 /* A training loss above this counts as divergence. Every loss of the project is O(1) at
  * initialisation (CE <= log K + small logits; MSE of targets of unit scale), and a trained
@@ -60,7 +60,7 @@ typedef enum {
     TRAIN_GRAD_NONFINITE, /* finite loss, NaN or inf gradient norm */
     TRAIN__COUNT
 } train_status;
-extern const char *const train_status_names[TRAIN__COUNT];
+extern const char *const train_status_names[]; /* TRAIN__COUNT entries */
 
 struct train_config {
     int epochs;         /* passes over the training set */

@@ -17,7 +17,7 @@
 #include "train.h"
 
 typedef enum { PROFILE_SMOKE, PROFILE_QUICK, PROFILE_PAPER, PROFILE__COUNT } profile_kind;
-extern const char *const profile_names[PROFILE__COUNT];
+extern const char *const profile_names[]; /* PROFILE__COUNT entries */
 profile_kind profile_parse(const char *s); /* dies on an unknown name */
 
 /* Settings that scale with the profile. In an override a zero / NULL field keeps the value. */

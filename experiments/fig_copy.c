@@ -84,10 +84,12 @@ int fig_pick_P(const struct resolved *r, int want, int min_P) {
 /* ---- copy analyses ------------------------------------------------------------------------- */
 
 enum { PH_ALL, PH_ENCODE, PH_DELAY, PH_RECALL, PH__COUNT };
-static const char *const phase_names[PH__COUNT] = {"all", "encode", "delay", "recall"};
-static const char *const phase_what[PH__COUNT] = {
+static const char *const phase_names[] = {"all", "encode", "delay", "recall"};
+_Static_assert(ARRAY_LEN(phase_names) == PH__COUNT, "phase_names: one entry per enum value");
+static const char *const phase_what[] = {
     "every test state z_1..z_T", "the encoding states (symbol and cue inputs)",
     "the delay states (zero input)", "the recall states (loss steps)"};
+_Static_assert(ARRAY_LEN(phase_what) == PH__COUNT, "phase_what: one entry per enum value");
 
 enum {
     HIST_TOP = 256,     /* codes stored per histogram */

@@ -23,7 +23,9 @@
 #include "synthetic.h"
 
 enum { MT_PH_TRIAL, MT_PH_RESPONSE, MT_PH__COUNT, MT_ALIGN_TOP = 64 };
-static const char *const mt_phase_names[MT_PH__COUNT] = {"trial", "response"};
+static const char *const mt_phase_names[] = {"trial", "response"};
+_Static_assert(ARRAY_LEN(mt_phase_names) == MT_PH__COUNT,
+               "mt_phase_names: one entry per enum value");
 
 struct mt_ctx {
     const struct dataset *d;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const scan_word_names[SCAN_WORD__COUNT] = {
+const char *const scan_word_names[] = {
     [SCAN_W_WALK] = "walk",         [SCAN_W_LOOK] = "look",     [SCAN_W_RUN] = "run",
     [SCAN_W_JUMP] = "jump",         [SCAN_W_TURN] = "turn",     [SCAN_W_LEFT] = "left",
     [SCAN_W_RIGHT] = "right",       [SCAN_W_OPPOSITE] = "opposite",
@@ -18,7 +18,7 @@ const char *const scan_word_names[SCAN_WORD__COUNT] = {
 static_assert(ARRAY_LEN(scan_word_names) == SCAN_WORD__COUNT && SCAN_WORD__COUNT == 13,
               "scan_word_names out of sync with enum scan_word");
 
-const char *const scan_action_names[SCAN_ACTION__COUNT] = {
+const char *const scan_action_names[] = {
     [SCAN_I_WALK] = "I_WALK",           [SCAN_I_LOOK] = "I_LOOK",
     [SCAN_I_RUN] = "I_RUN",             [SCAN_I_JUMP] = "I_JUMP",
     [SCAN_I_TURN_LEFT] = "I_TURN_LEFT", [SCAN_I_TURN_RIGHT] = "I_TURN_RIGHT",
@@ -30,7 +30,7 @@ static_assert((int)SCAN_W_WALK == (int)SCAN_I_WALK && (int)SCAN_W_LOOK == (int)S
                   (int)SCAN_W_RUN == (int)SCAN_I_RUN && (int)SCAN_W_JUMP == (int)SCAN_I_JUMP,
               "primitive words and their actions must share ids");
 
-const char *const scan_special_names[SCAN_N_SPECIAL] = {
+const char *const scan_special_names[] = {
     [SCAN_PAD] = "<pad>", [SCAN_UNK] = "<unk>", [SCAN_START] = "<start>", [SCAN_END] = "<end>",
 };
 static_assert(ARRAY_LEN(scan_special_names) == SCAN_N_SPECIAL, "scan_special_names out of sync");

@@ -37,8 +37,8 @@ enum scan_action {
     SCAN_I_WALK, SCAN_I_LOOK, SCAN_I_RUN, SCAN_I_JUMP, SCAN_I_TURN_LEFT, SCAN_I_TURN_RIGHT,
     SCAN_ACTION__COUNT
 };
-extern const char *const scan_word_names[SCAN_WORD__COUNT];     /* "walk", ... */
-extern const char *const scan_action_names[SCAN_ACTION__COUNT]; /* "I_WALK", ... */
+extern const char *const scan_word_names[];   /* SCAN_WORD__COUNT: "walk", ... */
+extern const char *const scan_action_names[]; /* SCAN_ACTION__COUNT: "I_WALK", ... */
 
 /* ---- pairs and sets ------------------------------------------------------------------ */
 
@@ -167,7 +167,8 @@ int scan_check_dir(const char *dir, FILE *log);
 
 /* Ids 0..3 are the specials; batches are padded with 0. */
 enum { SCAN_PAD = 0, SCAN_UNK = 1, SCAN_START = 2, SCAN_END = 3, SCAN_N_SPECIAL = 4 };
-extern const char *const scan_special_names[SCAN_N_SPECIAL]; /* "<pad>" "<unk>" "<start>" "<end>" */
+/* SCAN_N_SPECIAL entries: "<pad>" "<unk>" "<start>" "<end>" */
+extern const char *const scan_special_names[];
 
 /* Ids SCAN_N_SPECIAL.. are the distinct tokens of one side of a (training) set in strcmp
  * order, so the ids do not depend on line order: 13 + 4 = 17 inputs, 6 + 4 = 10 outputs. */
