@@ -14,8 +14,9 @@
  * there and finishes normally with h->diverged set (the cause, the epoch it happened in, the
  * step). The kept parameters are then: with SELECT_BEST_VAL, the best evaluation so far if
  * there was one; otherwise the last finite state, i.e. the parameters before the failing
- * step. The history holds the completed epochs only (it may be empty); the final evaluation
- * runs on the kept parameters as usual.
+ * step (selected_epoch then counts the completed epochs, 0 when it failed in the first). The
+ * history holds the completed epochs only (it may be empty); the final evaluation runs on the
+ * kept parameters as usual.
  *
  * Checkpoints (struct train_checkpoint). A checkpoint holds the whole state of the loop at a
  * batch boundary: parameters, Adam moments and step, the batch stream's RNG state (the only
@@ -26,7 +27,8 @@
  * one would have, and its run file equals an uninterrupted run's (provenance and timings
  * aside). It is written atomically (a temporary name, fsync, rename, fsync of the folder):
  *   - after every `every_epochs` completed epochs, and at any batch boundary once
- *     `every_seconds` have passed since the last checkpoint (either may be 0 = off);
+ *     `every_seconds` have passed since the last checkpoint (either may be 0 = off), as
+ *     long as checkpoints stay within 2 % of the training time (CKPT_MAX_SHARE, train.c);
  *   - on SIGTERM, SIGINT or SIGUSR1: the handler only sets a flag; the next batch boundary
  *     writes the checkpoint; SIGUSR1 then continues, SIGTERM / SIGINT end the process with
  *     status 1 through die() (which removes the registered temporary run file).

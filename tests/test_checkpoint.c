@@ -25,9 +25,11 @@ static void run_args(char *buf, size_t n, const char *out, const char *extra) {
              extra ? extra : "");
 }
 
-/* Starts `env bin/alrnn args` in the background (stderr to errfile); returns its pid. */
+/* Starts `env bin/alrnn args` in the background (stderr to errfile, removed first so that
+ * what it holds is this run's); returns its pid. */
 static pid_t spawn(const char *env, const char *args, const char *errfile) {
     char cmd[8192];
+    unlink(errfile);
     snprintf(cmd, sizeof cmd, "exec env %s %s %s >/dev/null 2>%s", env, tu_bin(), args, errfile);
     const pid_t pid = fork();
     cr_assert(pid >= 0, "fork failed");
@@ -108,6 +110,16 @@ static int file_contains(const char *path, const char *needle) {
     return found;
 }
 
+/* Waits until the run's stderr shows its first progress line (training has begun, so its
+ * signal handlers are in place), at most 20 s. */
+static void wait_for_training(const char *errf) {
+    for (int i = 0; i < 4000; i++) {
+        if (tu_exists(errf) && file_contains(errf, "] epoch ")) return;
+        sleep_s(0.005);
+    }
+    cr_assert_fail("the run did not start training within 20 s");
+}
+
 Test(checkpoint, sigkill_at_random_points_then_resume_is_identical, .timeout = 120) {
     char dir[256], ref[512], out[512], ck[600], args[2048], err[16384], errf[600];
     tu_tmpdir(dir, sizeof dir, "ckpt-kill");
@@ -121,9 +133,10 @@ Test(checkpoint, sigkill_at_random_points_then_resume_is_identical, .timeout = 1
     char delays[256] = "";
     int resumed = 0;
     for (int k = 0; k < 4; k++) {
-        const double delay = 0.25 + 0.5 * rand_r(&seed) / RAND_MAX;
+        const double delay = 0.05 + 0.6 * rand_r(&seed) / RAND_MAX;
         snprintf(delays + strlen(delays), sizeof delays - strlen(delays), " %.3f", delay);
         const pid_t pid = spawn(LONG_RUN, args, errf);
+        wait_for_training(errf);
         sleep_s(delay);
         kill(pid, SIGKILL);
         cr_assert_eq(wait_status(pid), 128 + SIGKILL, "the run ended before SIGKILL (delays%s)",
@@ -155,7 +168,8 @@ Test(checkpoint, sigterm_and_sigint_checkpoint_then_resume, .timeout = 120) {
     const int sigs[2] = {SIGTERM, SIGINT};
     for (int k = 0; k < 2; k++) {
         const pid_t pid = spawn(LONG_RUN, args, errf);
-        sleep_s(0.5 + 0.3 * k);
+        wait_for_training(errf);
+        sleep_s(0.2 + 0.3 * k);
         kill(pid, sigs[k]);
         const int st = wait_status(pid);
         read_file(errf, err, sizeof err);
@@ -182,7 +196,8 @@ Test(checkpoint, sigusr1_checkpoints_and_continues, .timeout = 120) {
     snprintf(errf, sizeof errf, "%s/err", dir);
     run_args(args, sizeof args, out, "--checkpoint-seconds 0");
     const pid_t pid = spawn(LONG_RUN, args, errf);
-    sleep_s(0.5);
+    wait_for_training(errf);
+    sleep_s(0.2);
     cr_assert(!tu_exists(ck), "a checkpoint before any was asked for");
     kill(pid, SIGUSR1);
     int seen = 0;
@@ -205,7 +220,8 @@ Test(checkpoint, sighup_leaves_no_temporary_file, .timeout = 60) {
     snprintf(errf, sizeof errf, "%s/err", dir);
     run_args(args, sizeof args, out, "--checkpoint-seconds 0");
     const pid_t pid = spawn(LONG_RUN, args, errf);
-    sleep_s(0.4);
+    wait_for_training(errf);
+    sleep_s(0.1);
     kill(pid, SIGHUP);
     cr_assert_eq(wait_status(pid), 128 + SIGHUP);
     cr_assert_eq(tmp_files(out), 0, "SIGHUP left a temporary file");
@@ -223,7 +239,8 @@ Test(checkpoint, other_settings_are_refused, .timeout = 60) {
     snprintf(errf, sizeof errf, "%s/err", dir);
     run_args(args, sizeof args, out, "--checkpoint-seconds 0");
     const pid_t pid = spawn(LONG_RUN, args, errf);
-    sleep_s(0.4);
+    wait_for_training(errf);
+    sleep_s(0.1);
     kill(pid, SIGTERM);
     cr_assert_eq(wait_status(pid), 1);
     cr_assert(tu_exists(ck));
