@@ -309,6 +309,7 @@ static char *array_script(const struct slurm_opts *o, const char *pn, const char
           "while kill -0 \"$child\" 2>/dev/null; do wait \"$child\"; done\n"
           "wait \"$child\"\n"
           "rc=$?\n"
+          "rm -f \"$out.tmp.$child\"  # what a run stopped by a signal leaves (bin/alrnn run writes <out>.tmp.<pid>)\n"
           "if [ -e \"$out\" ]; then note \"done: $out\"; exit 0; fi\n"
           "if [ \"$signalled\" = USR1 ]; then\n"
           "  note \"bin/alrnn run stopped (exit $rc) at the time-limit signal: requeueing the task\"\n"
