@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # stop.sh: stop the daemons tests/slurm/start.sh started (by the pids it recorded in
 # $ALRNN_SLURM_DIR, default /tmp/alrnn-slurm): slurmd, slurmctld, and munged if start.sh
-# started it. Safe to run twice or when nothing runs.
+# started it; then removes the generated slurm.conf (the logs stay). Safe to run twice or
+# when nothing runs.
 set -u
 dir=${ALRNN_SLURM_DIR:-/tmp/alrnn-slurm}
 stop() { # pidfile name
@@ -19,4 +20,6 @@ stop() { # pidfile name
 stop "$dir/slurmd.pid" slurmd
 stop "$dir/slurmctld.pid" slurmctld
 stop "$dir/munged.pid" munged
+# without its slurm.conf, `make test` skips the Slurm tests again instead of failing them
+rm -f "$dir/slurm.conf"
 exit 0
