@@ -14,10 +14,11 @@
  *                           (--open-mode=append): Slurm's per-task log
  *                           results/<profile>/logs/<target>-<array job>_<task>.log and the
  *                           run's own output in results/<profile>/logs/<experiment>/P<N>_seed<S>.log.
- *   <target>.figure.sbatch  submitted with --dependency=afterany:<array job>: it checks that
- *                           every run file of the target exists (naming each missing run and
- *                           exiting 1 otherwise) and, for a figure, does what `make <figure>`
- *                           does after training: bin/alrnn summarize and gnuplot.
+ *   <target>.figure.sbatch  (<target>.check.sbatch for an experiment) submitted with
+ *                           --dependency=afterany:<array job>: it checks that every run
+ *                           file of the target exists (naming each missing run and exiting 1
+ *                           otherwise) and, for a figure, does what `make <figure>` does
+ *                           after training: bin/alrnn summarize and gnuplot.
  *
  * It submits both with `sbatch --parsable` and prints the job ids. A run file is written
  * only when the run completes, so after a failure, a cancellation or a time limit the same
@@ -340,8 +341,9 @@ static char *figure_script(const struct slurm_opts *o, const char *pn, const cha
     command_line(s, o, pn);
     fprintf(s, "` at %s:\n# after the array: check the %d run files%s.\n", utc, n_all,
             fig ? ", then summarize and draw the figure (what `make <figure>` does)" : "");
-    fprintf(s, "#SBATCH --job-name=alrnn-%s-%s-figure\n", pn, o->target);
-    fprintf(s, "#SBATCH --output=results/%s/logs/%s-figure-%%j.log\n", pn, o->target);
+    const char *kind = fig ? "figure" : "check";
+    fprintf(s, "#SBATCH --job-name=alrnn-%s-%s-%s\n", pn, o->target, kind);
+    fprintf(s, "#SBATCH --output=results/%s/logs/%s-%s-%%j.log\n", pn, o->target, kind);
     common_header(s, o, cwd);
     fprintf(s, "set -euo pipefail\nexport OPENBLAS_NUM_THREADS=1\nmissing=0\nfor r in");
     for (int i = 0; i < n_all; i++) fprintf(s, " \\\n  %s", all[i].path);
@@ -443,7 +445,8 @@ int cmd_slurm(int argc, char **argv) {
     char *fin = figure_script(&o, pn, cwd, fig, all, n_all, utc);
     char arr_path[PATH_N], fin_path[PATH_N];
     snprintf(arr_path, sizeof arr_path, "results/%s/slurm/%s.array.sbatch", pn, o.target);
-    snprintf(fin_path, sizeof fin_path, "results/%s/slurm/%s.figure.sbatch", pn, o.target);
+    const char *kind = fig ? "figure" : "check";
+    snprintf(fin_path, sizeof fin_path, "results/%s/slurm/%s.%s.sbatch", pn, o.target, kind);
 
     if (o.dry_run) {
         printf("# %s, profile %s: %d of %d runs missing\n", o.target, pn, n_miss, n_all);
@@ -461,8 +464,8 @@ int cmd_slurm(int argc, char **argv) {
             "see the scripts)");
     if (on_path("squeue")) {
         char cmd[1024], line[256];
-        snprintf(cmd, sizeof cmd, "squeue -h -o %%F -n alrnn-%s-%s,alrnn-%s-%s-figure 2>/dev/null",
-                 pn, o.target, pn, o.target);
+        snprintf(cmd, sizeof cmd, "squeue -h -o %%F -n alrnn-%s-%s,alrnn-%s-%s-%s 2>/dev/null",
+                 pn, o.target, pn, o.target, kind);
         if (run_cmd(cmd, line, sizeof line) == 0 && line[0])
             die("job %s from an earlier submission of %s (profile %s) is still queued or "
                 "running: wait for it, or scancel it, before submitting again",
@@ -518,9 +521,9 @@ int cmd_slurm(int argc, char **argv) {
         die("sbatch failed for %s%s%s%s", fin_path, array_id[0] ? " (array job " : "", array_id,
             array_id[0] ? " stays queued)" : "");
     }
-    printf("submitted job %s: %s %s%s%s; log results/%s/logs/%s-figure-%s.log\n", fig_id,
+    printf("submitted job %s: %s %s%s%s; log results/%s/logs/%s-%s-%s.log\n", fig_id,
            fig ? "summarize and draw" : "check the runs of", o.target,
-           array_id[0] ? " after array job " : "", array_id, pn, o.target, fig_id);
+           array_id[0] ? " after array job " : "", array_id, pn, o.target, kind, fig_id);
     fflush(stdout);
     char rest[1024];
     while (fgets(rest, sizeof rest, pp)) fputs(rest, stdout);
@@ -544,8 +547,8 @@ int cmd_slurm(int argc, char **argv) {
         return 1;
     }
     if (!ok) {
-        fprintf(stderr, "alrnn: job %s failed; see results/%s/logs/%s-figure-%s.log\n", fig_id,
-                pn, o.target, fig_id);
+        fprintf(stderr, "alrnn: job %s failed; see results/%s/logs/%s-%s-%s.log\n", fig_id,
+                pn, o.target, kind, fig_id);
         return 1;
     }
     printf("job %s done: all %d runs of %s (profile %s)%s\n", fig_id, n_all, o.target, pn,
