@@ -21,6 +21,9 @@
 #                          uninterrupted run's (tests/runfile_same.sh: all but provenance and
 #                          timings).
 #                          A second submission while it runs is refused.
+#   time_limit_signal      with --time 2, Slurm itself sends SIGUSR1 a minute before the
+#                          limit; the tasks (whose stand-in runs sleep) pass it on and requeue
+#                          themselves before the limit. Runs alongside requeue_mid_run.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=$repo/${ALRNN_BIN:-bin/alrnn}
@@ -159,6 +162,22 @@ rc=$?
 check "third call: exit $rc" [ "$rc" = 0 ]
 check "third call submitted an array: $(cat "$w/out3")" grep -q "nothing to train" "$w/out3"
 
+# --- (e) time_limit_signal, submitted now and checked after (d) ------------------------------
+# Slurm itself sends SIGUSR1 (--signal=B:USR1@60 for --time 2) to tasks whose stand-in run
+# sleeps past the limit; each task passes it on and requeues itself before the limit.
+we=$(project e)
+rm "$we/bin/alrnn"
+cat >"$we/bin/alrnn" <<EOF
+#!/bin/sh
+# bin/alrnn whose runs outlast any time limit (and die on SIGUSR1, as a run without a handler)
+case "\$1" in run) echo "stand-in run: sleeping" >&2; exec sleep 600 ;; esac
+exec "$bin" "\$@"
+EOF
+chmod +x "$we/bin/alrnn"
+(cd "$we" && bin/alrnn slurm figure4 --profile smoke --time 2 >out 2>err)
+rc_e=$?
+e_submitted=$(date +%s)
+
 # --- (d) requeue_mid_run ------------------------------------------------------------------
 current=requeue_mid_run
 w=$(project d)
@@ -210,9 +229,26 @@ check "requeued run differs from an uninterrupted one" "$repo/tests/runfile_same
 check "check job is $(job_state "$c")" state_is "$c" COMPLETED
 check "a killed run's temporary file was left" bash -c "! ls '$w'/results/quick/multitask_n20/*.tmp.* 2>/dev/null"
 
+current=time_limit_signal
+check "submission failed: $(cat "$we/err")" [ "$rc_e" = 0 ]
+ae=$(array_id "$we/out")
+ce=$(check_id "$we/out")
+signalled_requeued() {
+  grep -q "requeueing the task" "$we/results/smoke/logs/figure4-${ae}_0.log" 2>/dev/null &&
+    grep -q "requeueing the task" "$we/results/smoke/logs/figure4-${ae}_1.log" 2>/dev/null
+}
+check "no SIGUSR1 and self-requeue within 150 s of a 2-minute limit" wait_for 150 signalled_requeued
+check "task log lacks the signal passed on" \
+  grep -q "SIGUSR1: passing it to bin/alrnn run" "$we/results/smoke/logs/figure4-${ae}_0.log"
+for t in "${ae}_0" "${ae}_1"; do
+  check "task $t ran into its time limit" [ "$(job_state "$t")" != TIMEOUT ]
+done
+echo "  time_limit_signal: SIGUSR1 and requeue $(($(date +%s) - e_submitted)) s after submission"
+scancel "$ae" "$ce" 2>/dev/null
+
 elapsed=$(($(date +%s) - t_start))
 if [ "$failures" = 0 ]; then
-  echo "test_slurm: ok (4 tests) in $elapsed s"
+  echo "test_slurm: ok (5 tests) in $elapsed s"
   [ -n "${ALRNN_KEEP_SCRATCH:-}" ] && echo "scratch kept: $scratch" || rm -rf "$scratch"
   exit 0
 fi
