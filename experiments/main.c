@@ -1,6 +1,6 @@
 /* main.c: bin/alrnn, the one driver of every experiment.
  *
- *   alrnn list | figures | run | summarize | makefile | help
+ *   alrnn list | figures | run | summarize | makefile | slurm | help
  *
  * Errors in the command line or the environment print one line "alrnn: ..." and exit 1;
  * `run` creates no result file unless the run completes. */
@@ -11,6 +11,7 @@
 
 #include "experiments.h"
 #include "scan_data.h"
+#include "slurm.h"
 #include "summary.h"
 
 static const char usage[] =
@@ -42,6 +43,16 @@ static const char usage[] =
     "                            (the Makefile includes them; see `make help`); writes each\n"
     "                            row's hash to results/<profile>/<experiment>/row.hash when it\n"
     "                            changed, so the runs of an edited row are retrained\n"
+    "  slurm FIGURE|EXPERIMENT [--profile P] [--partition NAME] [--time LIMIT] [--mem SIZE]\n"
+    "        [--max-parallel N] [--dry-run] [--wait]\n"
+    "                            submit the runs whose files are missing as a Slurm job array\n"
+    "                            (requeued on preemption; SIGUSR1 before the time limit is passed\n"
+    "                            to the run, then the task requeues itself) and a job that\n"
+    "                            summarizes and draws the figure after it (afterany). Scripts in\n"
+    "                            results/<profile>/slurm/, logs in results/<profile>/logs/.\n"
+    "                            --dry-run prints the scripts; --wait waits for the figure job\n"
+    "                            and exits 1 naming the runs still missing. Rerun to resubmit\n"
+    "                            only what is missing. REPRODUCE.md: \"Paper profile on a cluster\".\n"
     "  help                      this text\n"
     "\n"
     "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, git_revision,\n"
@@ -272,6 +283,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "figures")) return cmd_figures();
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "summarize")) return cmd_summarize(argc, argv);
+    if (!strcmp(cmd, "slurm")) return cmd_slurm(argc, argv);
     if (!strcmp(cmd, "scan-grammar")) {
         if (argc == 2) {
             scan_grammar_print(stdout);
