@@ -35,9 +35,6 @@
  * elements may skip none and no tensor is ever skipped whole: the problem setups keep their
  * states clear of the kinks so that this holds. */
 #define GRAD_MAX_SKIPPED 0.1
-/* BLAS and plain loops sum in different orders: agreement to a few ulps of double, relative
- * to the magnitude of the compared arrays. */
-#define AGREE_TOL 1e-12
 /* The relative error a wrong-gradient test plants in one analytic entry: 1000 times
  * GRAD_RTOL, far below what a 3-point estimate could resolve, so only the real checker
  * catches it. */

@@ -12,6 +12,7 @@
 #include "optim.h"
 #include "tasks.h"
 #include "train.h"
+#include "agree.h"
 #include "gradcheck.h"
 
 
