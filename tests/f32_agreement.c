@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "agree.h"
 #include "alrnn.h"
 #include "enc_realdata.h"
 #include "layers.h"
@@ -18,30 +19,6 @@
 #ifdef ALRNN_DOUBLE
 #error "f32_agreement.c tests the float32 build (no -DALRNN_DOUBLE)"
 #endif
-
-/* GEMM and plain loops sum in different orders: in float32 (ε = 1.2e-7) a sum of up to a few
- * hundred O(1) terms differs by at most a few hundred ulps of its largest term, so 1e-4
- * relative to the magnitude of the compared arrays separates reordering from a real
- * difference (a wrong index or a missing term moves entries by O(1)). */
-#define AGREE_TOL_F32 1e-4
-
-static double max_abs(const real *a, size_t n) {
-    double m = 0;
-    for (size_t i = 0; i < n; i++) m = fmax(m, fabs(a[i]));
-    return m;
-}
-
-static void expect_close(const real *a, const real *b, size_t n, const char *what) {
-    const double scale = fmax(1, fmax(max_abs(a, n), max_abs(b, n)));
-    size_t bad = 0, worst = 0;
-    for (size_t i = 0; i < n; i++) {
-        const double d = fabs((double)a[i] - b[i]);
-        if (d > AGREE_TOL_F32 * scale) bad++;
-        if (d > fabs((double)a[worst] - b[worst])) worst = i;
-    }
-    cr_expect(bad == 0, "%s: %zu of %zu entries differ; worst [%zu]: %.9g vs %.9g", what, bad, n,
-              worst, n ? a[worst] : 0, n ? b[worst] : 0);
-}
 
 static void fill_normal(real *a, size_t n, rng_t *r, double sd) {
     for (size_t i = 0; i < n; i++) a[i] = (real)(sd * rng_normal(r));
@@ -119,13 +96,13 @@ Test(f32, alrnn_blas_matches_plain_loops) {
         }
         char what[64];
         snprintf(what, sizeof what, "case %zu z", c);
-        expect_close(Z[0], Z[1], nz, what);
+        agree_expect_close(Z[0], Z[1], nz, what);
         snprintf(what, sizeof what, "case %zu y", c);
-        expect_close(Y[0], Y[1], ny, what);
+        agree_expect_close(Y[0], Y[1], ny, what);
         snprintf(what, sizeof what, "case %zu grad", c);
-        expect_close(g[0], g[1], p.m.n_params, what);
+        agree_expect_close(g[0], g[1], p.m.n_params, what);
         snprintf(what, sizeof what, "case %zu dx", c);
-        expect_close(dx[0], dx[1], nx, what);
+        agree_expect_close(dx[0], dx[1], nx, what);
         for (int k = 0; k < 2; k++) free(g[k]), free(dx[k]), free(Z[k]), free(Y[k]);
         problem_free(&p);
     }
@@ -147,8 +124,8 @@ Test(f32, alrnn_step_by_step_equals_forward) {
             memset(p.w.Z + (size_t)B * M, 0, (nz - (size_t)B * M) * sizeof(real));
             memset(p.w.Y, 0, ny * sizeof(real));
             for (int t = 1; t <= p.T; t++) alrnn_step(&p.m, &p.w, t, p.x + (size_t)(t - 1) * B * N);
-            expect_close(Z, p.w.Z, nz, blas ? "states (blas)" : "states (plain)");
-            expect_close(Y, p.w.Y, ny, blas ? "readouts (blas)" : "readouts (plain)");
+            agree_expect_close(Z, p.w.Z, nz, blas ? "states (blas)" : "states (plain)");
+            agree_expect_close(Y, p.w.Y, ny, blas ? "readouts (blas)" : "readouts (plain)");
             free(Z), free(Y);
             problem_free(&p);
         }
@@ -181,59 +158,31 @@ Test(f32, layers_blas_match_plain_loops) {
             conv1d_backward(Cin, Cout, K, pad, w, x, T, B, dy, dw[p], db[p], dx[p], p);
         }
         const size_t nyc = (size_t)To * B * Cout;
-        expect_close(y[0], y[1], nyc, "conv y");
-        expect_close(dw[0], dw[1], nw, "conv dw");
-        expect_close(db[0], db[1], Cout, "conv db");
-        expect_close(dx[0], dx[1], nx, "conv dx");
+        agree_expect_close(y[0], y[1], nyc, "conv y");
+        agree_expect_close(dw[0], dw[1], nw, "conv dw");
+        agree_expect_close(db[0], db[1], Cout, "conv db");
+        agree_expect_close(dx[0], dx[1], nx, "conv dx");
         for (int p = 0; p < 2; p++) {
             memset(dw[p], 0, nw * sizeof(real)), memset(db[p], 0, Cout * sizeof(real));
             memset(dx[p], 0, nx * sizeof(real));
             dense_forward(Cin, Cout, w, b, x, T * B, y[p], p);
             dense_backward(Cin, Cout, w, x, T * B, dy, dw[p], db[p], dx[p], p);
         }
-        expect_close(y[0], y[1], (size_t)T * B * Cout, "dense y");
-        expect_close(dw[0], dw[1], (size_t)Cout * Cin, "dense dw");
-        expect_close(db[0], db[1], Cout, "dense db");
-        expect_close(dx[0], dx[1], nx, "dense dx");
+        agree_expect_close(y[0], y[1], (size_t)T * B * Cout, "dense y");
+        agree_expect_close(dw[0], dw[1], (size_t)Cout * Cin, "dense dw");
+        agree_expect_close(db[0], db[1], Cout, "dense db");
+        agree_expect_close(dx[0], dx[1], nx, "dense dx");
         for (int p = 0; p < 2; p++) free(y[p]), free(dw[p]), free(db[p]), free(dx[p]);
         free(w), free(b), free(x), free(dy);
     }
 }
 
 /* Every encoder stack at the shapes the smoke and quick rows use, forward and backward. */
-static void stack_agreement(const struct encoder_type *type, const int *opt, int N_in, int M,
-                            int T_in, int B, int vocab) {
-    struct encoder e = {.type = type, .N_in = N_in, .M = M};
-    for (int i = 0; i < 4; i++) e.opt[i] = opt[i];
-    int T, N;
-    type->shape(&e, T_in, &T, &N);
-    const size_t np = encoder_n_params(&e), nx = (size_t)T_in * B * N_in, ny = (size_t)T * B * N;
-    real *params = malloc(np * sizeof(real)), *x = malloc(nx * sizeof(real));
-    real *dy = malloc(ny * sizeof(real));
-    rng_t r;
-    rng_init(&r, 5, 5);
-    type->init(&e, params, &r);
-    for (size_t i = 0; i < nx; i++) x[i] = vocab ? (real)rng_below(&r, vocab) : (real)rng_normal(&r);
-    fill_normal(dy, ny, &r, 1);
-    real *y[2], *g[2];
-    void *work[2];
-    for (int p = 0; p < 2; p++) {
-        y[p] = malloc(ny * sizeof(real)), g[p] = calloc(np, sizeof(real));
-        work[p] = calloc(1, type->work_size(&e, T_in, B));
-        type->forward(&e, params, x, T_in, B, y[p], work[p], p);
-        type->backward(&e, params, x, T_in, B, dy, g[p], work[p], p);
-    }
-    expect_close(y[0], y[1], ny, type->name);
-    expect_close(g[0], g[1], np, type->name);
-    for (int p = 0; p < 2; p++) free(y[p]), free(g[p]), free(work[p]);
-    free(params), free(x), free(dy);
-}
-
 Test(f32, encoders_blas_match_plain_loops) {
     const int smnist[4] = {2}, audio[4] = {64}, token[4] = {300, 16, 32, 0};
-    stack_agreement(&encoder_smnist_cnn, smnist, 1, 8, 784, 3, 0);
-    stack_agreement(&encoder_audio_cnn, audio, 40, 8, 40, 4, 0);
-    stack_agreement(&encoder_token_mlp, token, 1, 8, 32, 5, 300);
+    agree_encoder_stack(&encoder_smnist_cnn, smnist, 1, 8, 784, 3, 0);
+    agree_encoder_stack(&encoder_audio_cnn, audio, 40, 8, 40, 4, 0);
+    agree_encoder_stack(&encoder_token_mlp, token, 1, 8, 32, 5, 300);
 }
 
 /* The SCAN decoder, stepped token by token under teacher forcing, equals the core's batch
@@ -259,8 +208,8 @@ Test(f32, scan_step_decoder_matches_batch_forward) {
     alrnn_work_alloc(&bw, &m.dec, w.T, B);
     memcpy(bw.Z, w.enc.Z + (size_t)T_in * B * M, sizeof(real) * B * M);
     alrnn_forward(&m.dec, &bw, w.x_dec);
-    expect_close(bw.Y, w.dec.Y, (size_t)w.T * B * V, "decoder logits");
-    expect_close(bw.Z, w.dec.Z, (size_t)(w.T + 1) * B * M, "decoder states");
+    agree_expect_close(bw.Y, w.dec.Y, (size_t)w.T * B * V, "decoder logits");
+    agree_expect_close(bw.Z, w.dec.Z, (size_t)(w.T + 1) * B * M, "decoder states");
     alrnn_work_free(&bw);
     scan_work_free(&w);
     scan_model_free(&m);

@@ -12,6 +12,8 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "common.h"
 
@@ -33,9 +35,6 @@
  * elements may skip none and no tensor is ever skipped whole: the problem setups keep their
  * states clear of the kinks so that this holds. */
 #define GRAD_MAX_SKIPPED 0.1
-/* BLAS and plain loops sum in different orders: agreement to a few ulps of double, relative
- * to the magnitude of the compared arrays. */
-#define AGREE_TOL 1e-12
 /* The relative error a wrong-gradient test plants in one analytic entry: 1000 times
  * GRAD_RTOL, far below what a 3-point estimate could resolve, so only the real checker
  * catches it. */
@@ -129,6 +128,29 @@ static inline void grad_check_expect(const struct grad_objective *o, real *v, si
                                      const real *analytic, const char *what) {
     const struct grad_result r = grad_check(o, v, n, analytic);
     grad_expect_ok(&r, what);
+}
+
+/* The check must be able to fail: on v (n) with its correct gradient g the check passes;
+ * with g's largest entry off by GRAD_PLANTED_ERROR (relative) it fails at exactly that entry.
+ * The wrong-gradient tests run this on every tensor. */
+static inline void grad_expect_catches_planted_error(const struct grad_objective *o, real *v,
+                                                     size_t n, const real *g, const char *what) {
+    struct grad_result r = grad_check(o, v, n, g);
+    cr_assert(grad_ok(&r), "%s: the correct gradient fails the check", what);
+    size_t i = 0;
+    for (size_t j = 1; j < n; j++)
+        if (fabs(g[j]) > fabs(g[i])) i = j;
+    cr_assert(n > 0 && fabs(g[i]) > 100 * GRAD_FLOOR, "%s: no entry with a non-trivial gradient",
+              what);
+    real *bad = malloc(n * sizeof(real));
+    memcpy(bad, g, n * sizeof(real));
+    bad[i] *= 1 + GRAD_PLANTED_ERROR;
+    r = grad_check(o, v, n, bad);
+    free(bad);
+    cr_assert(!grad_ok(&r), "%s: a %g relative error in entry %zu passed the check", what,
+              GRAD_PLANTED_ERROR, i);
+    cr_assert(r.failed == 1 && r.worst == i, "%s: planted at %zu, %zu failures, worst at %zu",
+              what, i, r.failed, r.worst);
 }
 
 #endif

@@ -19,24 +19,12 @@
 #include "enc_realdata.h"
 #include "layers.h"
 #include "loss.h"
+#include "agree.h"
 #include "gradcheck.h"
 
 
 static void fill_normal(real *a, size_t n, rng_t *r, double sd) {
     for (size_t i = 0; i < n; i++) a[i] = (real)(sd * rng_normal(r));
-}
-
-static double max_abs(const real *a, size_t n) {
-    double m = 0;
-    for (size_t i = 0; i < n; i++) m = fmax(m, fabs(a[i]));
-    return m;
-}
-
-static void expect_close(const real *a, const real *b, size_t n, const char *what) {
-    const double scale = fmax(1, fmax(max_abs(a, n), max_abs(b, n)));
-    for (size_t i = 0; i < n; i++)
-        cr_expect(fabs(a[i] - b[i]) <= AGREE_TOL * scale, "%s[%zu]: %.17g vs %.17g", what, i,
-                  a[i], b[i]);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -263,10 +251,10 @@ Test(layers, blas_matches_plain_conv_dense) {
             conv1d_forward(Cin, Cout, K, pad, w, b, x, T, B, y[p], p);
             conv1d_backward(Cin, Cout, K, pad, w, x, T, B, dy, dw[p], db[p], dx[p], p);
         }
-        expect_close(y[0], y[1], ny, "conv y");
-        expect_close(dw[0], dw[1], nw, "conv dw");
-        expect_close(db[0], db[1], Cout, "conv db");
-        expect_close(dx[0], dx[1], nx, "conv dx");
+        agree_expect_close(y[0], y[1], ny, "conv y");
+        agree_expect_close(dw[0], dw[1], nw, "conv dw");
+        agree_expect_close(db[0], db[1], Cout, "conv db");
+        agree_expect_close(dx[0], dx[1], nx, "conv dx");
         /* dense on the same buffers: rows = T·B, Cin -> Cout */
         real *dwd[2], *dxd[2];
         for (int p = 0; p < 2; p++) {
@@ -275,10 +263,10 @@ Test(layers, blas_matches_plain_conv_dense) {
             memset(db[p], 0, Cout * sizeof(real));
             dense_backward(Cin, Cout, w, x, T * B, dy, dwd[p], db[p], dxd[p], p);
         }
-        expect_close(y[0], y[1], (size_t)T * B * Cout, "dense y");
-        expect_close(dwd[0], dwd[1], (size_t)Cout * Cin, "dense dw");
-        expect_close(db[0], db[1], Cout, "dense db");
-        expect_close(dxd[0], dxd[1], nx, "dense dx");
+        agree_expect_close(y[0], y[1], (size_t)T * B * Cout, "dense y");
+        agree_expect_close(dwd[0], dwd[1], (size_t)Cout * Cin, "dense dw");
+        agree_expect_close(db[0], db[1], Cout, "dense db");
+        agree_expect_close(dxd[0], dxd[1], nx, "dense dx");
         for (int p = 0; p < 2; p++) free(y[p]), free(dw[p]), free(db[p]), free(dx[p]), free(dwd[p]), free(dxd[p]);
         free(w), free(b), free(x), free(dy);
     }
@@ -388,7 +376,8 @@ static void enc_gradcheck(struct enc_problem *p) {
     for (int t = 0; t < p->m.n_tensors; t++) {
         const struct alrnn_tensor *ten = &p->m.tensors[t];
         if (strstr(ten->description, "frozen")) {
-            cr_expect(max_abs(grad + ten->offset, ten->size) == 0, "%s is frozen", ten->name);
+            cr_expect(agree_max_abs(grad + ten->offset, ten->size) == 0, "%s is frozen",
+                      ten->name);
             continue;
         }
         grad_check_expect(&o, p->m.params + ten->offset, ten->size, grad + ten->offset, ten->name);
@@ -437,7 +426,7 @@ Test(layers, gradcheck_detects_wrong_encoder_gradient) {
     const int opt[ENCODER_MAX_OPTS] = {4};
     struct enc_problem p;
     enc_problem_init(&p, &encoder_audio_cnn, enc_audio_spec, opt, 3, 4, 2, 5, 2, 0, 43);
-    real *grad = calloc(p.m.n_params, sizeof(real)), *bad = malloc(p.m.n_params * sizeof(real));
+    real *grad = calloc(p.m.n_params, sizeof(real));
     enc_objective_grad(&p, grad);
     const struct grad_objective o = {enc_objective, &p, &p.pattern};
     int n_enc = 0;
@@ -445,63 +434,22 @@ Test(layers, gradcheck_detects_wrong_encoder_gradient) {
         const struct alrnn_tensor *ten = &p.m.tensors[t];
         if (ten->offset < p.m.enc_offset) continue;
         n_enc++;
-        real *v = p.m.params + ten->offset;
-        const real *g = grad + ten->offset;
-        struct grad_result r = grad_check(&o, v, ten->size, g);
-        cr_assert(grad_ok(&r), "%s: the correct gradient fails the check", ten->name);
-        size_t i = 0; /* the entry with the largest gradient */
-        for (size_t j = 1; j < ten->size; j++)
-            if (fabs(g[j]) > fabs(g[i])) i = j;
-        cr_assert(fabs(g[i]) > 100 * GRAD_FLOOR, "%s: no entry with a non-trivial gradient",
-                  ten->name);
-        memcpy(bad, g, ten->size * sizeof(real));
-        bad[i] *= 1 + GRAD_PLANTED_ERROR;
-        r = grad_check(&o, v, ten->size, bad);
-        cr_assert(!grad_ok(&r) && r.failed == 1 && r.worst == i,
-                  "%s: planted error at %zu: %zu failures, worst at %zu", ten->name, i, r.failed,
-                  r.worst);
+        grad_expect_catches_planted_error(&o, p.m.params + ten->offset, ten->size,
+                                          grad + ten->offset, ten->name);
     }
     cr_assert_eq(n_enc, 4, "the audio encoder has two convolutions (w, b each)");
-    free(grad), free(bad);
+    free(grad);
     enc_problem_free(&p);
 }
 
 /* ------------------------------------------------------------------------------------------
  * Whole encoders: GEMM vs plain, shapes, tensor tables, determinism. */
 
-static void stack_agreement(const struct encoder_type *type, const int *opt, int N_in, int M,
-                            int T_in, int B, int vocab) {
-    struct encoder e = {.type = type, .N_in = N_in, .M = M};
-    for (int i = 0; i < 4; i++) e.opt[i] = opt[i];
-    int T, N;
-    type->shape(&e, T_in, &T, &N);
-    const size_t np = encoder_n_params(&e), nx = (size_t)T_in * B * N_in, ny = (size_t)T * B * N;
-    real *params = malloc(np * sizeof(real)), *x = malloc(nx * sizeof(real));
-    real *dy = malloc(ny * sizeof(real));
-    rng_t r;
-    rng_init(&r, 5, 5);
-    type->init(&e, params, &r);
-    for (size_t i = 0; i < nx; i++) x[i] = vocab ? (real)rng_below(&r, vocab) : (real)rng_normal(&r);
-    fill_normal(dy, ny, &r, 1);
-    real *y[2], *g[2];
-    void *work[2];
-    for (int p = 0; p < 2; p++) {
-        y[p] = malloc(ny * sizeof(real)), g[p] = calloc(np, sizeof(real));
-        work[p] = calloc(1, type->work_size(&e, T_in, B));
-        type->forward(&e, params, x, T_in, B, y[p], work[p], p);
-        type->backward(&e, params, x, T_in, B, dy, g[p], work[p], p);
-    }
-    expect_close(y[0], y[1], ny, type->name);
-    expect_close(g[0], g[1], np, type->name);
-    for (int p = 0; p < 2; p++) free(y[p]), free(g[p]), free(work[p]);
-    free(params), free(x), free(dy);
-}
-
 Test(layers, blas_matches_plain_encoders) {
     const int none[4] = {0}, audio[4] = {0}, token[4] = {30, 8, 16, 0};
-    stack_agreement(&encoder_smnist_cnn, none, 1, 10, 64, 3, 0);
-    stack_agreement(&encoder_audio_cnn, audio, 40, 12, 9, 4, 0);
-    stack_agreement(&encoder_token_mlp, token, 1, 6, 11, 5, 30);
+    agree_encoder_stack(&encoder_smnist_cnn, none, 1, 10, 64, 3, 0);
+    agree_encoder_stack(&encoder_audio_cnn, audio, 40, 12, 9, 4, 0);
+    agree_encoder_stack(&encoder_token_mlp, token, 1, 6, 11, 5, 30);
 }
 
 Test(layers, encoder_shapes_and_tensors) {

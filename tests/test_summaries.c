@@ -324,3 +324,102 @@ Test(summary, figure_scan_accuracy_matches_run_files, .timeout = 300) {
     }
     tu_rm_rf(root);
 }
+
+/* ---- the sMNIST Hamming heatmaps ------------------------------------------------------------- */
+
+/* The Hamming tables print "%.5g" (distances) and "%.4g" (the mean image). */
+#define TSV5_RTOL 1e-4
+#define TSV4_RTOL 1e-3
+
+/* The shown model is the best mean accuracy among 0 < P < M (else the largest P > 0), seed
+ * 0; its per-digit curves are /analysis/hamming_first and _mode, step by step; the heatmap
+ * puts each step's distance on the L/T pixels that step reads (row-major 28x28), next to the
+ * digit's mean image; the distance of the first code from itself is 0 at step 1 and no
+ * distance exceeds P. */
+Test(summary, figure_hamming_matches_run_files, .timeout = 120) {
+    const char *data = tu_data_dir_with("mnist/t10k-labels-idx1-ubyte.gz");
+    if (!data) cr_skip_test("no data: mnist/ not found (run make datasets)");
+    char root[256], path[4200];
+    tu_tmpdir(root, sizeof root, "fighamming");
+    struct resolved r;
+    smoke_sweep(root, "smnist", data, &r);
+    summarize(root, "figure-hamming", data);
+    int Ps = -1;
+    double best = -1;
+    for (int k = 0; k < r.n_P; k++) {
+        double *v = malloc(r.s.seeds * sizeof(double)), mean, sd, mn, mx;
+        for (int s = 0; s < r.s.seeds; s++) {
+            run_path(root, "smnist", r.P[k], s, path, sizeof path);
+            v[s] = tu_h5_scalar(path, "/test/accuracy");
+        }
+        by_hand(v, r.s.seeds, &mean, &sd, &mn, &mx);
+        free(v);
+        if (r.P[k] > 0 && r.P[k] < r.s.M && mean > best) best = mean, Ps = r.P[k];
+    }
+    for (int k = 0; Ps < 0 && k < r.n_P; k++)
+        if (r.P[k] > 0) Ps = r.P[k];
+    cr_assert(Ps > 0, "the smoke grid has a P >= 1");
+    run_path(root, "smnist", Ps, 0, path, sizeof path);
+    size_t n, dh[4], di[4];
+    double *hf = tu_h5_read(path, "/analysis/hamming_first", &n, dh);
+    double *hm = tu_h5_read(path, "/analysis/hamming_mode", &n, NULL);
+    double *img = tu_h5_read(path, "/analysis/class_mean_x", &n, di);
+    const int K = (int)dh[0], T = (int)dh[1], L = (int)di[1];
+    cr_assert(K == 10 && L == 784 && L % T == 0, "K %d T %d L %d", K, T, L);
+    for (int k = 0; k < K; k++) {
+        cr_expect(hf[(size_t)k * T] == 0, "digit %d: first code differs from itself", k);
+        for (int t = 0; t < T; t++)
+            cr_expect(hf[(size_t)k * T + t] >= 0 && hf[(size_t)k * T + t] <= Ps &&
+                      hm[(size_t)k * T + t] >= 0 && hm[(size_t)k * T + t] <= Ps,
+                      "digit %d step %d: distance outside [0, P]", k, t);
+    }
+
+    struct tu_tsv sum, cur;
+    snprintf(path, sizeof path, "%s/tsv/figure-hamming_summary.tsv", root);
+    tu_tsv_read(&sum, path);
+    cr_assert_eq(sum.rows, 4);
+    double mx = 0;
+    for (int q = 0; q < K * T; q++) mx = fmax(mx, hf[q]);
+    const double want[4] = {Ps, T, L / T, mx};
+    for (int i = 0; i < 4; i++)
+        expect_rel(tu_tsv_at(&sum, i, 1), want[i], TSV5_RTOL, 0, "figure-hamming_summary");
+
+    snprintf(path, sizeof path, "%s/tsv/figure-hamming-curves.tsv", root);
+    tu_tsv_read(&cur, path);
+    cr_assert(cur.rows == T && cur.cols == 1 + 2 * K, "curves: %d x %d", cur.rows, cur.cols);
+    for (int t = 0; t < T; t++) {
+        cr_expect_eq(tu_tsv_at(&cur, t, 0), t + 1);
+        for (int k = 0; k < K; k++) {
+            expect_rel(tu_tsv_at(&cur, t, 1 + k), hf[(size_t)k * T + t], TSV5_RTOL, 0,
+                       cur.name[1 + k]);
+            expect_rel(tu_tsv_at(&cur, t, 1 + K + k), hm[(size_t)k * T + t], TSV5_RTOL, 0,
+                       cur.name[1 + K + k]);
+        }
+    }
+
+    /* the heatmap: one block per digit, a '#' header and blank lines between blocks */
+    snprintf(path, sizeof path, "%s/tsv/figure-hamming.tsv", root);
+    FILE *fp = fopen(path, "r");
+    cr_assert(fp, "cannot read %s", path);
+    char line[512];
+    int rows = 0;
+    while (fgets(line, sizeof line, fp)) {
+        if (line[0] == '#' || line[0] == '\n') continue;
+        int k, row, col;
+        double a, b, ink;
+        cr_assert_eq(sscanf(line, "%d %d %d %lf %lf %lf", &k, &row, &col, &a, &b, &ink), 6,
+                     "figure-hamming.tsv: '%s'", line);
+        const int q = rows % L, step = q / (L / T);
+        cr_expect(k == rows / L && row == q / 28 && col == q % 28, "pixel %d of digit %d at "
+                  "(%d, %d, %d)", q, rows / L, k, row, col);
+        expect_rel(a, hf[(size_t)k * T + step], TSV5_RTOL, 0, "heatmap hamming_first");
+        expect_rel(b, hm[(size_t)k * T + step], TSV5_RTOL, 0, "heatmap hamming_mode");
+        expect_rel(ink, img[(size_t)k * L + q], TSV4_RTOL, 0, "heatmap ink");
+        rows++;
+    }
+    fclose(fp);
+    cr_expect_eq(rows, K * L, "%d heatmap rows for %d digits of %d pixels", rows, K, L);
+    free(hf), free(hm), free(img);
+    tu_tsv_free(&sum), tu_tsv_free(&cur);
+    tu_rm_rf(root);
+}

@@ -214,7 +214,7 @@ Test(table, missing_required_field_is_one_line_error) {
 /* The data directory row e reads (NULL: it needs none); *missing names the first file not
  * found when the data is absent (then the result is NULL too). */
 static const char *row_data_dir(const struct experiment *e, const char **missing) {
-    static char glove[4200];
+    static char buf[4200]; /* the file found missing */
     *missing = NULL;
     if (!e->needs_data) return NULL;
     static const struct { const char *target, *probe; } probes[] = {
@@ -229,9 +229,9 @@ static const char *row_data_dir(const struct experiment *e, const char **missing
         if (strcmp(e->needs_data, probes[i].target) != 0) continue;
         if (!probes[i].probe) {
             const char *fd = getenv("ALRNN_FASHION_DIR");
-            snprintf(glove, sizeof glove, "%s/train-images-idx3-ubyte.gz",
+            snprintf(buf, sizeof buf, "%s/train-images-idx3-ubyte.gz",
                      fd && *fd ? fd : "/usr/share/datasets/fashion-mnist");
-            if (access(glove, R_OK) != 0) *missing = glove;
+            if (access(buf, R_OK) != 0) *missing = buf;
             return NULL;
         }
         const char *dir = tu_data_dir_with(probes[i].probe);
@@ -242,10 +242,10 @@ static const char *row_data_dir(const struct experiment *e, const char **missing
         /* the frozen-GloVe row also needs the vectors (not part of make datasets) */
         if (e->paper.data.opts && strstr(e->paper.data.opts, "glove=1")) {
             const char *g = getenv("ALRNN_GLOVE");
-            if (g && *g) snprintf(glove, sizeof glove, "%s", g);
-            else snprintf(glove, sizeof glove, "%s/glove/glove.6B.100d.txt", dir);
-            if (access(glove, R_OK) != 0) {
-                *missing = glove;
+            if (g && *g) snprintf(buf, sizeof buf, "%s", g);
+            else snprintf(buf, sizeof buf, "%s/glove/glove.6B.100d.txt", dir);
+            if (access(buf, R_OK) != 0) {
+                *missing = buf;
                 return NULL;
             }
         }
