@@ -28,7 +28,8 @@ static const char usage[] =
     "                            the resolved settings of an experiment for a profile\n"
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
     "                            read the figure's run files (DIR default results) and write its TSV\n"
-    "                            files (default plots/data/<profile>)\n"
+    "                            files (default plots/data/<profile>); refuses missing, foreign,\n"
+    "                            stale (row edited since) or damaged run files, naming them\n"
     "  scan-grammar [--check DIR]\n"
     "                            print all 20,910 SCAN commands generated from its grammar, one\n"
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
@@ -39,8 +40,8 @@ static const char usage[] =
     "                            changed, so the runs of an edited row are retrained\n"
     "  help                      this text\n"
     "\n"
-    "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, git_revision,\n"
-    "created_utc; /config attributes; /model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>;\n"
+    "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, row_hash,\n"
+    "git_revision, created_utc (diverged = 1 when training diverged); /config attributes; /model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>;\n"
     "/test/<metric>; /test/sample/{x,z,bitcode,readout,target|label,mask}. See README.md.\n";
 
 static const struct experiment *need_experiment(const char *name) {
