@@ -222,6 +222,8 @@ static int cmd_makefile(profile_kind p) {
         printf("\n.PHONY: runs-%s\nruns-%s: $(RUNS_%s) ## train every run of %s\n", en, en, en, en);
         char stamp[4096];
         write_row_stamp(&r, stamp, sizeof stamp);
+        /* a stamp removed since (make clean-results) is written again, with the same content */
+        printf("%s: | bin/alrnn\n\tbin/alrnn makefile --profile %s > /dev/null\n", stamp, pn);
         for (int k = 0; k < r.n_P; k++)
             for (int s = 0; s < r.s.seeds; s++) {
                 run_default_path(&r, r.P[k], s, path, sizeof path);
