@@ -41,8 +41,9 @@ static const char usage[] =
     "  help                      this text\n"
     "\n"
     "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, row_hash,\n"
-    "git_revision, created_utc (diverged = 1 when training diverged); /config attributes; /model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>;\n"
-    "/test/<metric>; /test/sample/{x,z,bitcode,readout,target|label,mask}. See README.md.\n";
+    "git_revision, created_utc (diverged = 1 when training diverged); /config attributes;\n"
+    "/model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>; /test/<metric>;\n"
+    "/test/sample/{x,z,bitcode,readout,target|label,mask}. See README.md.\n";
 
 static const struct experiment *need_experiment(const char *name) {
     const struct experiment *e = experiment_find(name);
@@ -156,7 +157,8 @@ static int cmd_run(int argc, char **argv) {
     else run_default_path(&r, P, seed, path, sizeof path);
     check_out_path(path);
     if (o.data_dir) {
-        if (!*o.data_dir) die("--data-dir is empty: name the data directory (make datasets fills data/)");
+        if (!*o.data_dir)
+            die("--data-dir is empty: name the data directory (make datasets fills data/)");
         r.s.data.data_dir = o.data_dir;
     }
     experiment_dispatch(&r, P, seed, path);
