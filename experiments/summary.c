@@ -272,10 +272,6 @@ int sweep_best_seed(const struct sweep *sw, int k, int higher_better) {
     return sb;
 }
 
-void sweep_tsv_counts(FILE *fp, const struct sweep *sw, int k) {
-    fprintf(fp, "%d\t%d", sw->st[k].n, sw->n_diverged[k]);
-}
-
 /* The TSVs of this process: written under their tmp names and renamed all together by
  * summary_commit(), so a summarize that fails part-way changes no TSV and leaves no tmp file
  * (the exit handler removes them). */
