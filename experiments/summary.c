@@ -21,10 +21,8 @@ static const char *run_mismatch(const struct resolved *r, const struct h5file *f
                                 int seed, char *buf, size_t n, int *stale) {
     static const char *const str_attrs[] = {"experiment", "profile", "row_hash"};
     static const char *const int_attrs[] = {"P", "seed", "M"};
-    const char *want_s[3] = {r->exp->name, profile_names[r->profile], resolved_hash_hex(r).s};
-    char hex[17];
-    snprintf(hex, sizeof hex, "%s", want_s[2]);
-    want_s[2] = hex;
+    const struct row_hash_hex hex = resolved_hash_hex(r);
+    const char *want_s[3] = {r->exp->name, profile_names[r->profile], hex.s};
     const long want_i[3] = {P, seed, r->s.M};
     *stale = 0;
     for (int i = 0; i < 3; i++) {
