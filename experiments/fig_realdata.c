@@ -253,7 +253,12 @@ static void read_analysis(const struct resolved *r, const char *root, int P, int
     if (a->n < 2) die("%s: /analysis/final_z holds %d states, too few for a PCA", f.path, a->n);
     const size_t n = (size_t)a->n * a->M;
     a->z = xmalloc(n * sizeof(real));
-    for (size_t i = 0; i < n; i++) a->z[i] = (real)z[i];
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(z[i]))
+            die("%s: /analysis/final_z holds a non-finite value (state %zu): the run file is "
+                "damaged or its run diverged unnoticed; retrain it", f.path, i / (size_t)a->M);
+        a->z[i] = (real)z[i];
+    }
     free(z);
     a->label = summary_read_i32(&f, "/analysis/label", 1, SHAPE(a->n), NULL);
     a->K = (int)summary_attr_int(&f, "/config", "K", 2, 1 << 20);

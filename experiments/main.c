@@ -34,7 +34,8 @@ static const char usage[] =
     "                            the resolved settings of an experiment for a profile\n"
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
     "                            read the figure's run files (DIR default results) and write its TSV\n"
-    "                            files (default plots/data/<profile>)\n"
+    "                            files (default plots/data/<profile>); refuses missing, foreign,\n"
+    "                            stale (row edited since) or damaged run files, naming them\n"
     "  scan-grammar [--check DIR]\n"
     "                            print all 20,910 SCAN commands generated from its grammar, one\n"
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
@@ -55,9 +56,10 @@ static const char usage[] =
     "                            only what is missing. REPRODUCE.md: \"Paper profile on a cluster\".\n"
     "  help                      this text\n"
     "\n"
-    "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, git_revision,\n"
-    "created_utc; /config attributes; /model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>;\n"
-    "/test/<metric>; /test/sample/{x,z,bitcode,readout,target|label,mask}. See README.md.\n";
+    "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, row_hash,\n"
+    "git_revision, created_utc (diverged = 1 when training diverged); /config attributes;\n"
+    "/model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>; /test/<metric>;\n"
+    "/test/sample/{x,z,bitcode,readout,target|label,mask}. See README.md.\n";
 
 static const struct experiment *need_experiment(const char *name) {
     const struct experiment *e = experiment_find(name);
@@ -181,7 +183,8 @@ static int cmd_run(int argc, char **argv) {
     else run_default_path(&r, P, seed, path, sizeof path);
     check_out_path(path);
     if (o.data_dir) {
-        if (!*o.data_dir) die("--data-dir is empty: name the data directory (make datasets fills data/)");
+        if (!*o.data_dir)
+            die("--data-dir is empty: name the data directory (make datasets fills data/)");
         r.s.data.data_dir = o.data_dir;
     }
     experiment_dispatch(&r, P, seed, path);
@@ -247,6 +250,8 @@ static int cmd_makefile(profile_kind p) {
         printf("\n.PHONY: runs-%s\nruns-%s: $(RUNS_%s) ## train every run of %s\n", en, en, en, en);
         char stamp[4096];
         write_row_stamp(&r, stamp, sizeof stamp);
+        /* a stamp removed since (make clean-results) is written again, with the same content */
+        printf("%s: | bin/alrnn\n\tbin/alrnn makefile --profile %s > /dev/null\n", stamp, pn);
         for (int k = 0; k < r.n_P; k++)
             for (int s = 0; s < r.s.seeds; s++) {
                 run_default_path(&r, r.P[k], s, path, sizeof path);

@@ -21,10 +21,8 @@ static const char *run_mismatch(const struct resolved *r, const struct h5file *f
                                 int seed, char *buf, size_t n, int *stale) {
     static const char *const str_attrs[] = {"experiment", "profile", "row_hash"};
     static const char *const int_attrs[] = {"P", "seed", "M"};
-    const char *want_s[3] = {r->exp->name, profile_names[r->profile], resolved_hash_hex(r).s};
-    char hex[17];
-    snprintf(hex, sizeof hex, "%s", want_s[2]);
-    want_s[2] = hex;
+    const struct row_hash_hex hex = resolved_hash_hex(r);
+    const char *want_s[3] = {r->exp->name, profile_names[r->profile], hex.s};
     const long want_i[3] = {P, seed, r->s.M};
     *stale = 0;
     for (int i = 0; i < 3; i++) {
@@ -270,10 +268,6 @@ int sweep_best_seed(const struct sweep *sw, int k, int higher_better) {
         if (sb < 0 || (higher_better ? sw->v[i] > b : sw->v[i] < b)) sb = s;
     }
     return sb;
-}
-
-void sweep_tsv_counts(FILE *fp, const struct sweep *sw, int k) {
-    fprintf(fp, "%d\t%d", sw->st[k].n, sw->n_diverged[k]);
 }
 
 /* The TSVs of this process: written under their tmp names and renamed all together by

@@ -76,8 +76,6 @@ int sweep_total_diverged(const struct sweep *sw);
 int sweep_best_P(const struct sweep *sw, int min_P, int higher_better);
 /* The best seed at grid index k (first among ties); -1 when all its seeds diverged. */
 int sweep_best_seed(const struct sweep *sw, int k, int higher_better);
-/* The columns every per-P TSV shares: header "n_seeds\tn_diverged", row values. */
-void sweep_tsv_counts(FILE *fp, const struct sweep *sw, int k);
 
 /* A TSV being written: fopen of <path>.tmp.<pid>; tsv_close() closes it, summary_commit()
  * renames every closed TSV onto its name once the whole summary has succeeded. Every tmp

@@ -120,6 +120,20 @@ static int summarize4(const char *root, const char *out, char *err, size_t n) {
     return tu_alrnn(NULL, args, err, n);
 }
 
+/* A smoke addition sweep (P = 0, 2; seed 0) trained into dir/results; out for the TSVs. */
+struct fx {
+    char dir[128], root[256], out[256], p0[512], p2[512];
+};
+
+static void fx_train(struct fx *x) {
+    tu_tmpdir(x->dir, sizeof x->dir, "robust");
+    snprintf(x->root, sizeof x->root, "%s/results", x->dir);
+    snprintf(x->out, sizeof x->out, "%s/out", x->dir);
+    train_addition(x->root);
+    run_path(x->p0, sizeof x->p0, x->root, 0);
+    run_path(x->p2, sizeof x->p2, x->root, 2);
+}
+
 /* A failed summarize prints one line naming `want`, and out holds nothing (no TSV, no tmp). */
 static void expect_refused(const char *root, const char *out, const char *want, const char *want2) {
     char err[8192];
@@ -142,142 +156,112 @@ static char *slurp_in(const char *dir, const char *name) {
 /* The attribute training writes: the run is counted, left out of the mean and of the choice
  * of panels b/c, and the figure's note says so. */
 Test(robust, summarize_counts_a_diverged_run) {
-    char dir[128], root[256], out[256], p0[512], err[8192];
-    tu_tmpdir(dir, sizeof dir, "robust");
-    snprintf(root, sizeof root, "%s/results", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
-    train_addition(root);
-    run_path(p0, sizeof p0, root, 0);
-    set_root_int(p0, "diverged", 1);
-    cr_assert_eq(summarize4(root, out, err, sizeof err), 0, "%s", err);
-    char *a = slurp_in(out, "figure4a.tsv");
+    struct fx x;
+    fx_train(&x);
+    char err[8192];
+    set_root_int(x.p0, "diverged", 1);
+    cr_assert_eq(summarize4(x.root, x.out, err, sizeof err), 0, "%s", err);
+    char *a = slurp_in(x.out, "figure4a.tsv");
     cr_expect(strstr(a, "\tn_diverged\n"), "no n_diverged column: %s", a);
     cr_expect(strstr(a, "\n0\t0\tnan\tnan\tnan\tnan\t1\n"), "P=0 row: %s", a);
     cr_expect(strstr(a, "\n2\t1\t"), "P=2 row: %s", a);
     cr_expect(strstr(a, "\t0\n"), "P=2 row: %s", a);
-    char *s = slurp_in(out, "figure4_summary.tsv");
+    char *s = slurp_in(x.out, "figure4_summary.tsv");
     cr_expect(strstr(s, "n_diverged\t1\n"), "%s", s);
     cr_expect(strstr(s, "best_P\t2\n"), "%s", s);
     cr_expect(!strstr(s, "mse_P0"), "a diverged run has a mean: %s", s);
     cr_expect(!strstr(s, "nan"), "NaN reached the summary: %s", s);
-    char *g = slurp_in(out, "figure4_notes.gp");
+    char *g = slurp_in(x.out, "figure4_notes.gp");
     cr_expect(strstr(g, "1 of 2 runs diverged"), "%s", g);
-    char *sd = slurp_in(out, "figure4a_seeds.tsv");
+    char *sd = slurp_in(x.out, "figure4a_seeds.tsv");
     cr_expect(strstr(sd, "\n0\t0\tnan\t1\n"), "%s", sd);
     free(a), free(s), free(g), free(sd);
-    tu_rm_rf(dir);
+    tu_rm_rf(x.dir);
 }
 
 /* A NaN metric is a diverged run: it neither reaches a mean nor chooses the best P. */
 Test(robust, a_nan_seed_does_not_choose_the_best_P) {
-    char dir[128], root[256], out[256], p2[512], err[8192];
-    tu_tmpdir(dir, sizeof dir, "robust");
-    snprintf(root, sizeof root, "%s/results", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
-    train_addition(root);
-    run_path(p2, sizeof p2, root, 2);
-    set_scalar(p2, "/test/mse", NAN);
-    cr_assert_eq(summarize4(root, out, err, sizeof err), 0, "%s", err);
-    char *a = slurp_in(out, "figure4a.tsv");
+    struct fx x;
+    fx_train(&x);
+    char err[8192];
+    set_scalar(x.p2, "/test/mse", NAN);
+    cr_assert_eq(summarize4(x.root, x.out, err, sizeof err), 0, "%s", err);
+    char *a = slurp_in(x.out, "figure4a.tsv");
     cr_expect(strstr(a, "\n2\t0\tnan\tnan\tnan\tnan\t1\n"), "P=2 row: %s", a);
-    char *s = slurp_in(out, "figure4_summary.tsv");
+    char *s = slurp_in(x.out, "figure4_summary.tsv");
     cr_expect(!strstr(s, "best_P"), "a NaN run chose the best P: %s", s);
     cr_expect(strstr(s, "mse_P0\t"), "%s", s);
     cr_expect(!strstr(s, "nan"), "NaN reached the summary: %s", s);
     free(a), free(s);
-    tu_rm_rf(dir);
+    tu_rm_rf(x.dir);
 }
 
 /* Every run diverged: nothing to draw, one line, exit 1, no TSV. */
 Test(robust, summarize_of_an_all_diverged_sweep_fails_cleanly) {
-    char dir[128], root[256], out[256], p0[512], p2[512];
-    tu_tmpdir(dir, sizeof dir, "robust");
-    snprintf(root, sizeof root, "%s/results", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
-    train_addition(root);
-    run_path(p0, sizeof p0, root, 0);
-    run_path(p2, sizeof p2, root, 2);
-    set_root_int(p0, "diverged", 1);
-    set_scalar(p2, "/test/mse", INFINITY);
-    expect_refused(root, out, "every run diverged", NULL);
-    tu_rm_rf(dir);
+    struct fx x;
+    fx_train(&x);
+    set_root_int(x.p0, "diverged", 1);
+    set_scalar(x.p2, "/test/mse", INFINITY);
+    expect_refused(x.root, x.out, "every run diverged", NULL);
+    tu_rm_rf(x.dir);
 }
 
 Test(robust, summarize_refuses_a_foreign_M_without_crashing) {
-    char dir[128], root[256], out[256], p2[512];
-    tu_tmpdir(dir, sizeof dir, "robust");
-    snprintf(root, sizeof root, "%s/results", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
-    train_addition(root);
-    run_path(p2, sizeof p2, root, 2);
-    set_root_int(p2, "M", 100000);
-    expect_refused(root, out, p2, "M is 100000, expected 8");
-    tu_rm_rf(dir);
+    struct fx x;
+    fx_train(&x);
+    set_root_int(x.p2, "M", 100000);
+    expect_refused(x.root, x.out, x.p2, "M is 100000, expected 8");
+    tu_rm_rf(x.dir);
 }
 
 Test(robust, summarize_refuses_a_sample_of_the_wrong_shape) {
-    char dir[128], root[256], out[256], p2[512];
-    tu_tmpdir(dir, sizeof dir, "robust");
-    snprintf(root, sizeof root, "%s/results", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
-    train_addition(root);
-    run_path(p2, sizeof p2, root, 2);
-    cut_sample_x(p2, 5);
-    expect_refused(root, out, p2, "/test/sample/readout has shape");
-    tu_rm_rf(dir);
+    struct fx x;
+    fx_train(&x);
+    cut_sample_x(x.p2, 5);
+    expect_refused(x.root, x.out, x.p2, "/test/sample/readout has shape");
+    tu_rm_rf(x.dir);
 }
 
 Test(robust, summarize_checks_attributes_against_the_path) {
-    char dir[128], root[256], out[256], p0[512], p2[512], cmd[2048];
-    tu_tmpdir(dir, sizeof dir, "robust");
-    snprintf(root, sizeof root, "%s/results", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
-    train_addition(root);
-    run_path(p0, sizeof p0, root, 0);
-    run_path(p2, sizeof p2, root, 2);
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", p0, p2); /* P = 0's file under P = 2's name */
+    struct fx x;
+    fx_train(&x);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", x.p0, x.p2); /* P = 0's file under P = 2's name */
     cr_assert_eq(system(cmd), 0);
-    expect_refused(root, out, p2, "P is 0, expected 2");
-    train_addition(root);
-    set_root_str(p0, "experiment", "copy");
-    expect_refused(root, out, p0, "experiment is 'copy', expected 'addition'");
-    train_addition(root);
-    set_root_str(p0, "profile", "quick");
-    expect_refused(root, out, p0, "profile is 'quick'");
-    tu_rm_rf(dir);
+    expect_refused(x.root, x.out, x.p2, "P is 0, expected 2");
+    train_addition(x.root);
+    set_root_str(x.p0, "experiment", "copy");
+    expect_refused(x.root, x.out, x.p0, "experiment is 'copy', expected 'addition'");
+    train_addition(x.root);
+    set_root_str(x.p0, "profile", "quick");
+    expect_refused(x.root, x.out, x.p0, "profile is 'quick'");
+    tu_rm_rf(x.dir);
 }
 
 Test(robust, summarize_refuses_runs_of_an_edited_row) {
-    char dir[128], root[256], out[256], p0[512], p2[512];
-    tu_tmpdir(dir, sizeof dir, "robust");
-    snprintf(root, sizeof root, "%s/results", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
-    train_addition(root);
-    run_path(p0, sizeof p0, root, 0);
-    run_path(p2, sizeof p2, root, 2);
-    set_root_str(p0, "row_hash", "0123456789abcdef"); /* trained from another version of the row */
-    set_root_str(p2, "row_hash", "0123456789abcdef");
-    expect_refused(root, out, "2 stale", "make figure4 PROFILE=smoke");
+    struct fx x;
+    fx_train(&x);
+    set_root_str(x.p0, "row_hash", "0123456789abcdef"); /* trained from another version of the row */
+    set_root_str(x.p2, "row_hash", "0123456789abcdef");
+    expect_refused(x.root, x.out, "2 stale", "make figure4 PROFILE=smoke");
     char err[8192];
-    summarize4(root, out, err, sizeof err);
-    cr_expect(strstr(err, p0) && strstr(err, p2), "the stale files are not named: %s", err);
-    tu_rm_rf(dir);
+    summarize4(x.root, x.out, err, sizeof err);
+    cr_expect(strstr(err, x.p0) && strstr(err, x.p2), "the stale files are not named: %s", err);
+    tu_rm_rf(x.dir);
 }
 
 /* The row hash is what `show` prints, and the run file carries it. */
 Test(robust, run_files_carry_the_row_hash) {
-    char dir[128], root[256], p0[512], cmd[512], line[512], hash[64] = "";
-    tu_tmpdir(dir, sizeof dir, "robust");
-    snprintf(root, sizeof root, "%s/results", dir);
-    train_addition(root);
-    run_path(p0, sizeof p0, root, 0);
+    struct fx x;
+    fx_train(&x);
+    char cmd[512], line[512], hash[64] = "";
     snprintf(cmd, sizeof cmd, "%s show addition --profile smoke", tu_bin());
     FILE *p = popen(cmd, "r");
     while (fgets(line, sizeof line, p)) sscanf(line, "row_hash %63s", hash);
     cr_assert_eq(pclose(p), 0);
     cr_assert_eq(strlen(hash), 16, "show prints no row_hash");
     struct h5file f;
-    h5_open_read(&f, p0);
+    h5_open_read(&f, x.p0);
     char *v = h5_read_attr_str(&f, "/", "row_hash");
     h5_close(&f);
     cr_expect_str_eq(v, hash);
@@ -288,7 +272,7 @@ Test(robust, run_files_carry_the_row_hash) {
     cr_assert(fgets(line, sizeof line, p));
     pclose(p);
     cr_expect(!strstr(line, hash), "smoke and quick share a row hash");
-    tu_rm_rf(dir);
+    tu_rm_rf(x.dir);
 }
 
 /* ---- make rules --------------------------------------------------------------------------- */
