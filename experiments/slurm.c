@@ -1,15 +1,17 @@
 /* slurm.c: `bin/alrnn slurm FIGURE|EXPERIMENT`, the sweep of a figure (or of one experiment)
  * as Slurm jobs.
  *
- * It lists the runs of the target whose run files do not exist yet and writes two sbatch
- * scripts under results/<profile>/slurm/ (each under a temporary name, then renamed):
+ * It lists the runs of the target still to train (the run file does not exist, or is stale:
+ * its row_hash says the row's settings changed since, as `make <figure>` would retrain) and
+ * writes two sbatch scripts under results/<profile>/slurm/ (temporary name, then renamed):
  *
- *   <target>.array.sbatch   a job array with one task per missing run. Every task runs
- *                           `bin/alrnn run` in the background and waits for it; the batch
- *                           shell traps SIGUSR1 (sent --signal=B:USR1@<lead> seconds before
- *                           the time limit) and SIGTERM and forwards them to the run, so the
- *                           run can checkpoint; after a SIGUSR1 the task requeues itself
- *                           (`scontrol requeue`), and --requeue lets Slurm requeue it after a
+ *   <target>.array.sbatch   a job array with one task per run to train. Every task runs
+ *                           `bin/alrnn run` in the background and waits for it. The batch
+ *                           shell gets SIGUSR1 --signal=B:USR1@<lead> seconds before the time
+ *                           limit; it sends the run SIGTERM (the run writes its checkpoint
+ *                           and exits), then requeues the task (`scontrol requeue`), and the
+ *                           run resumes from the checkpoint. SIGTERM (scancel, preemption)
+ *                           is passed on; --requeue lets Slurm requeue the task after a
  *                           preemption or node failure. Logs are appended
  *                           (--open-mode=append): Slurm's per-task log
  *                           results/<profile>/logs/<target>-<array job>_<task>.log and the
@@ -22,7 +24,7 @@
  *
  * It submits both with `sbatch --parsable` and prints the job ids. A run file is written
  * only when the run completes, so after a failure, a cancellation or a time limit the same
- * command submits exactly the runs that are still missing. --dry-run prints the scripts and
+ * command submits exactly the runs that are still to train. --dry-run prints the scripts and
  * the sbatch commands and writes nothing; --wait waits for the figure job (sbatch --wait) and
  * exits 1 naming every run that is still missing.
  *
@@ -40,7 +42,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <hdf5.h>
+
 #include "experiments.h"
+#include "h5io.h"
 #include "slurm.h"
 
 enum { PATH_N = 4096, MAX_RUNS = 8192 };
@@ -49,6 +54,7 @@ struct run {
     const char *exp;
     int P, seed;
     char path[256];
+    long mtime; /* of a stale run file (0: missing): the task trains until the file changes */
 };
 
 struct slurm_opts {
@@ -157,9 +163,27 @@ static void check_opts(const struct slurm_opts *o) {
 
 /* ---- the runs ------------------------------------------------------------------------ */
 
+/* 1 when path is a run file trained with other settings of its row (its root attribute
+ * row_hash differs from the row's, or is absent): `make <figure>` retrains those, and summarize
+ * refuses them. Files that are not HDF5 are left to summarize to name. */
+static int run_is_stale(const struct resolved *r, const char *path) {
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (H5Fis_hdf5(path) <= 0) return 0;
+    struct h5file f;
+    h5_open_read(&f, path);
+    int stale = 1;
+    if (H5Aexists_by_name(f.id, "/", "row_hash", H5P_DEFAULT) > 0) {
+        char *v = h5_read_attr_str(&f, "/", "row_hash");
+        stale = strcmp(v, resolved_hash_hex(r).s) != 0;
+        free(v);
+    }
+    h5_close(&f);
+    return stale;
+}
+
 static int collect_runs(const char *const *exps, profile_kind p, struct run *all, int *n_all,
-                        int *missing_idx, int *n_missing) {
-    *n_all = *n_missing = 0;
+                        int *missing_idx, int *n_missing, int *n_stale) {
+    *n_all = *n_missing = *n_stale = 0;
     for (int k = 0; exps[k]; k++) {
         const struct experiment *e = experiment_find(exps[k]);
         if (!e) die("figure names unknown experiment '%s'", exps[k]);
@@ -173,7 +197,14 @@ static int collect_runs(const char *const *exps, profile_kind p, struct run *all
                 u->P = r.P[i];
                 u->seed = s;
                 run_default_path(&r, u->P, s, u->path, sizeof u->path);
-                if (access(u->path, F_OK) != 0) missing_idx[(*n_missing)++] = *n_all - 1;
+                struct stat st;
+                u->mtime = 0;
+                if (stat(u->path, &st) == 0) {
+                    if (!run_is_stale(&r, u->path)) continue;
+                    u->mtime = (long)st.st_mtime;
+                    (*n_stale)++;
+                }
+                missing_idx[(*n_missing)++] = *n_all - 1;
             }
     }
     return *n_all;
@@ -277,28 +308,31 @@ static char *array_script(const struct slurm_opts *o, const char *pn, const char
     fprintf(s, "set -u\nprofile=%s\nmax_restarts=20\nruns=(\n", pn);
     for (int i = 0; i < n_miss; i++) {
         const struct run *u = &all[miss[i]];
-        fprintf(s, "  \"%s %d %d %s\"\n", u->exp, u->P, u->seed, u->path);
+        fprintf(s, "  \"%s %d %d %s %ld\"\n", u->exp, u->P, u->seed, u->path, u->mtime);
     }
     fputs(")\n"
-          "read -r exp P seed out <<<\"${runs[$SLURM_ARRAY_TASK_ID]}\"\n"
+          "# old: the mtime of a stale run file to replace (0: none); done means written since\n"
+          "read -r exp P seed out old <<<\"${runs[$SLURM_ARRAY_TASK_ID]}\"\n"
           "log=results/$profile/logs/$exp/P${P}_seed${seed}.log\n"
           "task=${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\n"
           "restarts=${SLURM_RESTART_COUNT:-0}\n"
           "note() { echo \"[$(date -u +%FT%TZ) task $task restart $restarts] $*\"; }\n"
+          "written() { [ -e \"$out\" ] && [ \"$(stat -c %Y \"$out\")\" != \"$old\" ]; }\n"
           "export OPENBLAS_NUM_THREADS=1\n"
           "mkdir -p \"${log%/*}\"\n"
-          "if [ -e \"$out\" ]; then note \"$out exists: nothing to do\"; exit 0; fi\n"
+          "if written; then note \"$out exists: nothing to do\"; exit 0; fi\n"
           "if [ \"$restarts\" -gt \"$max_restarts\" ]; then\n"
           "  note \"FAILED: $exp P=$P seed=$seed was requeued $restarts times; give it a longer --time\"\n"
           "  exit 1\n"
           "fi\n"
-          "# Slurm sends SIGUSR1 to this shell only (--signal=B:...) before the time limit, and\n"
-          "# SIGTERM on scancel or preemption: pass both on to the run so that it can checkpoint.\n"
+          "# Slurm sends SIGUSR1 to this shell only (--signal=B:...) before the time limit: the run\n"
+          "# gets SIGTERM (it writes its checkpoint and exits), then the task requeues itself and\n"
+          "# the run resumes. SIGTERM (scancel, preemption) is passed on as it is.\n"
           "child= signalled=\n"
           "forward() {\n"
           "  signalled=$1\n"
-          "  note \"SIG$1: passing it to bin/alrnn run (pid ${child:-none})\"\n"
-          "  [ -n \"$child\" ] && kill -\"$1\" \"$child\" 2>/dev/null\n"
+          "  note \"SIG$1: asking bin/alrnn run (pid ${child:-none}) to checkpoint and stop (SIGTERM)\"\n"
+          "  [ -n \"$child\" ] && kill -TERM \"$child\" 2>/dev/null\n"
           "}\n"
           "trap 'forward USR1' USR1\n"
           "trap 'forward TERM' TERM\n"
@@ -311,9 +345,9 @@ static char *array_script(const struct slurm_opts *o, const char *pn, const char
           "wait \"$child\"\n"
           "rc=$?\n"
           "rm -f \"$out.tmp.$child\"  # what a run stopped by a signal leaves (bin/alrnn run writes <out>.tmp.<pid>)\n"
-          "if [ -e \"$out\" ]; then note \"done: $out\"; exit 0; fi\n"
+          "if written; then note \"done: $out\"; exit 0; fi\n"
           "if [ \"$signalled\" = USR1 ]; then\n"
-          "  note \"bin/alrnn run stopped (exit $rc) at the time-limit signal: requeueing the task\"\n"
+          "  note \"bin/alrnn run stopped (exit $rc) before the time limit: requeueing the task\"\n"
           "  if scontrol requeue \"$task\"; then exit 0; fi\n"
           "  note \"scontrol requeue $task failed\"\n"
           "fi\n"
@@ -434,9 +468,9 @@ int cmd_slurm(int argc, char **argv) {
 
     static struct run all[MAX_RUNS];
     static int miss[MAX_RUNS];
-    int n_all, n_miss;
+    int n_all, n_miss, n_stale;
     const char *single[2] = {exp ? exp->name : NULL, NULL};
-    collect_runs(fig ? fig->experiments : single, p, all, &n_all, miss, &n_miss);
+    collect_runs(fig ? fig->experiments : single, p, all, &n_all, miss, &n_miss, &n_stale);
 
     char utc[32];
     const time_t now = time(NULL);
@@ -449,7 +483,8 @@ int cmd_slurm(int argc, char **argv) {
     snprintf(fin_path, sizeof fin_path, "results/%s/slurm/%s.%s.sbatch", pn, o.target, kind);
 
     if (o.dry_run) {
-        printf("# %s, profile %s: %d of %d runs missing\n", o.target, pn, n_miss, n_all);
+        printf("# %s, profile %s: %d of %d runs to train (%d missing, %d stale)\n", o.target, pn,
+               n_miss, n_all, n_miss - n_stale, n_stale);
         if (arr)
             printf("# --- %s (sbatch --parsable %s) ---\n%s", arr_path, arr_path, arr);
         printf("# --- %s (sbatch --parsable%s %s) ---\n%s", fin_path,
@@ -503,10 +538,12 @@ int cmd_slurm(int argc, char **argv) {
         if (st != 0 || !parse_job_id(line, array_id, sizeof array_id))
             die("sbatch failed for %s (exit %d%s%s)", arr_path, st, line[0] ? ", said: " : "",
                 line);
-        printf("submitted array job %s: %d of %d runs of %s (profile %s); logs in %s/\n",
-               array_id, n_miss, n_all, o.target, pn, logdir);
+        printf("submitted array job %s: %d of %d runs of %s (profile %s; %d missing, %d stale); "
+               "logs in %s/\n",
+               array_id, n_miss, n_all, o.target, pn, n_miss - n_stale, n_stale, logdir);
     } else {
-        printf("all %d runs of %s (profile %s) exist: nothing to train\n", n_all, o.target, pn);
+        printf("all %d runs of %s (profile %s) exist and are current: nothing to train\n", n_all,
+               o.target, pn);
         if (!fig) return 0;
     }
     snprintf(cmd, sizeof cmd, "sbatch --parsable%s%s%s %s", o.wait ? " --wait" : "",
@@ -530,20 +567,19 @@ int cmd_slurm(int argc, char **argv) {
     const int st = pclose(pp);
     if (!o.wait) return st == 0 ? 0 : 1;
 
-    /* --wait: the figure job has ended; report what is still missing */
-    int still = 0;
-    for (int i = 0; i < n_all; i++)
-        if (access(all[i].path, F_OK) != 0) {
-            if (!still) fprintf(stderr, "alrnn: runs that failed or did not finish:\n");
-            fprintf(stderr, "  %s P=%d seed=%d: %s missing; see results/%s/logs/%s/P%d_seed%d.log\n",
-                    all[i].exp, all[i].P, all[i].seed, all[i].path, pn, all[i].exp, all[i].P,
-                    all[i].seed);
-            still++;
-        }
+    /* --wait: the figure job has ended; report what is still missing or stale */
+    collect_runs(fig ? fig->experiments : single, p, all, &n_all, miss, &n_miss, &n_stale);
+    const int still = n_miss;
+    for (int i = 0; i < n_miss; i++) {
+        const struct run *u = &all[miss[i]];
+        if (!i) fprintf(stderr, "alrnn: runs that failed or did not finish:\n");
+        fprintf(stderr, "  %s P=%d seed=%d: %s %s; see results/%s/logs/%s/P%d_seed%d.log\n", u->exp,
+                u->P, u->seed, u->path, u->mtime ? "stale" : "missing", pn, u->exp, u->P, u->seed);
+    }
     const int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
     if (still) {
-        fprintf(stderr, "alrnn: %d of %d runs of %s (profile %s) missing; the same command "
-                        "submits just those\n", still, n_all, o.target, pn);
+        fprintf(stderr, "alrnn: %d of %d runs of %s (profile %s) still to train; the same "
+                        "command submits just those\n", still, n_all, o.target, pn);
         return 1;
     }
     if (!ok) {

@@ -16,8 +16,9 @@
 #                          ends with the reference TSV files; a third call trains nothing.
 #   requeue_mid_run        a run (multitask_n20, quick, ~30 s) gets SIGUSR1 through Slurm
 #                          (scancel --signal=USR1 --batch, what --signal=B:USR1@... sends
-#                          before the time limit), the task passes it on and requeues itself;
-#                          then `scontrol requeue` mid-run; the run file it ends with equals an
+#                          before the time limit): the task has the run checkpoint and stop,
+#                          and requeues itself; then `scontrol requeue` mid-run; the run
+#                          resumes from its checkpoint both times, and the file it ends with equals an
 #                          uninterrupted run's (tests/runfile_same.sh: all but provenance and
 #                          timings).
 #                          A second submission while it runs is refused.
@@ -85,8 +86,9 @@ t_start=$(date +%s)
 
 # --- reference: the generated make recipe, i.e. what `make figure4 PROFILE=smoke` runs ----
 ref=$(project reference)
-"$bin" makefile --profile smoke >"$ref/runs.mk"
-if ! (cd "$ref" && OPENBLAS_NUM_THREADS=1 make -s -f runs.mk figure4 >make.out 2>&1); then
+# (bin/alrnn makefile writes the rows' stamps under results/, so it runs in the scratch folder)
+if ! (cd "$ref" && bin/alrnn makefile --profile smoke >runs.mk &&
+      OPENBLAS_NUM_THREADS=1 make -s -f runs.mk DATA_DIR=data figure4 >make.out 2>&1); then
   cat "$ref/make.out" >&2
   echo "test_slurm: FAIL: the reference make figure4 failed" >&2
   exit 1
@@ -144,7 +146,8 @@ current=rerun_only_missing
 rm "$w/bin/alrnn"
 ln -s "$bin" "$w/bin/alrnn"
 (cd "$w" && bin/alrnn slurm figure4 --profile smoke --dry-run >dry 2>&1)
-check "dry run does not count 1 of 2 missing: $(head -1 "$w/dry")" grep -q "1 of 2 runs missing" "$w/dry"
+check "dry run does not count 1 of 2 missing: $(head -1 "$w/dry")" \
+  grep -q "1 of 2 runs to train (1 missing, 0 stale)" "$w/dry"
 check "dry run's array is not one task" grep -q -- "--array=0-0$" "$w/dry"
 check "dry run lists the present run" bash -c "! grep -q '\"addition 0 0 ' '$w/dry'"
 before=$(stat -c %Y "$w/results/smoke/addition/P0_seed0.h5")
@@ -184,7 +187,7 @@ w=$(project d)
 run=results/quick/multitask_n20/P1_seed0.h5
 # every other run of the row exists, so the array has one task: P=1 seed 0 (~30 s)
 mkdir -p "$w/results/quick/multitask_n20"
-for f in $("$bin" makefile --profile quick | sed -n 's/^RUNS_multitask_n20 :=//p'); do
+for f in $(cd "$w" && bin/alrnn makefile --profile quick | sed -n 's/^RUNS_multitask_n20 :=//p'); do
   [ "$f" = "$run" ] || : >"$w/$f"
 done
 (cd "$w" && OPENBLAS_NUM_THREADS=1 bin/alrnn run multitask_n20 --P 1 --seed 0 --profile quick \
@@ -197,7 +200,11 @@ a=$(array_id "$w/out")
 c=$(check_id "$w/out")
 task=${a}_0
 runlog=$w/results/quick/logs/multitask_n20/P1_seed0.log
-progressed() { [ "$(grep -c '^=== ' "$runlog" 2>/dev/null)" = "$1" ] && state_is "$task" RUNNING && sleep 2 && state_is "$task" RUNNING; }
+# attempt N has started and is training (a progress line after its header)
+progressed() {
+  [ "$(grep -c '^=== ' "$runlog" 2>/dev/null)" = "$1" ] && state_is "$task" RUNNING &&
+    tr '\r' '\n' <"$runlog" | awk '/^=== /{e=0} / epoch [0-9]/{e=1} END{exit !e}'
+}
 restart_now() { # wait until the task is pending again, then let it start at once
   wait_for 30 state_is "$task" PENDING || return 1
   scontrol update jobid="$task" StartTime=now
@@ -221,7 +228,9 @@ check "reference run failed: $(tail -2 "$w/reference.err")" [ "$rc" = 0 ]
 check "task state $(job_state "$task")" state_is "$task" COMPLETED
 check "task restarts $(job_field "$task" Restarts), not 2" [ "$(job_field "$task" Restarts)" = 2 ]
 log=$w/results/quick/logs/multitask_n20-${a}_0.log
-check "task log lacks the forwarded SIGUSR1" grep -q "SIGUSR1: passing it to bin/alrnn run" "$log"
+check "task log lacks the forwarded SIGUSR1" grep -q "SIGUSR1: asking bin/alrnn run" "$log"
+check "the run did not resume from its checkpoint twice" \
+  [ "$(grep -c 'resuming from checkpoint' "$runlog")" = 2 ]
 check "task log lacks the self-requeue" grep -q "requeueing the task" "$log"
 check "task log lacks the third start" grep -q "restart 2\] done: $run" "$log"
 check "no run file after the requeues" test -s "$w/$run"
@@ -239,7 +248,7 @@ signalled_requeued() {
 }
 check "no SIGUSR1 and self-requeue within 150 s of a 2-minute limit" wait_for 150 signalled_requeued
 check "task log lacks the signal passed on" \
-  grep -q "SIGUSR1: passing it to bin/alrnn run" "$we/results/smoke/logs/figure4-${ae}_0.log"
+  grep -q "SIGUSR1: asking bin/alrnn run" "$we/results/smoke/logs/figure4-${ae}_0.log"
 for t in "${ae}_0" "${ae}_1"; do
   check "task $t ran into its time limit" [ "$(job_state "$t")" != TIMEOUT ]
 done

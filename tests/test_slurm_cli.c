@@ -117,9 +117,9 @@ Test(slurm_cli, dry_run_lists_only_missing_runs_and_writes_nothing) {
                             out, err, sizeof err);
     cr_assert_eq(st, 0, "%s", err);
     const char *s = slurp(out);
-    const char *want[] = {"1 of 2 runs missing",
+    const char *want[] = {"1 of 2 runs to train (1 missing, 0 stale)",
                           "#SBATCH --array=0-0%3\n",
-                          "\"addition 2 0 results/smoke/addition/P2_seed0.h5\"",
+                          "\"addition 2 0 results/smoke/addition/P2_seed0.h5 0\"",
                           "#SBATCH --requeue\n",
                           "#SBATCH --open-mode=append\n",
                           "#SBATCH --signal=B:USR1@360\n",
@@ -144,6 +144,34 @@ Test(slurm_cli, dry_run_lists_only_missing_runs_and_writes_nothing) {
     char probe[4300];
     snprintf(probe, sizeof probe, "%s/results/smoke/slurm", dir);
     cr_expect(!tu_exists(probe), "--dry-run wrote %s", probe);
+    tu_rm_rf(dir);
+}
+
+/* A run file of other settings of its row (here: 1 epoch instead of 3) is stale: it is
+ * submitted again with its mtime, so that the task replaces it; a current one is not. */
+Test(slurm_cli, stale_run_files_are_trained_again) {
+    char dir[256], cmd[2048], out[512], err[4096];
+    project(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && ALRNN_TEST_OVERRIDE=epochs=1 bin/alrnn run addition --P 0 --profile smoke "
+             "--out results/smoke/addition/P0_seed0.h5 2>/dev/null && "
+             "bin/alrnn run addition --P 2 --profile smoke --out results/smoke/addition/P2_seed0.h5 "
+             "2>/dev/null",
+             dir);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    snprintf(out, sizeof out, "%s/dry.txt", dir);
+    cr_assert_eq(slurm_in(dir, NULL, "figure4 --profile smoke --dry-run", out, err, sizeof err), 0,
+                 "%s", err);
+    const char *s = slurp(out);
+    cr_expect(strstr(s, "1 of 2 runs to train (0 missing, 1 stale)"), "%s", s);
+    struct stat st;
+    snprintf(cmd, sizeof cmd, "%s/results/smoke/addition/P0_seed0.h5", dir);
+    cr_assert_eq(stat(cmd, &st), 0);
+    char line[256];
+    snprintf(line, sizeof line, "\"addition 0 0 results/smoke/addition/P0_seed0.h5 %ld\"",
+             (long)st.st_mtime);
+    cr_expect(strstr(s, line), "dry run lacks %s", line);
+    cr_expect(!strstr(s, "\"addition 2 0 "), "the current run P=2 is listed");
     tu_rm_rf(dir);
 }
 
