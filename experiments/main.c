@@ -1,6 +1,6 @@
 /* main.c: bin/alrnn, the one driver of every experiment.
  *
- *   alrnn list | figures | run | summarize | makefile | help
+ *   alrnn list | figures | run | summarize | analyze | makefile | help
  *
  * Errors in the command line or the environment print one line "alrnn: ..." and exit 1;
  * `run` creates no result file unless the run completes. */
@@ -25,6 +25,17 @@ static const char usage[] =
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
     "                            read the figure's run files (DIR default results) and write its TSV\n"
     "                            files (default plots/data/<profile>)\n"
+    "  analyze RUN.h5 [--input zero|mean|V1,..,VN] [--max-cycle K] [--tries R] [--seed S]\n"
+    "          [--out FILE]\n"
+    "                            dynamics of the run's kept model under a constant input (default\n"
+    "                            zero; mean = mean stored test input): visited subregions, every\n"
+    "                            subregion's W_Omega spectrum and fixed point (real/virtual, stability;\n"
+    "                            all 2^P when 2^P <= 4096, else the subregions seen), k-cycles up to K\n"
+    "                            (default 100; exhaustive over code sequences while (2^P)^k <= 4096,\n"
+    "                            else from trajectories, the iterated map and R random SCYFI starts\n"
+    "                            per k, default 8), each verified on the map to 1e-9; transition graph.\n"
+    "                            Writes FILE (default RUN.analysis.h5), FILE.dot, the graph TSV and\n"
+    "                            _graph.png; a summary on stdout\n"
     "  scan-grammar [--check DIR]\n"
     "                            print all 20,910 SCAN commands generated from its grammar, one\n"
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
@@ -36,6 +47,8 @@ static const char usage[] =
     "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, git_revision,\n"
     "created_utc; /config attributes; /model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>;\n"
     "/test/<metric>; /test/sample/{x,z,bitcode,readout,target|label,mask}. See README.md.\n";
+
+int cmd_analyze(int argc, char **argv); /* experiments/analyze.c */
 
 static const struct experiment *need_experiment(const char *name) {
     const struct experiment *e = experiment_find(name);
@@ -195,6 +208,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "figures")) return cmd_figures();
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "summarize")) return cmd_summarize(argc, argv);
+    if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
     if (!strcmp(cmd, "scan-grammar")) {
         if (argc == 2) {
             scan_grammar_print(stdout);
