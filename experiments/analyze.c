@@ -11,22 +11,26 @@
  *     (2^P)^k <= EXHAUSTIVE_SEQS (exhaustive), windows of the stored trajectories, the tails
  *     of the map iterated from the stored states, and random SCYFI starts (Eisenmann et al.
  *     2023; half drawn from the codes seen, half rotation words 1[frac(φ_i + m j/k) < ρ_i],
- *     the codes a rotation by 2πm/k produces crossing the boundaries). Each found cycle is
+ *     the codes a rotation by 2πm/k produces crossing the boundaries), and every block word
+ *     a^n b^(k-n) of the two most visited codes a, b (all k-cycles of a rotation that crosses
+ *     one boundary twice per turn have this form; all k-1 splits for P <= BLOCK_ALL_P, else
+ *     `tries` of them).
+ *     --min-cycle K0 restricts the search to K0 <= k <= K. Each found cycle is
  *     verified on the map (dynamics.h) and kept once (code sequences up to rotation);
  *   - the transition graph between subregions, counted along the stored trajectories and along
  *     the iterated map.
  *
  * Output (each written under a temporary name and renamed when complete):
  *   FILE (default RUN with .h5 -> .analysis.h5), HDF5:
- *     / attrs run_file, input, M, P, N, a0, form, max_cycle, tries, seed, close_tol
+ *     / attrs run_file, input, M, P, N, a0, form, min_cycle, max_cycle, tries, seed, close_tol
  *     /input/s (N), /input/c (M)           the input held constant, c = h + C s
  *     /visited/{codes (n, P) u8, counts, freq}, /visited/total
  *     /subregions/{codes, visited_freq, eig_re, eig_im (n, M), fixed_point (n, M), solvable,
  *                  real, stability, rho, closure, margin}  attr exhaustive, n_possible
  *     /cycles/{k, start (n), codes (Σk, P), z (Σk, M), mult_re, mult_im (n, M), stability,
  *              rho, closure, margin, family, source}
- *     /cycles/coverage (K, 8) i32: k, exhaustive, candidates from trajectories, iterated
- *              map, random, exhaustive enumeration, linear solves, cycles found
+ *     /cycles/coverage (K, 9) i32: k, exhaustive, candidates from trajectories, iterated
+ *              map, random, exhaustive enumeration, block words, linear solves, cycles found
  *     /autonomous/{period, diverged, final_norm} per iterated start
  *     /graph/{codes (n, P), traj_visits, auto_visits, edges (e, 2), traj_count, auto_count}
  *   FILE with .h5 -> .dot   the graph in Graphviz DOT (all nodes and edges)
@@ -53,12 +57,14 @@ extern char **environ;
 enum {
     EXHAUSTIVE_REGIONS = 4096, /* 2^P up to which every subregion's fixed point is solved */
     EXHAUSTIVE_SEQS = 4096,    /* (2^P)^k up to which every code sequence of period k is tried */
-    TRAJ_WINDOWS = 8,          /* trajectory windows tried per k */
+    TRAJ_WINDOWS = 4,          /* trajectory windows tried per k */
+    TAIL_STARTS = 4,           /* iterated runs without a period whose tails are tried, every k */
     AUTO_STARTS_MAX = 48,      /* iterated starts from stored states (3 per sequence) */
     AUTO_RANDOM = 16,          /* plus random starts */
     AUTO_TRANSIENT = 2000,     /* steps before the tail is read */
-    SCYFI_ITER = 16,           /* SCYFI solves per start at most */
+    SCYFI_ITER = 8,            /* SCYFI solves per start at most */
     GRAPH_TOP = 16,            /* nodes drawn in the figure */
+    BLOCK_ALL_P = 2,           /* up to this P every block word a^n b^(k-n) is tried */
 };
 /* An iterated state beyond this norm has diverged (the map is affine per region, so growth
  * past it is exponential). */
@@ -66,9 +72,9 @@ static const double diverge_norm = 1e12;
 /* Tail of an iterated run counted as periodic when it repeats to this (relative) tolerance. */
 static const double period_tol = 1e-9;
 
-enum { SRC_TRAJ, SRC_ITER, SRC_RANDOM, SRC_EXHAUSTIVE, SRC__COUNT };
+enum { SRC_TRAJ, SRC_ITER, SRC_RANDOM, SRC_EXHAUSTIVE, SRC_BLOCK, SRC__COUNT };
 static const char *const src_names[SRC__COUNT] = {"trajectory", "iterated map", "random",
-                                                   "exhaustive"};
+                                                   "exhaustive", "block word"};
 
 struct found {
     int k, source;
@@ -78,7 +84,7 @@ struct found {
 
 struct analyze_opts {
     const char *run, *input, *out;
-    int K, tries;
+    int K0, K, tries; /* cycles searched for K0 <= k <= K */
     uint64_t seed;
 };
 
@@ -287,18 +293,20 @@ static uint64_t hash_words(const uint64_t *w, size_t n) { /* FNV-1a over the wor
 
 /* ---- the search ------------------------------------------------------------------------------ */
 
+enum { COV_K, COV_EXH, COV_TRAJ, COV_ITER, COV_RANDOM, COV_ENUM, COV_BLOCK, COV_SOLVES, COV_FOUND,
+       COV__COUNT };
+
 struct search {
     const struct dyn_map *f;
     struct dyn_work w;
     int K, CW;
     struct hset *tried;         /* (K + 1) per k */
-    int32_t (*cov)[8];          /* (K + 1) coverage rows */
+    int32_t (*cov)[COV__COUNT]; /* (K + 1) coverage rows */
     struct found *found;
     int n_found, cap_found;
     uint64_t *canon;            /* (K, CW) scratch */
 };
 
-enum { COV_K, COV_EXH, COV_TRAJ, COV_ITER, COV_RANDOM, COV_ENUM, COV_SOLVES, COV_FOUND };
 
 /* Try one candidate sequence of period k from `source`; deduplicated per k up to rotation. */
 static void search_try(struct search *s, const uint64_t *codes, int k, const double *zref,
@@ -306,7 +314,7 @@ static void search_try(struct search *s, const uint64_t *codes, int k, const dou
     const int CW = s->CW;
     dyn_codes_canonical(codes, k, CW, s->canon);
     if (!hset_insert(&s->tried[k], hash_words(s->canon, (size_t)k * CW))) return;
-    static const int col[SRC__COUNT] = {COV_TRAJ, COV_ITER, COV_RANDOM, COV_ENUM};
+    static const int col[SRC__COUNT] = {COV_TRAJ, COV_ITER, COV_RANDOM, COV_ENUM, COV_BLOCK};
     s->cov[k][col[source]]++;
     struct dyn_cycle c;
     dyn_cycle_init(&c, s->f, k);
@@ -364,7 +372,7 @@ static void code_bits(const uint64_t *c, int P, uint8_t *bits) {
 
 static int parse_analyze(int argc, char **argv, struct analyze_opts *o) {
     memset(o, 0, sizeof *o);
-    o->input = "zero", o->K = 100, o->tries = 8;
+    o->input = "zero", o->K0 = 1, o->K = 100, o->tries = 4;
     if (argc < 3 || argv[2][0] == '-') die("analyze: name a run file (bin/alrnn analyze RUN.h5)");
     o->run = argv[2];
     for (int i = 3; i < argc; i++) {
@@ -373,11 +381,13 @@ static int parse_analyze(int argc, char **argv, struct analyze_opts *o) {
         const char *v = argv[++i];
         if (!strcmp(a, "--input")) o->input = v;
         else if (!strcmp(a, "--max-cycle")) o->K = (int)parse_long(v, "--max-cycle", 1, 10000);
+        else if (!strcmp(a, "--min-cycle")) o->K0 = (int)parse_long(v, "--min-cycle", 1, 10000);
         else if (!strcmp(a, "--tries")) o->tries = (int)parse_long(v, "--tries", 0, 1000000);
         else if (!strcmp(a, "--seed")) o->seed = (uint64_t)parse_long(v, "--seed", 0, 2147483647L);
         else if (!strcmp(a, "--out")) o->out = v;
         else die("unknown option '%s' for analyze (see bin/alrnn help)", a);
     }
+    if (o->K0 > o->K) die("--min-cycle %d exceeds --max-cycle %d", o->K0, o->K);
     return 0;
 }
 
@@ -425,7 +435,7 @@ int cmd_analyze(int argc, char **argv) {
     const int n_visited = nd.set.n;
 
     /* the map iterated from stored states (3 per sequence) and random ones */
-    int n_auto = 0;
+    int n_auto = 0, n_tails = 0;
     const int n_from_traj = rm.S * 3 < AUTO_STARTS_MAX ? rm.S * 3 : AUTO_STARTS_MAX;
     const int n_starts = n_from_traj + AUTO_RANDOM;
     double scale = 0; /* RMS of the stored states: the random starts' spread */
@@ -488,10 +498,10 @@ int cmd_analyze(int argc, char **argv) {
             if (ok) period = p;
         }
         auto_period[st] = period;
-        if (period) search_try(&sr, tail_codes + (size_t)(rec - period) * CW, period,
+        if (period >= o.K0) search_try(&sr, tail_codes + (size_t)(rec - period) * CW, period,
                                tail + (size_t)(rec - period) * M, SRC_ITER, SCYFI_ITER);
-        else
-            for (int k = 1; k <= K; k++)
+        else if (!period && n_tails++ < TAIL_STARTS)
+            for (int k = o.K0; k <= K; k++)
                 search_try(&sr, tail_codes + (size_t)(rec - k) * CW, k,
                            tail + (size_t)(rec - k) * M, SRC_ITER, SCYFI_ITER);
     }
@@ -501,7 +511,14 @@ int cmd_analyze(int argc, char **argv) {
     uint64_t *traj_codes = xmalloc((size_t)(rm.T1 ? rm.T1 : 1) * CW * sizeof(uint64_t));
     const double n_regions = ldexp(1.0, P);
     int max_exh_k = 0;
-    for (int k = 1; k <= K; k++) {
+    /* the two most visited codes, for the block words a^n b^(k-n) */
+    int top2[2] = {-1, -1};
+    for (int q = 0; q < nd.set.n; q++) {
+        const int64_t v = nd.traj[q] + nd.autom[q];
+        if (top2[0] < 0 || v > nd.traj[top2[0]] + nd.autom[top2[0]]) top2[1] = top2[0], top2[0] = q;
+        else if (top2[1] < 0 || v > nd.traj[top2[1]] + nd.autom[top2[1]]) top2[1] = q;
+    }
+    for (int k = o.K0; k <= K; k++) {
         for (int q = 0; q < TRAJ_WINDOWS && rm.S && rm.T1 > k; q++) {
             const int i = q % rm.S, t0 = (int)((long)(q + 1) * (rm.T1 - k) / (TRAJ_WINDOWS + 1));
             for (int j = 0; j < k; j++)
@@ -520,6 +537,16 @@ int cmd_analyze(int argc, char **argv) {
                 search_try(&sr, guess, k, NULL, SRC_EXHAUSTIVE, 1);
             }
             continue;
+        }
+        /* the block words: every split while P <= BLOCK_ALL_P, else `tries` splits spread
+         * evenly (a rotation crossing one boundary is the case they cover) */
+        const int n_split = P <= BLOCK_ALL_P || k - 1 <= o.tries ? k - 1 : o.tries;
+        for (int q = 0; q < n_split && top2[1] >= 0; q++) {
+            const int n1 = n_split == k - 1 ? q + 1 : 1 + (int)((long)q * (k - 1) / n_split);
+            for (int j = 0; j < k; j++)
+                memcpy(guess + (size_t)j * CW, nd.set.codes + (size_t)top2[j < n1 ? 0 : 1] * nd.set.W,
+                       (size_t)CW * sizeof(uint64_t));
+            search_try(&sr, guess, k, NULL, SRC_BLOCK, SCYFI_ITER);
         }
         for (int q = 0; q < o.tries; q++) {
             memset(guess, 0, (size_t)k * CW * sizeof(uint64_t));
@@ -546,11 +573,19 @@ int cmd_analyze(int argc, char **argv) {
 
     /* subregions: all 2^P, or the codes seen */
     const int exhaustive = n_regions <= EXHAUSTIVE_REGIONS;
-    const int n_reg = exhaustive ? (int)n_regions : nd.set.n;
+    /* without enumeration: the codes seen, then those of fixed points the search found */
+    int n_extra = 0;
+    for (int i = 0; i < sr.n_found && !exhaustive; i++)
+        n_extra += sr.found[i].k == 1 && bitcode_set_find(&nd.set, sr.found[i].c.codes) < 0;
+    const int n_reg = exhaustive ? (int)n_regions : nd.set.n + n_extra;
     uint64_t *reg = xcalloc((size_t)(n_reg ? n_reg : 1) * CW, sizeof(uint64_t));
-    for (int q = 0; q < n_reg; q++) {
+    for (int q = 0, e = nd.set.n; q < (exhaustive ? n_reg : nd.set.n); q++) {
         if (exhaustive) reg[(size_t)q * CW] = (uint64_t)q;
         else memcpy(reg + (size_t)q * CW, nd.set.codes + (size_t)q * nd.set.W, CW * sizeof(uint64_t));
+        if (q == nd.set.n - 1 && !exhaustive)
+            for (int i = 0; i < sr.n_found; i++)
+                if (sr.found[i].k == 1 && bitcode_set_find(&nd.set, sr.found[i].c.codes) < 0)
+                    memcpy(reg + (size_t)e++ * CW, sr.found[i].c.codes, CW * sizeof(uint64_t));
     }
     double *fp_z = xmalloc((size_t)n_reg * M * sizeof(double));
     double *eig_re = xmalloc((size_t)n_reg * M * sizeof(double));
@@ -574,7 +609,7 @@ int cmd_analyze(int argc, char **argv) {
         if (!solv[q]) n_none++;
         else if (ok) n_real++, n_real_stable += c.stability == DYN_STABLE;
         else n_virtual++;
-        if (ok) search_try(&sr, reg + (size_t)q * CW, 1, NULL, SRC_EXHAUSTIVE, 1);
+        if (ok && o.K0 == 1) search_try(&sr, reg + (size_t)q * CW, 1, NULL, SRC_EXHAUSTIVE, 1);
         dyn_cycle_free(&c);
     }
 
@@ -593,6 +628,7 @@ int cmd_analyze(int argc, char **argv) {
     h5_attr_int(&h, "/", "N", rm.N);
     h5_attr_int(&h, "/", "a0", rm.a0);
     h5_attr_int(&h, "/", "max_cycle", K);
+    h5_attr_int(&h, "/", "min_cycle", o.K0);
     h5_attr_int(&h, "/", "tries", o.tries);
     h5_attr_int(&h, "/", "seed", (long)o.seed);
     h5_attr_double(&h, "/", "close_tol", DYN_CLOSE_TOL);
@@ -646,7 +682,8 @@ int cmd_analyze(int argc, char **argv) {
         const size_t dc[2] = {n_reg, P}, dn[1] = {n_reg}, dm[2] = {n_reg, M};
         h5_write(&h, "/subregions/codes", H5K_U8, 2, dc, bits,
                  exhaustive ? "every subregion, code = index in binary (bit i = unit M-P+i)"
-                            : "the subregions seen on the stored trajectories and the iterated map",
+                            : "the subregions seen on the stored trajectories and the iterated map, "
+                              "then those of fixed points the cycle search found",
                  "bit");
         h5_write(&h, "/subregions/visited_freq", H5K_F64, 1, dn, vfreq,
                  "share of the stored trajectory states in the subregion", "1");
@@ -720,12 +757,14 @@ int cmd_analyze(int argc, char **argv) {
                  "dimension of the cycle family (0: isolated; >0: I - M_k singular, the member "
                  "nearest a reference state is stored)", "1");
         h5_write(&h, "/cycles/source", H5K_I32, 1, dn, src,
-                 "candidate that led to it: 0 trajectory window, 1 iterated map, 2 random, 3 exhaustive", "1");
-        const size_t dv[2] = {K, 8};
+                 "candidate that led to it: 0 trajectory window, 1 iterated map, 2 random, 3 "
+                 "exhaustive, 4 block word", "1");
+        const size_t dv[2] = {K, COV__COUNT};
         h5_write(&h, "/cycles/coverage", H5K_I32, 2, dv, sr.cov + 1,
                  "per k: k, exhaustive (1: every code sequence tried), distinct candidates from "
-                 "trajectory windows, the iterated map, random starts, the enumeration; linear "
-                 "solves; cycles found", "1");
+                 "trajectory windows, the iterated map, random starts, the enumeration, the block "
+                 "words a^n b^(k-n) of the two most visited codes; linear solves; cycles found",
+                 "1");
         free(kk), free(start), free(cst), free(fam), free(src), free(crho), free(cclo), free(cmar);
         free(mre), free(mim), free(cb), free(cz);
     }
@@ -839,7 +878,7 @@ int cmd_analyze(int argc, char **argv) {
                n_reg, n_real, n_real_stable, n_virtual, n_none);
     else
         printf("fixed points: 2^%d = %.3g subregions are too many to solve each (limit %d); solved the %d seen on the "
-               "stored trajectories and the iterated map instead: %d real (%d stable), %d virtual, %d singular\n",
+               "stored trajectories and the iterated map or holding a fixed point the search found instead: %d real (%d stable), %d virtual, %d singular\n",
                P, n_regions, EXHAUSTIVE_REGIONS, n_reg, n_real, n_real_stable, n_virtual, n_none);
     for (int i = 0; i < sr.n_found && i < 12; i++) {
         const struct found *fd = &sr.found[i];
@@ -853,13 +892,38 @@ int cmd_analyze(int argc, char **argv) {
     long cand = 0, solves = 0;
     int n_cyc = 0, n_div = 0, n_per = 0;
     for (int k = 1; k <= K; k++) {
-        cand += sr.cov[k][COV_TRAJ] + sr.cov[k][COV_ITER] + sr.cov[k][COV_RANDOM] + sr.cov[k][COV_ENUM];
+        cand += sr.cov[k][COV_TRAJ] + sr.cov[k][COV_ITER] + sr.cov[k][COV_RANDOM] +
+                sr.cov[k][COV_ENUM] + sr.cov[k][COV_BLOCK];
         solves += sr.cov[k][COV_SOLVES];
         if (k > 1) n_cyc += sr.cov[k][COV_FOUND];
     }
     for (int st = 0; st < n_auto; st++) n_div += auto_div[st], n_per += auto_period[st] > 0;
-    printf("cycles 2 <= k <= %d: %d found; %ld distinct candidate sequences, %ld linear solves; every sequence "
-           "tried for k <= %d; per k in /cycles/coverage\n", K, n_cyc, cand, solves, max_exh_k);
+    { /* spectra of the most visited subregions: the leading modulus and the rotation period
+       * 2π/θ of the largest complex pair */
+        int shown[4] = {-1, -1, -1, -1};
+        for (int r = 0; r < 4; r++)
+            for (int q = 0; q < n_visited; q++) {
+                int taken = 0;
+                for (int u = 0; u < r; u++) taken |= shown[u] == q;
+                if (!taken && (shown[r] < 0 || nd.traj[q] > nd.traj[shown[r]])) shown[r] = q;
+            }
+        for (int r = 0; r < 4 && shown[r] >= 0; r++) {
+            const uint64_t *cq = nd.set.codes + (size_t)shown[r] * nd.set.W;
+            const int q = exhaustive ? (int)cq[0] : shown[r];
+            const double *re = eig_re + (size_t)q * M, *im = eig_im + (size_t)q * M;
+            int cpx = -1;
+            for (int j = 0; j < M && cpx < 0; j++)
+                if (im[j] != 0) cpx = j;
+            printf("  subregion %s (%.1f%% of the stored states): |lambda| max %.4g", bitcode_to_string(cq, P, str),
+                   100.0 * nd.traj[shown[r]] / (double)traj_total, hypot(re[0], im[0]));
+            if (cpx >= 0)
+                printf(", largest complex pair |lambda| %.4g rotating with period %.4g steps", hypot(re[cpx], im[cpx]),
+                       2 * 3.14159265358979323846 / fabs(atan2(im[cpx], re[cpx])));
+            printf("; fixed point %s\n", isreal[q] ? "real" : solv[q] ? "virtual" : "none");
+        }
+    }
+    printf("cycles %d <= k <= %d: %d found (k >= 2); %ld distinct candidate sequences, %ld linear solves; every "
+           "sequence tried for k <= %d; per k in /cycles/coverage\n", o.K0, K, n_cyc, cand, solves, max_exh_k);
     printf("iterated map: %d starts, %d settle on a period <= %d, %d diverge (|z| > 1e12)\n", n_auto, n_per, K, n_div);
     printf("wrote %s, %s%s%s (%.2f s)\n", out, dot, drew ? ", " : "", drew ? png : "", now_seconds() - t_start);
 

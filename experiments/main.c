@@ -33,7 +33,7 @@ static const char usage[] =
     "                            all 2^P when 2^P <= 4096, else the subregions seen), k-cycles up to K\n"
     "                            (default 100; exhaustive over code sequences while (2^P)^k <= 4096,\n"
     "                            else from trajectories, the iterated map and R random SCYFI starts\n"
-    "                            per k, default 8), each verified on the map to 1e-9; transition graph.\n"
+    "                            per k, default 4), each verified on the map to 1e-9; transition graph.\n"
     "                            Writes FILE (default RUN.analysis.h5), FILE.dot, the graph TSV and\n"
     "                            _graph.png; a summary on stdout\n"
     "  scan-grammar [--check DIR]\n"
