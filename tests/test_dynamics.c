@@ -260,8 +260,8 @@ Test(dynamics, cli_finds_the_two_cycle) {
               (fabs(z[2] + 2.0 / 7) < KA_TOL && fabs(z[1] - 6.0 / 7) < KA_TOL));
     cr_expect(real[0] == 0 && real[1] == 1, "code 0 virtual, code 1 real");
     for (int r = 0; r < 6; r++) {
-        cr_expect(cov[r * 8 + 1] == 1, "k = %d exhaustive", r + 1);
-        cr_expect(cov[r * 8 + 7] == (r < 2), "k = %d: %d found", r + 1, cov[r * 8 + 7]);
+        cr_expect(cov[r * 9 + 1] == 1, "k = %d exhaustive", r + 1);
+        cr_expect(cov[r * 9 + 8] == (r < 2), "k = %d: %d found", r + 1, cov[r * 9 + 8]);
     }
     free(k), free(z), free(real), free(cov);
     tu_rm_rf(dir);
