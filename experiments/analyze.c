@@ -104,6 +104,9 @@ static void read_model(const char *path, struct run_model *r) {
     memset(r, 0, sizeof *r);
     struct h5file f;
     h5_open_read(&f, path);
+    if (h5_exists(&f, "/model/enc/W"))
+        die("%s holds an encoder-decoder (/model/enc, /model/dec); analyze takes a run file "
+            "with one AL-RNN in /model", path);
     if (!h5_exists(&f, "/model/W"))
         die("%s holds no AL-RNN model (/model/W is missing); analyze reads run files written by "
             "bin/alrnn run", path);

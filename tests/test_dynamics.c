@@ -365,3 +365,37 @@ Test(dynamics, random_sequence_closes_on_affine_pieces) {
     dyn_work_free(&w);
     dyn_map_free(&f);
 }
+
+/* Figure 1 end to end at the smoke profile: train the row, summarize, and check the TSV files
+ * the script reads, including that the four subregions' shares of the stored states sum to 1. */
+Test(dynamics, figure1_smoke_summarizes) {
+    char dir[128], args[1024], err[8192], path[600];
+    tu_tmpdir(dir, sizeof dir, "fig1");
+    snprintf(args, sizeof args, "run figure1_context --P 2 --profile smoke --out "
+             "%s/smoke/figure1_context/P2_seed0.h5", dir);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    snprintf(args, sizeof args, "summarize figure1 --profile smoke --results %s --out %s/tsv", dir,
+             dir);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    static const char *const tsv[] = {"figure1_regions.tsv", "figure1_traj.tsv",
+                                      "figure1_spectra.tsv", "figure1_fixed.tsv"};
+    for (size_t i = 0; i < ARRAY_LEN(tsv); i++) {
+        snprintf(path, sizeof path, "%s/tsv/%s", dir, tsv[i]);
+        cr_expect(tu_exists(path), "%s missing", path);
+    }
+    snprintf(path, sizeof path, "%s/tsv/figure1_summary.tsv", dir);
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp);
+    char line[1024];
+    double v[9] = {0};
+    int got = 0;
+    while (fgets(line, sizeof line, fp))
+        if (line[0] != '#' && line[0] != 't')
+            got = sscanf(line, "%lf %lf %lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3],
+                         &v[4], &v[5], &v[6], &v[7], &v[8]);
+    fclose(fp);
+    cr_assert_eq(got, 9);
+    cr_expect(fabs(v[5] + v[6] + v[7] + v[8] - 1) < 1e-3, "shares sum to %g", v[5] + v[6] + v[7] + v[8]);
+    cr_expect(v[3] >= 1 && v[3] <= 4, "subregions visited %g", v[3]);
+    tu_rm_rf(dir);
+}
