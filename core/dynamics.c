@@ -144,6 +144,10 @@ void dyn_work_init(struct dyn_work *w, const struct dyn_map *f, int k_max) {
     w->ipiv = xmalloc((size_t)M * sizeof(int));
     w->n_svd_work = 5 * M * M + 16 * M; /* covers dgesvd's query for "A","A" and dgecon's 4M */
     w->svd_work = xmalloc((size_t)w->n_svd_work * sizeof(double));
+    w->Mpre = xmalloc((size_t)k_max * MM * sizeof(double));
+    w->bpre = xmalloc((size_t)k_max * M * sizeof(double));
+    w->CW = f->CW, w->prev_k = 0;
+    w->prev = xmalloc((size_t)k_max * f->CW * sizeof(uint64_t));
 }
 
 void dyn_work_free(struct dyn_work *w) {
@@ -158,6 +162,9 @@ void dyn_work_free(struct dyn_work *w) {
     free(w->traj);
     free(w->ipiv);
     free(w->svd_work);
+    free(w->Mpre);
+    free(w->bpre);
+    free(w->prev);
     memset(w, 0, sizeof *w);
 }
 
@@ -289,18 +296,27 @@ int dyn_cycle_solve(const struct dyn_map *f, struct dyn_work *w, const uint64_t 
     c->consistent = c->minimal = 0;
     c->closure = INFINITY, c->margin = 0, c->rho = NAN;
     /* M_k = W_{Ω_k}···W_{Ω_1}, b_k = Σ_j W_{Ω_k}···W_{Ω_{j+1}} c (PAPER.md §4) */
-    for (int j = 0; j < k; j++) dyn_region_matrix(f, codes + (size_t)j * CW, w->Js + j * MM);
-    memcpy(w->Mk, w->Js, MM * sizeof(double));
-    memcpy(w->rhs, f->c, (size_t)M * sizeof(double));
-    for (int j = 1; j < k; j++) {
+    int j0 = 0; /* codes[0..j0) equal the last solve's: their products are in Mpre, bpre */
+    while (j0 < k && j0 < w->prev_k &&
+           !memcmp(codes + (size_t)j0 * CW, w->prev + (size_t)j0 * CW, CW * sizeof(uint64_t)))
+        j0++;
+    for (int j = j0; j < k; j++) {
         const double *Jj = w->Js + j * MM;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, M, M, 1.0, Jj, M, w->Mk, M, 0.0,
-                    w->tmp, M);
-        memcpy(w->Mk, w->tmp, MM * sizeof(double));
-        memcpy(w->res, f->c, (size_t)M * sizeof(double));
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, M, M, 1.0, Jj, M, w->rhs, 1, 1.0, w->res, 1);
-        memcpy(w->rhs, w->res, (size_t)M * sizeof(double));
+        dyn_region_matrix(f, codes + (size_t)j * CW, w->Js + j * MM);
+        double *Mj = w->Mpre + j * MM, *bj = w->bpre + (size_t)j * M;
+        memcpy(bj, f->c, (size_t)M * sizeof(double));
+        if (j == 0) {
+            memcpy(Mj, Jj, MM * sizeof(double));
+            continue;
+        }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, M, M, 1.0, Jj, M,
+                    Mj - MM, M, 0.0, Mj, M);
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, M, M, 1.0, Jj, M, bj - M, 1, 1.0, bj, 1);
     }
+    memcpy(w->prev, codes, (size_t)k * CW * sizeof(uint64_t));
+    w->prev_k = k;
+    memcpy(w->Mk, w->Mpre + (size_t)(k - 1) * MM, MM * sizeof(double));
+    memcpy(w->rhs, w->bpre + (size_t)(k - 1) * M, (size_t)M * sizeof(double));
     solve_cycle_eq(f, w, k, zref, c->z, c);
     if (!c->solvable) return 0;
 

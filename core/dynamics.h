@@ -94,7 +94,8 @@ struct dyn_cycle {
     double rho;       /* largest multiplier modulus */
 };
 
-/* Workspace for cycle solves up to period k_max (reused across candidates). */
+/* Workspace for cycle solves up to period k_max (reused across candidates; it belongs to the
+ * map it was made for, whose products it caches). */
 struct dyn_work {
     int M, k_max;
     double *Mk, *tmp, *J;   /* (M, M) each */
@@ -105,6 +106,13 @@ struct dyn_work {
     int *ipiv;              /* (M) */
     double *svd_work;       /* LAPACK scratch */
     int n_svd_work;
+    /* The products of the last solve, reused for the prefix the next sequence shares with it
+     * (a SCYFI move often keeps the first codes): Mpre[j] = W_{Ω_{j+1}}···W_{Ω_1},
+     * bpre[j] = b_{j+1}, for the sequence prev (prev_k codes). */
+    double *Mpre;           /* (k_max, M, M) */
+    double *bpre;           /* (k_max, M) */
+    uint64_t *prev;         /* (k_max, CW) */
+    int prev_k, CW;
 };
 void dyn_work_init(struct dyn_work *w, const struct dyn_map *f, int k_max);
 void dyn_work_free(struct dyn_work *w);

@@ -3,6 +3,9 @@
  * Reads the kept model (/model/A, W, C, h) and the stored test trajectories (/test/sample/z)
  * of a run file, holds the input at s (zero, the mean stored input, or given values) and
  * reports, with core/dynamics.h (PAPER.md §1.1, §1.3, §4):
+ *   - first, that the double-precision map is the trained model: it replays the stored test
+ *     trajectories with their own inputs (max relative one-step residual, attribute
+ *     replay_residual; a warning above 1e-4, which a wrong form would give);
  *   - the subregions the stored trajectories visit, with frequencies;
  *   - per subregion (every one of the 2^P when 2^P <= EXHAUSTIVE_REGIONS, else the visited
  *     ones and those the iterated map reaches): W_Ω's eigenvalues, the fixed point
@@ -22,7 +25,8 @@
  *
  * Output (each written under a temporary name and renamed when complete):
  *   FILE (default RUN with .h5 -> .analysis.h5), HDF5:
- *     / attrs run_file, input, M, P, N, a0, form, min_cycle, max_cycle, tries, seed, close_tol
+ *     / attrs run_file, input, M, P, N, a0, form, min_cycle, max_cycle, tries, seed, close_tol,
+ *             replay_residual (-1: the stored inputs do not enter C directly, not checked)
  *     /input/s (N), /input/c (M)           the input held constant, c = h + C s
  *     /visited/{codes (n, P) u8, counts, freq}, /visited/total
  *     /subregions/{codes, visited_freq, eig_re, eig_im (n, M), fixed_point (n, M), solvable,
@@ -69,6 +73,9 @@ enum {
 /* An iterated state beyond this norm has diverged (the map is affine per region, so growth
  * past it is exponential). */
 static const double diverge_norm = 1e12;
+/* The stored float32 states follow the double-precision map to about 1e-6 relative; a wrong
+ * model form (A on the wrong units, C transposed) misses by O(1). */
+static const double replay_tol = 1e-4;
 /* Tail of an iterated run counted as periodic when it repeats to this (relative) tolerance. */
 static const double period_tol = 1e-9;
 
@@ -437,6 +444,33 @@ int cmd_analyze(int argc, char **argv) {
     }
     const int n_visited = nd.set.n;
 
+    /* the map is the trained model: replay the stored trajectories with their own inputs,
+     * z_{t+1} = F(z_t) - c + h + C x_t, against the stored (float32) states */
+    double replay = -1; /* max relative one-step residual; -1 when it cannot be checked */
+    double *zrep = xmalloc((size_t)M * sizeof(double));
+    if (rm.x && rm.Nx == rm.N && rm.Tx == rm.T1 - 1) {
+        replay = 0;
+        for (int i = 0; i < rm.S; i++)
+            for (int t = 0; t + 1 < rm.T1; t++) {
+                const double *zt = rm.z + ((size_t)i * rm.T1 + t) * M, *zn = zt + M;
+                const double *xt = rm.x + ((size_t)i * rm.Tx + t) * rm.N;
+                dyn_step(&f, zt, zrep);
+                double d = 0, nn = 0;
+                for (int j = 0; j < M; j++) {
+                    double v = zrep[j] - f.c[j] + rm.h[j];
+                    for (int q = 0; q < rm.N; q++) v += rm.C[(size_t)j * rm.N + q] * xt[q];
+                    d += (v - zn[j]) * (v - zn[j]), nn += zn[j] * zn[j];
+                }
+                const double rel = sqrt(d) / (sqrt(nn) > 1 ? sqrt(nn) : 1);
+                replay = rel > replay ? rel : replay;
+            }
+        if (replay > replay_tol)
+            fprintf(stderr, "alrnn: warning: the map does not reproduce the stored trajectories "
+                            "(one-step residual %.2g > %.0e): is the model form right?\n", replay,
+                    replay_tol);
+    }
+    free(zrep);
+
     /* the map iterated from stored states (3 per sequence) and random ones */
     int n_auto = 0, n_tails = 0;
     const int n_from_traj = rm.S * 3 < AUTO_STARTS_MAX ? rm.S * 3 : AUTO_STARTS_MAX;
@@ -635,6 +669,7 @@ int cmd_analyze(int argc, char **argv) {
     h5_attr_int(&h, "/", "tries", o.tries);
     h5_attr_int(&h, "/", "seed", (long)o.seed);
     h5_attr_double(&h, "/", "close_tol", DYN_CLOSE_TOL);
+    h5_attr_double(&h, "/", "replay_residual", replay);
     h5_attr_str(&h, "/", "description",
                 "fixed points, k-cycles and subregion graph of the run's kept model under the "
                 "constant input /input/s (bin/alrnn analyze; PAPER.md section 4)");
@@ -876,6 +911,9 @@ int cmd_analyze(int argc, char **argv) {
 
     /* ---- summary ------------------------------------------------------------------------------- */
     printf("model: M %d, P %d, form %s (A on units %d..%d), N %d; input %s\n", M, P, rm.form, rm.a0, M - 1, rm.N, o.input);
+    if (replay >= 0)
+        printf("the map replays the stored test trajectories with their inputs to %.2g (max relative one-step "
+               "residual)\n", replay);
     if (exhaustive)
         printf("fixed points: all %d subregions solved: %d real (%d stable), %d virtual, %d with I - W_Omega singular\n",
                n_reg, n_real, n_real_stable, n_virtual, n_none);

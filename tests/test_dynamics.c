@@ -331,6 +331,9 @@ Test(dynamics, random_sequence_closes_on_affine_pieces) {
     struct dyn_cycle c;
     dyn_cycle_init(&c, &f, k);
     const uint64_t seq[k] = {1, 2, 3}; /* bit i = unit M-P+i */
+    /* first a sequence sharing the prefix (1, 2): the products for it are reused */
+    const uint64_t other[k] = {1, 2, 0};
+    dyn_cycle_solve(&f, &w, other, k, NULL, &c, 1);
     dyn_cycle_solve(&f, &w, seq, k, NULL, &c, 1);
     cr_assert(c.solvable && c.family == 0);
     double J[k][M * M], prod[M * M], tmp[M * M];
