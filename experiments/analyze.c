@@ -37,6 +37,9 @@
  *              map, random, exhaustive enumeration, block words, linear solves, cycles found
  *     /autonomous/{period, diverged, final_norm} per iterated start
  *     /graph/{codes (n, P), traj_visits, auto_visits, edges (e, 2), traj_count, auto_count}
+ *     /trajectories/switches (n, 4) i32: sequence, step t, from node, to node of every
+ *              subregion switch on the stored trajectories; switch_input (n, N) the input
+ *              x_{t-1} that caused it (the switch times of claim C2, addition's marks)
  *   FILE with .h5 -> .dot   the graph in Graphviz DOT (all nodes and edges)
  *   FILE with .h5 -> _graph_nodes.tsv, _graph_edges.tsv, and the figure _graph.png drawn by
  *        plots/transitions.gp (the GRAPH_TOP most visited subregions on a circle) when gnuplot
@@ -387,6 +390,11 @@ static int parse_analyze(int argc, char **argv, struct analyze_opts *o) {
     o->run = argv[2];
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i];
+        static const char *const known[] = {"--input", "--max-cycle", "--min-cycle", "--tries",
+                                            "--seed", "--out"};
+        int ok = 0;
+        for (size_t q = 0; q < ARRAY_LEN(known); q++) ok |= !strcmp(a, known[q]);
+        if (!ok) die("unknown option '%s' for analyze (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         const char *v = argv[++i];
         if (!strcmp(a, "--input")) o->input = v;
@@ -432,6 +440,8 @@ int cmd_analyze(int argc, char **argv) {
     uint64_t *code = xmalloc((size_t)CW * sizeof(uint64_t));
     char *str = xmalloc((size_t)P + 2); /* a code as text */
     int64_t traj_total = 0;
+    int32_t *sw = NULL; /* (n_sw, 4): sequence, t, from node, to node */
+    int n_sw = 0, cap_sw = 0;
     for (int i = 0; i < rm.S; i++) { /* PAPER.md §4: codes of the stored test states */
         int prev = -1;
         for (int t = 0; t < rm.T1; t++) {
@@ -439,6 +449,11 @@ int cmd_analyze(int argc, char **argv) {
             const int id = node_add(&nd, code, 0);
             traj_total++;
             if (prev >= 0) edges_add(&edges, prev, id, 0);
+            if (prev >= 0 && prev != id) { /* a switch: z_t left the subregion of z_{t-1} */
+                if (n_sw == cap_sw) cap_sw = cap_sw ? 2 * cap_sw : 256, sw = xrealloc(sw, (size_t)cap_sw * 4 * sizeof(int32_t));
+                int32_t *r = sw + (size_t)n_sw++ * 4;
+                r[0] = i, r[1] = t, r[2] = prev, r[3] = id;
+            }
             prev = id;
         }
     }
@@ -842,6 +857,24 @@ int cmd_analyze(int argc, char **argv) {
         h5_write(&h, "/graph/auto_count", H5K_F64, 1, d1, eaud, "steps of the iterated map", "steps");
         free(tv), free(av), free(etrd), free(eaud);
     }
+    { /* switch times along the stored trajectories (e.g. the marks of the addition task) */
+        const size_t d4[2] = {n_sw, 4};
+        h5_write(&h, "/trajectories/switches", H5K_I32, 2, d4, sw ? sw : (int32_t[4]){0},
+                 "one row per subregion switch on the stored test trajectories: sequence, step t "
+                 "(z_t is the first state in the new subregion), from node, to node (rows of "
+                 "/graph/codes)", "1");
+        if (rm.x && rm.Tx == rm.T1 - 1) { /* the input x_{t-1} that produced z_t, per switch */
+            const int Nx = rm.Nx;
+            double *xin = xmalloc((size_t)(n_sw ? n_sw : 1) * Nx * sizeof(double));
+            for (int q = 0; q < n_sw; q++)
+                memcpy(xin + (size_t)q * Nx, rm.x + ((size_t)sw[4 * q] * rm.Tx + sw[4 * q + 1] - 1) * Nx,
+                       (size_t)Nx * sizeof(double));
+            const size_t dx[2] = {n_sw, Nx};
+            h5_write(&h, "/trajectories/switch_input", H5K_F64, 2, dx, xin,
+                     "the stored input x_{t-1} that moved the state into the new subregion", "task units");
+            free(xin);
+        }
+    }
     run_file_commit(out, &h);
 
     /* DOT and the figure's TSV files */
@@ -963,10 +996,16 @@ int cmd_analyze(int argc, char **argv) {
             printf("; fixed point %s\n", isreal[q] ? "real" : solv[q] ? "virtual" : "none");
         }
     }
-    printf("cycles %d <= k <= %d: %d found (k >= 2); %ld distinct candidate sequences, %ld linear solves; every "
-           "sequence tried for k <= %d; per k in /cycles/coverage\n", o.K0, K, n_cyc, cand, solves, max_exh_k);
+    char exh[64];
+    if (max_exh_k) snprintf(exh, sizeof exh, "every code sequence tried for k <= %d", max_exh_k);
+    else snprintf(exh, sizeof exh, "no k small enough for every code sequence");
+    printf("cycles %d <= k <= %d: %d found (k >= 2); %ld distinct candidate sequences, %ld linear solves; %s; "
+           "per k in /cycles/coverage\n", o.K0, K, n_cyc, cand, solves, exh);
+    printf("stored trajectories: %d subregion switches in %d sequences (/trajectories/switches)\n", n_sw, rm.S);
     printf("iterated map: %d starts, %d settle on a period <= %d, %d diverge (|z| > 1e12)\n", n_auto, n_per, K, n_div);
-    printf("wrote %s, %s%s%s (%.2f s)\n", out, dot, drew ? ", " : "", drew ? png : "", now_seconds() - t_start);
+    printf("wrote %s, %s%s%s (%.2f s)\n", out, dot, drew ? ", " : "",
+           drew ? png : " (figure not drawn: it needs gnuplot and plots/transitions.gp from the "
+                        "repository root)", now_seconds() - t_start);
 
     for (int i = 0; i < sr.n_found; i++) dyn_cycle_free(&sr.found[i].c), free(sr.found[i].canon);
     for (int k = 0; k <= K; k++) free(sr.tried[k].v);
@@ -976,7 +1015,7 @@ int cmd_analyze(int argc, char **argv) {
     free(reg), free(fp_z), free(eig_re), free(eig_im), free(rho), free(closure), free(margin), free(vfreq);
     free(solv), free(isreal), free(stab), free(guess), free(traj_codes);
     free(tail), free(tail_codes), free(auto_period), free(auto_div), free(auto_norm), free(znow), free(znext);
-    free(code), free(nd.traj), free(nd.autom), free(s), free(str);
+    free(sw), free(code), free(nd.traj), free(nd.autom), free(s), free(str);
     edges_free(&edges);
     bitcode_set_free(&nd.set);
     dyn_map_free(&f);
