@@ -1,6 +1,6 @@
 /* main.c: bin/alrnn, the one driver of every experiment.
  *
- *   alrnn list | figures | run | summarize | makefile | slurm | help
+ *   alrnn list | figures | run | summarize | analyze | makefile | slurm | help
  *
  * Errors in the command line or the environment print one line "alrnn: ..." and exit 1;
  * `run` creates no result file unless the run completes. */
@@ -36,6 +36,18 @@ static const char usage[] =
     "                            read the figure's run files (DIR default results) and write its TSV\n"
     "                            files (default plots/data/<profile>); refuses missing, foreign,\n"
     "                            stale (row edited since) or damaged run files, naming them\n"
+    "  analyze RUN.h5 [--input zero|mean|V1,..,VN] [--max-cycle K] [--min-cycle K0] [--tries R]\n"
+    "          [--seed S] [--out FILE]\n"
+    "                            dynamics of the run's kept model under a constant input (default\n"
+    "                            zero; mean = mean stored test input): visited subregions, every\n"
+    "                            subregion's W_Omega spectrum and fixed point (real/virtual, stability;\n"
+    "                            all 2^P when 2^P <= 4096, else the subregions seen), k-cycles up to K\n"
+    "                            (default 100, from K0 = 1; exhaustive over code sequences while (2^P)^k <= 4096,\n"
+    "                            else from trajectories, the iterated map and R random SCYFI starts\n"
+    "                            per k, default 4), each verified on the map to 1e-9; transition graph;\n"
+    "                            switch times on the stored trajectories.\n"
+    "                            Writes FILE (default RUN.analysis.h5), FILE.dot, the graph TSV and\n"
+    "                            _graph.png; a summary on stdout\n"
     "  scan-grammar [--check DIR]\n"
     "                            print all 20,910 SCAN commands generated from its grammar, one\n"
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
@@ -60,6 +72,8 @@ static const char usage[] =
     "git_revision, created_utc (diverged = 1 when training diverged); /config attributes;\n"
     "/model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>; /test/<metric>;\n"
     "/test/sample/{x,z,bitcode,readout,target|label,mask}. See README.md.\n";
+
+int cmd_analyze(int argc, char **argv); /* experiments/analyze.c */
 
 static const struct experiment *need_experiment(const char *name) {
     const struct experiment *e = experiment_find(name);
@@ -289,6 +303,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "summarize")) return cmd_summarize(argc, argv);
     if (!strcmp(cmd, "slurm")) return cmd_slurm(argc, argv);
+    if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
     if (!strcmp(cmd, "scan-grammar")) {
         if (argc == 2) {
             scan_grammar_print(stdout);
