@@ -36,9 +36,10 @@ TEST64 := $(TEST_SRC:%.c=build/f64/%.o)
 all: bin/alrnn ## build the driver bin/alrnn
 
 help: ## list the targets
-	@echo "alrnn-bench targets (PROFILE=smoke|quick|paper, default quick):"
+	@echo "alrnn-bench targets (PROFILE=smoke|quick|paper|verify, default quick):"
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
 	@echo "figure targets (make <name> [PROFILE=...]): run 'bin/alrnn figures' to list them"
+	@echo "verify [PROFILE=verify] [CLAIMS=C1,C3], verify-C<n>: train the claims' missing runs, write plots/out/<profile>/claims.md, .tsv and the forest plot"
 
 deps: ## install the Debian packages the build, tests and figures need (apt-get, as root)
 	apt-get update
@@ -75,7 +76,7 @@ clean-results: ## remove all training results and figure data
 # `make figure4 PROFILE=quick` includes build/mk/runs-quick.mk, which bin/alrnn writes:
 # one file target per run (results/<profile>/<experiment>/P<N>_seed<S>.h5, so -j2 trains two
 # at once) and the figure recipes (summarize to TSV in C, then gnuplot).
-RUN_GOALS := $(filter figure% runs-% list-runs,$(MAKECMDGOALS))
+RUN_GOALS := $(filter figure% runs-% list-runs verify verify-%,$(MAKECMDGOALS))
 ifneq ($(RUN_GOALS),)
 build/mk/runs-$(PROFILE).mk: bin/alrnn
 	@mkdir -p $(@D)

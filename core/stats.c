@@ -28,9 +28,7 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Percentile interval of B sorted-in-place statistics: the (1-level)/2 and (1+level)/2
- * quantiles with linear interpolation between order statistics (R's type 7). */
-static void percentile_interval(double *v, int B, double level, double *lo, double *hi) {
+void stats_percentile_interval(double *v, int B, double level, double *lo, double *hi) {
     qsort(v, (size_t)B, sizeof *v, cmp_double);
     const double q[2] = {(1 - level) / 2, (1 + level) / 2};
     double *out[2] = {lo, hi};
@@ -55,7 +53,7 @@ void stats_boot_mean(const double *x, int n, uint64_t seed, int B, double level,
     rng_init(&r, seed, 0);
     double *v = xmalloc(sizeof *v * (size_t)B);
     for (int b = 0; b < B; b++) v[b] = resampled_mean(&r, x, n);
-    percentile_interval(v, B, level, lo, hi);
+    stats_percentile_interval(v, B, level, lo, hi);
     free(v);
 }
 
@@ -69,7 +67,7 @@ void stats_boot_diff(const double *x, int nx, const double *y, int ny, uint64_t 
         const double mx = resampled_mean(&r, x, nx);
         v[b] = mx - resampled_mean(&r, y, ny);
     }
-    percentile_interval(v, B, level, lo, hi);
+    stats_percentile_interval(v, B, level, lo, hi);
     free(v);
 }
 
@@ -92,7 +90,7 @@ void stats_boot_cliff(const double *x, int nx, const double *y, int ny, uint64_t
         for (int j = 0; j < ny; j++) ys[j] = y[rng_below(&r, (uint32_t)ny)];
         v[b] = stats_cliff_delta(xs, nx, ys, ny);
     }
-    percentile_interval(v, B, level, lo, hi);
+    stats_percentile_interval(v, B, level, lo, hi);
     free(v);
 }
 

@@ -17,6 +17,10 @@ enum { STATS_MAX_N = 64 }; /* per arm; the exact enumeration is O(n^2 (nx+ny)^2)
 double stats_mean(const double *x, int n);
 double stats_sd(const double *x, int n); /* sample std (n-1); NAN when n < 2 */
 
+/* The (1-level)/2 and (1+level)/2 quantiles of v (sorted in place) with linear
+ * interpolation between order statistics (R's type 7): a percentile interval. */
+void stats_percentile_interval(double *v, int B, double level, double *lo, double *hi);
+
 /* Percentile bootstrap interval (level e.g. 0.95) of the mean of x, B resamples drawn from
  * rng seed `seed`. */
 void stats_boot_mean(const double *x, int n, uint64_t seed, int B, double level, double *lo,
