@@ -336,6 +336,13 @@ int claim_run_paths(const struct claim *c, profile_kind p,
     if (!claim_trained_at(c, p)) return 0;
     const struct claim_arm *arms[2 * CLAIM_MAX_CMP];
     const int na = claim_arms(c, arms);
+    /* a claim with an arm this profile cannot train (P > M) cannot be decided: no runs */
+    for (int a = 0; a < na; a++) {
+        struct resolved r;
+        experiment_resolve(experiment_find(arms[a]->experiment), p, &r);
+        int P[MAX_GRID], bad;
+        if (arm_P(arms[a], &r, P, &bad) < 0) return 0;
+    }
     int count = 0;
     for (int a = 0; a < na; a++) {
         const struct experiment *e = experiment_find(arms[a]->experiment);
@@ -475,6 +482,7 @@ static void eval_claim(int ci, profile_kind p, const char *root, struct claim_re
     char why[512] = "";
     for (int a = 0; a < res->n_arms; a++)
         if (read_arm(c, arms[a], p, root, &res->arm[a], res, why, sizeof why) != 0) {
+            res->n_arms = a + 1;
             snprintf(res->reason, sizeof res->reason, "%s", why);
             return;
         }

@@ -113,7 +113,8 @@ struct claim_result {
 
 /* The arms' run files of a claim at a profile (those that would be trained), appended to
  * `emit` one path at a time; returns how many. Arms whose P exceeds the profile's M and
- * pending claims give none; paper_only claims give none unless p is PROFILE_PAPER. */
+ * pending claims give none; paper_only claims give none unless p is PROFILE_PAPER; a claim
+ * with an arm the profile cannot train (P > M) gives none. */
 int claim_run_paths(const struct claim *c, profile_kind p,
                     void (*emit)(void *ctx, const char *experiment, int P, int seed), void *ctx);
 
