@@ -8,6 +8,10 @@
 # Every source in core/, tasks/ and experiments/ is compiled (wildcards), so adding a task
 # or an analysis needs no edit here.
 
+# make verify runs at the verify profile unless PROFILE is given
+ifneq ($(filter verify verify-%,$(MAKECMDGOALS)),)
+PROFILE ?= verify
+endif
 PROFILE ?= quick
 DATA_DIR ?= data
 DATA_MIRROR ?= ../shared/datasets

@@ -180,7 +180,9 @@ const struct claim claims[] = {
      .arm = ARM("copy", "10"),
      .threshold = 64,
      .rule = "distinct codes visited in the recall phase below 64 (1/16 of 1024), one-sided "
-             "exact sign test"},
+             "exact sign test (>= 8 seeds to pass Holm; copy's 8000 epochs make that a paper-"
+             "profile claim)",
+     .paper_only = 1},
     REAL_SPARSE_CLAIM("C6", "imdb", "figure2",
                       "Sparse nonlinearity beats both the linear and the fully nonlinear model "
                       "(IMDb).",
@@ -246,9 +248,10 @@ const struct claim claims[] = {
      .quantity = "pro/anti JSD contrast (across minus within, nats)",
      .derive = derive_pro_anti_contrast,
      .units = "nats",
-     .cmp = {{ARM("multitask_n500", "2,4"), ARM("multitask_n500", "M")}},
+     .cmp = {{ARM("multitask_n50", "2,4"), ARM("multitask_n50", "M")}},
      .rule = "per seed JSD(pro, anti) minus within-group JSD over Delay/React/Cat, mean of "
-             "P = 2 and 4, above P = M, one-sided exact Mann-Whitney"},
+             "P = 2 and 4, above P = M, at 50 trials per task (the caption names no n), "
+             "one-sided exact Mann-Whitney"},
     {.id = "C13",
      .statement = "Single PWL units route the two rules into distinct linear subregions, "
                   "implementing a context-dependent sign switch that linear dynamics cannot "
