@@ -214,7 +214,7 @@ const struct claim claims[] = {
      .source = "Fig 2 caption, v1 (PAPER.md 2.1, 3)",
      .figure = "figure2",
      .kind = CLAIM_THRESHOLD,
-     .quantity = "|lambda_max - 1| and |cos(v_max, PC1)|",
+     .quantity = "distance of the leading eigenvalue from 1, its eigenvector's cosine with PC1",
      .arm = ARM("imdb", "10"),
      .rule = "per seed: leading eigenvalue of the most visited subregion within 0.05 of 1 and "
              "|cos| with PC1 above 0.8",
@@ -610,14 +610,17 @@ static void fmt_num(char *buf, size_t n, double v) {
 static void arm_counts(const struct claim_result *r, char *buf, size_t n) {
     buf[0] = 0;
     for (int a = 0; a < r->n_arms; a++) {
+        int seen = 0; /* an arm in several comparisons is listed once */
+        for (int b = 0; b < a; b++) seen |= !strcmp(r->arm[a].label, r->arm[b].label);
+        if (seen) continue;
         const size_t k = strlen(buf);
-        snprintf(buf + k, n - k, "%s%s: %d", a ? "; " : "", r->arm[a].label, r->arm[a].n_used);
+        snprintf(buf + k, n - k, "%s%s: %d", k ? "; " : "", r->arm[a].label, r->arm[a].n_used);
     }
     if (!r->n_arms) snprintf(buf, n, "-");
 }
 
-void claims_write(profile_kind p, const struct claim_result *res, const int *sel,
-                  const char *out_dir) {
+void claims_write(profile_kind p, const char *results_root, const struct claim_result *res,
+                  const int *sel, const char *out_dir) {
     const char *pn = profile_names[p];
     struct tsv t;
     tsv_open(&t, out_dir, "claims.tsv",
@@ -646,19 +649,19 @@ void claims_write(profile_kind p, const struct claim_result *res, const int *sel
     fprintf(f, "# Claims of Brenner & Koppe (AL-RNN) against the `%s` runs\n\n", pn);
     fprintf(f,
             "Written by `bin/alrnn verify --profile %s` from the run files under "
-            "`results/%s/` (claims table: `experiments/claims.c`). Effects are oriented so "
+            "`%s/%s/` (claims table: `experiments/claims.c`). Effects are oriented so "
             "that a positive value is the paper's direction; intervals are 95 %% percentile "
             "bootstraps (%d resamples, fixed seeds); p is exact and one-sided (Mann-Whitney U "
             "over the pooled mid-ranks, or the sign test for one-arm claims); Holm's "
-            "adjustment runs over every claim the table can test, a claim without statistics "
-            "counting with p = 1. A claim is *reproduced* when every comparison's interval "
+            "adjustment runs over every claim the table can decide at this profile, a claim "
+            "without statistics counting with p = 1. A claim is *reproduced* when every comparison's interval "
             "lies above zero and its Holm p < %g, *not reproduced* when an interval lies "
             "below zero or the arm that should fail succeeds, and *inconclusive* otherwise "
             "(reason given). Arms need >= %d usable seeds; run files with `diverged` = 1 are "
             "counted and left out.\n\n",
-            pn, pn, CLAIM_BOOT, CLAIM_ALPHA, CLAIM_MIN_SEEDS);
+            pn, results_root, pn, CLAIM_BOOT, CLAIM_ALPHA, CLAIM_MIN_SEEDS);
     fprintf(f, "| claim | quantity | effect [95 %% CI] | Cliff's δ [95 %% CI] | p | Holm p | "
-               "n per arm | verdict |\n|---|---|---|---|---|---|---|---|\n");
+               "n per arm | verdict | reason |\n|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n_claims; i++) {
         if (sel && !sel[i]) continue;
         const struct claim_result *r = &res[i];
@@ -666,12 +669,12 @@ void claims_write(profile_kind p, const struct claim_result *res, const int *sel
         arm_counts(r, counts, sizeof counts);
         if (r->have_stats)
             fprintf(f, "| %s | %s | %.4g [%.4g, %.4g] | %.3f [%.3f, %.3f] | %.3g | %.3g | %s | "
-                       "**%s** |\n",
+                       "**%s** | %s |\n",
                     r->c->id, r->c->quantity, r->effect, r->lo, r->hi, r->delta, r->dlo, r->dhi,
-                    r->p, r->p_holm, counts, claim_verdict_names[r->verdict]);
+                    r->p, r->p_holm, counts, claim_verdict_names[r->verdict], r->reason);
         else
-            fprintf(f, "| %s | %s | – | – | – | – | %s | **%s** |\n", r->c->id, r->c->quantity,
-                    counts, claim_verdict_names[r->verdict]);
+            fprintf(f, "| %s | %s | – | – | – | – | %s | **%s** | %s |\n", r->c->id,
+                    r->c->quantity, counts, claim_verdict_names[r->verdict], r->reason);
     }
     for (int i = 0; i < n_claims; i++) {
         if (sel && !sel[i]) continue;

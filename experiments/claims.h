@@ -125,7 +125,7 @@ void claims_free(struct claim_result *res);
 
 /* Write claims.md and claims.tsv into out_dir (temporary name, then rename) for the claims
  * selected (sel[i] != 0; NULL = all). */
-void claims_write(profile_kind p, const struct claim_result *res, const int *sel,
-                  const char *out_dir);
+void claims_write(profile_kind p, const char *results_root, const struct claim_result *res,
+                  const int *sel, const char *out_dir);
 
 #endif

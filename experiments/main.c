@@ -171,8 +171,9 @@ static int cmd_verify(int argc, char **argv) {
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "plots/out/%s", profile_names[p]);
     struct claim_result *res = xcalloc((size_t)n_claims, sizeof *res);
-    claims_evaluate(p, o.results ? o.results : "results", res);
-    claims_write(p, res, selp, out);
+    const char *root = o.results ? o.results : "results";
+    claims_evaluate(p, root, res);
+    claims_write(p, root, res, selp, out);
     for (int i = 0; i < n_claims; i++)
         if (!selp || sel[i])
             printf("%s\t%s\t%s\n", res[i].c->id, claim_verdict_names[res[i].verdict],
