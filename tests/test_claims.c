@@ -183,3 +183,67 @@ Test(claims, unknown_claim_is_one_line) {
                   0);
     cr_expect(strstr(err, "unknown claim 'C99'") && tu_lines(err) == 1, "%s", err);
 }
+
+/* The verify profile is sized to decide: for every claim it trains, each arm's P is in its
+ * row's verify grid, and the smallest p the arms' seed counts can reach (complete separation:
+ * 1 / C(nx + ny, nx) for Mann-Whitney, 2^-n for the sign test) passes Holm's worst factor
+ * (the family size) at CLAIM_ALPHA. */
+static void count_run(void *ctx, const char *e, int P, int seed) { ++*(int *)ctx; }
+
+Test(claims, verify_profile_can_decide_what_it_trains) {
+    int family = 0;
+    for (int i = 0; i < n_claims; i++) family += !claims[i].pending && !claims[i].paper_only;
+    for (int i = 0; i < n_claims; i++) {
+        const struct claim *c = &claims[i];
+        int nruns = 0;
+        claim_run_paths(c, PROFILE_VERIFY, count_run, &nruns);
+        if (c->pending || c->paper_only) {
+            cr_expect_eq(nruns, 0, "%s trains at verify", c->id);
+            continue;
+        }
+        cr_expect_gt(nruns, 0, "%s trains nothing at verify", c->id);
+        const struct claim_arm *arms[2 * CLAIM_MAX_CMP];
+        int na = 0;
+        if (c->kind == CLAIM_THRESHOLD) arms[na++] = &c->arm;
+        for (int k = 0; c->kind == CLAIM_COMPARE && k < CLAIM_MAX_CMP && c->cmp[k].hi.experiment;
+             k++)
+            arms[na++] = &c->cmp[k].hi, arms[na++] = &c->cmp[k].lo;
+        int seeds[2 * CLAIM_MAX_CMP];
+        for (int a = 0; a < na; a++) {
+            struct resolved r;
+            experiment_resolve(experiment_find(arms[a]->experiment), PROFILE_VERIFY, &r);
+            seeds[a] = r.s.seeds;
+            cr_expect_geq(seeds[a], CLAIM_MIN_SEEDS, "%s: %s", c->id, arms[a]->experiment);
+            /* every P of the arm is in the row's verify grid */
+            for (const char *s = arms[a]->P; *s;) {
+                char *end;
+                const int P = *s == 'M' ? r.s.M : (int)strtol(s, &end, 10);
+                if (*s == 'M') end = (char *)s + 1;
+                int in = 0;
+                for (int g = 0; g < r.n_P; g++) in |= r.P[g] == P;
+                cr_expect(in, "%s: %s P=%d not in its verify grid", c->id, r.exp->name, P);
+                s = *end ? end + 1 : end;
+            }
+        }
+        for (int a = 0; a < na; a += c->kind == CLAIM_COMPARE ? 2 : 1) {
+            double pmin;
+            if (c->kind == CLAIM_THRESHOLD) pmin = ldexp(1.0, -seeds[a]);
+            else {
+                const int nx = seeds[a], ny = seeds[a + 1];
+                double comb = 1;
+                for (int j = 1; j <= nx; j++) comb = comb * (ny + j) / j;
+                pmin = 1 / comb;
+            }
+            cr_expect_lt(pmin * family, CLAIM_ALPHA, "%s: smallest p %g x %d >= alpha", c->id,
+                         pmin, family);
+        }
+    }
+}
+
+Test(claims, show_resolves_every_row_at_verify) {
+    for (int i = 0; i < n_experiments; i++) {
+        char args[256], err[4096];
+        snprintf(args, sizeof args, "show %s --profile verify", experiments[i].name);
+        cr_expect_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s: %s", args, err);
+    }
+}
