@@ -45,6 +45,10 @@ Test(stats, mann_whitney_u_and_exact_p) {
     /* no ties, non-integers: 33 of 35 */
     const double g[] = {0.1, 0.5, 0.2}, h[] = {0.3, 0.4, 0.6, 0.7};
     cr_expect_float_eq(stats_mw_p_greater(g, 3, h, 4), 33.0 / 35, TOL);
+    /* 10 vs 10 with ties within and across arms: U = 63.5, 29682 of C(20,10) = 184756 */
+    const double m[] = {3, 5, 5, 7, 8, 8, 8, 10, 12, 13}, q[] = {1, 2, 3, 5, 6, 7, 8, 9, 9, 11};
+    cr_expect_float_eq(stats_mw_u(m, 10, q, 10), 63.5, TOL);
+    cr_expect_float_eq(stats_mw_p_greater(m, 10, q, 10), 29682.0 / 184756, TOL);
     /* all equal: p = 1 */
     const double k[] = {5, 5, 5}, l[] = {5, 5};
     cr_expect_float_eq(stats_mw_p_greater(k, 3, l, 2), 1.0, TOL);
