@@ -17,6 +17,7 @@
  *  - "few codes" (C5): fewer than 64 (1/16) of the 1024 codes of P = 10 visited in recall.
  *  - "concentrate on few subregions" (C9): the 8 most frequent of the 1024 codes of P = 10
  *    hold more than half of all IMDb steps.
+ *  - "close to one" / "aligns closely" (C10): |lambda| within 0.05 of 1, |cos| above 0.8.
  */
 #include "claims.h"
 
@@ -24,6 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alrnn.h"
+#include "analysis.h"
 #include "rng.h"
 #include "summary.h"
 
@@ -104,6 +107,56 @@ static double derive_boundary_switch_excess(const struct h5file *f, char *why, s
     else snprintf(why, n, "%s: unexpected /analysis/boundary layout", f->path);
     free(off);
     free(sw);
+    return v;
+}
+
+/* C10: in the most visited subregion Ω of the run (/analysis/bitcode/code row 0; P = 0:
+ * the one region), the modulus |λ| of W_Ω's leading eigenvalue and |cos| between its
+ * eigenvector and PC1 of the analysed final states (/analysis/final_z), as figure2's
+ * write_spectra computes them for the shown model. Score = min((0.05 - ||λ| - 1|) / 0.05,
+ * (|cos| - 0.8) / 0.2): > 0 exactly when |λ| is within 0.05 of 1 and |cos| > 0.8. A complex
+ * leading eigenvalue has no real eigenvector to align: cos = 0. */
+static double derive_slow_mode_pc1(const struct h5file *f, char *why, size_t n) {
+    const char *need_p[] = {"/model/W", "/analysis/final_z"};
+    for (int i = 0; i < 2; i++)
+        if (!need(f, need_p[i], why, n)) return NAN;
+    const int P = (int)h5_read_attr_int(f, "/", "P");
+    if (P > 0 && !need(f, "/analysis/bitcode/code", why, n)) return NAN;
+    size_t k, dw[4], dz[4], dc[4];
+    int rank;
+    double *W = h5_read_f64(f, "/model/W", &k, &rank, dw);
+    const int M = (int)dw[0];
+    double *A = NULL;
+    size_t na = 0;
+    if (h5_exists(f, "/model/A")) A = h5_read_f64(f, "/model/A", &na, NULL, NULL);
+    const int nw = bitcode_words(P);
+    uint64_t *code = xcalloc((size_t)nw, sizeof *code);
+    if (P > 0) {
+        uint8_t *bits = h5_read_u8(f, "/analysis/bitcode/code", &k, NULL, dc);
+        for (int i = 0; i < P; i++)
+            if (bits[i]) code[i >> 6] |= (uint64_t)1 << (i & 63);
+        free(bits);
+    }
+    double *z64 = h5_read_f64(f, "/analysis/final_z", &k, NULL, dz);
+    const int nz = (int)dz[0];
+    real *z = xmalloc(sizeof *z * k);
+    for (size_t i = 0; i < k; i++) z[i] = (real)z64[i];
+    double *mod = xmalloc(sizeof *mod * (size_t)M), *ang = xmalloc(sizeof *ang * (size_t)M),
+           *lead = xmalloc(sizeof *lead * (size_t)M);
+    double v = NAN;
+    if (rank != 2 || (int)dw[1] != M || (int)dz[1] != M || nz < 2)
+        snprintf(why, n, "%s: /model/W or /analysis/final_z has an unexpected shape", f->path);
+    else {
+        const int real_lead = subregion_spectrum(M, P, M - (int)na, A, W, code, mod, ang, lead);
+        struct pca pc;
+        pca_fit(&pc, z, nz, M);
+        double cs = 0;
+        for (int i = 0; real_lead && i < M; i++) cs += lead[i] * pc.components[i];
+        pca_free(&pc);
+        const double a = (0.05 - fabs(mod[0] - 1)) / 0.05, b = (fabs(cs) - 0.8) / 0.2;
+        v = a < b ? a : b;
+    }
+    free(W), free(A), free(code), free(z64), free(z), free(mod), free(ang), free(lead);
     return v;
 }
 
@@ -214,13 +267,15 @@ const struct claim claims[] = {
      .source = "Fig 2 caption, v1 (PAPER.md 2.1, 3)",
      .figure = "figure2",
      .kind = CLAIM_THRESHOLD,
-     .quantity = "distance of the leading eigenvalue from 1, its eigenvector's cosine with PC1",
+     .quantity = "slow-mode score min((0.05 - abs(abs(lambda_max) - 1)) / 0.05, "
+                 "(abs(cos(v_max, PC1)) - 0.8) / 0.2)",
+     .derive = derive_slow_mode_pc1,
+     .units = "score, > 0 when both hold",
      .arm = ARM("imdb", "10"),
-     .rule = "per seed: leading eigenvalue of the most visited subregion within 0.05 of 1 and "
-             "|cos| with PC1 above 0.8",
-     .pending = "needs a per-run eigendecomposition of the most visited subregion and its "
-                "alignment with PC1; the figure2 summarizer computes spectra for the shown "
-                "model only"},
+     .threshold = 0,
+     .rule = "per seed, in the most visited subregion: leading eigenvalue modulus within 0.05 "
+             "of 1 and its eigenvector's |cos| with PC1 of the final states above 0.8 (score "
+             "> 0), one-sided exact sign test"},
     {.id = "C11",
      .statement = "20 per task: P = 1-8 beat both linear and fully nonlinear; 50 per task: "
                   "P = 4-16 are best; 500 per task: full nonlinearity (P = 64) is best, with "

@@ -247,3 +247,53 @@ Test(claims, show_resolves_every_row_at_verify) {
         cr_expect_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s: %s", args, err);
     }
 }
+
+/* C10 on synthetic IMDb runs (M = 100, P = 10 as at verify): W = diag(w), A = 0, the most
+ * visited code all ones, so W_Ω = diag(w); final states spread along unit `pc`. With w_0 = 1
+ * (leading eigenvector e_0) and PC1 = e_0 the score is min(1, 1) = 1; with PC1 = e_1 it is
+ * min(1, (0 - 0.8) / 0.2) = -4. A small offset on unit 2 tilts PC1 by ~1.4e-3 rad, which
+ * moves the score by ~5e-6: hence the 1e-4 tolerance. */
+static void put_imdb_run(int seed, int pc) {
+    enum { M = 100, P = 10, NZ = 6 };
+    char path[512];
+    snprintf(path, sizeof path, "%s/verify/imdb/P10_seed%d.h5", root, seed);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    h5_attr_int(&f, "/", "M", M);
+    h5_attr_int(&f, "/", "P", P);
+    static double W[M * M], A[P], z[NZ * M];
+    memset(W, 0, sizeof W), memset(z, 0, sizeof z);
+    for (int i = 0; i < M; i++) W[i * M + i] = i == 0 ? 1.0 : 0.5;
+    const double spread[NZ] = {-2, -1, -0.5, 0.5, 1, 2};
+    for (int r = 0; r < NZ; r++) z[r * M + pc] = spread[r], z[r * M + 2] = 0.01 * (r % 2);
+    uint8_t code[P];
+    memset(code, 1, sizeof code);
+    const size_t dw[2] = {M, M}, da[1] = {P}, dc[2] = {1, P}, dz[2] = {NZ, M};
+    h5_write(&f, "/model/W", H5K_F64, 2, dw, W, "W", "1");
+    h5_write(&f, "/model/A", H5K_F64, 1, da, A, "A", "1");
+    h5_write(&f, "/analysis/bitcode/code", H5K_U8, 2, dc, code, "codes", "bit");
+    h5_write(&f, "/analysis/final_z", H5K_F64, 2, dz, z, "final states", "1");
+    h5_close(&f);
+}
+
+Test(claims, c10_slow_mode_score_from_the_model_and_final_states) {
+    tu_tmpdir(root, sizeof root, "claims10");
+    for (int s = 0; s < 8; s++) put_imdb_run(s, 0);
+    claims_evaluate(PROFILE_VERIFY, root, res);
+    const struct claim_result *r = &res[claim_find("C10") - claims];
+    cr_assert_eq(r->arm[0].n_used, 8, "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, 1.0, 1e-4);
+    cr_expect_float_eq(r->p, 1.0 / 256, 1e-12); /* 8 of 8 above 0 */
+    cr_expect_eq(r->verdict, VERDICT_REPRODUCED, "%s", r->reason);
+    /* one seed's PC1 turns to e_1: score -4, 7 of 8 above: p = 9/256, fails Holm */
+    put_imdb_run(3, 1);
+    claims_free(res);
+    memset(res, 0, sizeof res);
+    claims_evaluate(PROFILE_VERIFY, root, res);
+    r = &res[claim_find("C10") - claims];
+    cr_expect_float_eq(r->arm[0].mean, (7 * 1.0 - 4.0) / 8, 1e-4);
+    cr_expect_float_eq(r->p, 9.0 / 256, 1e-12);
+    cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE, "%s", r->reason);
+    cleanup();
+}
