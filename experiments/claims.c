@@ -428,6 +428,8 @@ static uint64_t fnv1a_file(const char *path) {
 }
 
 static void add_file(struct claim_result *res, const char *path) {
+    for (int i = 0; i < res->n_files; i++) /* an arm in two comparisons is read twice */
+        if (!strcmp(res->files[i].path, path)) return;
     res->files = xrealloc(res->files, sizeof *res->files * (size_t)(res->n_files + 1));
     struct claim_file *cf = &res->files[res->n_files++];
     snprintf(cf->path, sizeof cf->path, "%.511s", path);
