@@ -10,6 +10,10 @@
 # Every source in core/, tasks/ and experiments/ is compiled (wildcards), so adding a task
 # or an analysis needs no edit here.
 
+# make verify runs at the verify profile unless PROFILE is given
+ifneq ($(filter verify verify-%,$(MAKECMDGOALS)),)
+PROFILE ?= verify
+endif
 PROFILE ?= quick
 DATA_DIR ?= data
 DATA_MIRROR ?= ../shared/datasets
@@ -44,9 +48,10 @@ SANTEST := $(TEST_SRC:%.c=build/asan/f64/%.o)
 all: bin/alrnn ## build the driver bin/alrnn
 
 help: ## list the targets
-	@echo "alrnn-bench targets (PROFILE=smoke|quick|paper, default quick):"
+	@echo "alrnn-bench targets (PROFILE=smoke|quick|paper|verify, default quick):"
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
 	@echo "figure targets (make <name> [PROFILE=...]): run 'bin/alrnn figures' to list them"
+	@echo "verify [PROFILE=verify] [CLAIMS=C1,C3], verify-C<n>: train the claims' missing runs, write plots/out/<profile>/claims.md, .tsv and the forest plot"
 
 deps: ## install the Debian packages the build, tests and figures need (apt-get, as root)
 	apt-get update
@@ -108,7 +113,7 @@ clean-results: ## remove all training results and figure data
 # `make figure4 PROFILE=quick` includes build/mk/runs-quick.mk, which bin/alrnn writes:
 # one file target per run (results/<profile>/<experiment>/P<N>_seed<S>.h5, so -j2 trains two
 # at once) and the figure recipes (summarize to TSV in C, then gnuplot).
-RUN_GOALS := $(filter figure% runs-% list-runs,$(MAKECMDGOALS))
+RUN_GOALS := $(filter figure% runs-% list-runs verify verify-%,$(MAKECMDGOALS))
 ifneq ($(RUN_GOALS),)
 build/mk/runs-$(PROFILE).mk: bin/alrnn
 	@mkdir -p $(@D)

@@ -16,7 +16,10 @@
 #include "task.h"
 #include "train.h"
 
-typedef enum { PROFILE_SMOKE, PROFILE_QUICK, PROFILE_PAPER, PROFILE__COUNT } profile_kind;
+/* verify: sized to decide the claims of experiments/claims.c (make verify). It is resolved
+ * on top of quick: paper settings, then the quick override, then the verify override, so a
+ * row without a verify override runs exactly as in quick. */
+typedef enum { PROFILE_SMOKE, PROFILE_QUICK, PROFILE_PAPER, PROFILE_VERIFY, PROFILE__COUNT } profile_kind;
 extern const char *const profile_names[]; /* PROFILE__COUNT entries */
 profile_kind profile_parse(const char *s); /* dies on an unknown name */
 
@@ -44,7 +47,7 @@ struct experiment {
     const struct encoder_type *encoder;   /* NULL: raw inputs enter through C */
     int encoder_opt[ENCODER_MAX_OPTS];    /* the encoder type's sizes (see its file) */
     struct settings paper;                    /* PAPER.md's settings (the `paper` profile) */
-    struct settings override[PROFILE__COUNT]; /* smoke / quick scale-downs */
+    struct settings override[PROFILE__COUNT]; /* smoke / quick / verify scale-downs */
     const char *needs_data; /* make target that fetches its data first, e.g. "datasets-mnist" */
     /* Optional: analyses of the trained model written into the run file before it is closed
      * (bitcode histograms, autonomous runs, PCA ...). test is the task's test split. */

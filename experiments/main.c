@@ -1,6 +1,6 @@
 /* main.c: bin/alrnn, the one driver of every experiment.
  *
- *   alrnn list | figures | run | summarize | analyze | makefile | slurm | help
+ *   alrnn list | figures | run | summarize | analyze | verify | makefile | slurm | help
  *
  * Errors in the command line or the environment print one line "alrnn: ..." and exit 1;
  * `run` creates no result file unless the run completes. */
@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "claims.h"
 #include "experiments.h"
 #include "scan_data.h"
 #include "slurm.h"
@@ -20,7 +21,7 @@ static const char usage[] =
     "commands:\n"
     "  list                      one experiment per line: name, task, figures, description\n"
     "  figures                   one figure per line: name, experiments, description\n"
-    "  run EXPERIMENT --P N [--seed S] [--profile smoke|quick|paper] [--out FILE] [--threads K]\n"
+    "  run EXPERIMENT --P N [--seed S] [--profile smoke|quick|paper|verify] [--out FILE] [--threads K]\n"
     "      [--data-dir DIR]      train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
     "                            unless --out is given. Progress (epoch, loss, rate, ETA) on stderr.\n"
     "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads),\n"
@@ -52,6 +53,11 @@ static const char usage[] =
     "                            print all 20,910 SCAN commands generated from its grammar, one\n"
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
     "                            regenerated length / add-primitive splits with the files in DIR\n"
+    "  verify [--profile P] [--claims C1,C3] [--results DIR] [--out DIR]\n"
+    "                            test the paper's claims (experiments/claims.c) on the run files\n"
+    "                            under DIR (default results); writes claims.md and claims.tsv into\n"
+    "                            --out (default plots/out/<profile>) for the claims listed (default\n"
+    "                            all). It trains nothing: `make verify` trains the missing runs first.\n"
     "  makefile [--profile P]    print the make rules for every run and figure of a profile\n"
     "                            (the Makefile includes them; see `make help`); writes each\n"
     "                            row's hash to results/<profile>/<experiment>/row.hash when it\n"
@@ -84,7 +90,7 @@ static const struct experiment *need_experiment(const char *name) {
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
     const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds,
-        *data_dir;
+        *data_dir, *claims;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -100,6 +106,7 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--checkpoint-every")) slot = &o->ckpt_every;
         else if (!strcmp(a, "--checkpoint-seconds")) slot = &o->ckpt_seconds;
         else if (!strcmp(a, "--data-dir")) slot = &o->data_dir;
+        else if (!strcmp(a, "--claims")) slot = &o->claims;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -247,13 +254,86 @@ static void write_row_stamp(const struct resolved *r, char *path, size_t n) {
     }
 }
 
+static int cmd_verify(int argc, char **argv) {
+    struct opts o = {0};
+    parse_opts(argc, argv, 2, &o);
+    const profile_kind p = o.profile ? profile_parse(o.profile) : PROFILE_QUICK;
+    int sel[64] = {0}, *selp = NULL;
+    ASSERT(n_claims <= 64);
+    if (o.claims) {
+        selp = sel;
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", o.claims);
+        for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            const struct claim *c = claim_find(t);
+            if (!c) die("unknown claim '%s' (the claims are C1..C%d)", t, n_claims);
+            sel[c - claims] = 1;
+        }
+    }
+    char out[4096];
+    if (o.out) snprintf(out, sizeof out, "%s", o.out);
+    else snprintf(out, sizeof out, "plots/out/%s", profile_names[p]);
+    struct claim_result *res = xcalloc((size_t)n_claims, sizeof *res);
+    const char *root = o.results ? o.results : "results";
+    claims_evaluate(p, root, res);
+    claims_write(p, root, res, selp, out);
+    for (int i = 0; i < n_claims; i++)
+        if (!selp || sel[i])
+            printf("%s\t%s\t%s\n", res[i].c->id, claim_verdict_names[res[i].verdict],
+                   res[i].reason);
+    claims_free(res);
+    free(res);
+    return 0;
+}
+
+/* Runs the claims read that the experiment's grid does not already have (verify arms), as
+ * (experiment, P, seed) triples for the make rules. */
+struct extra_runs {
+    const char *exp[4096];
+    int P[4096], seed[4096], n;
+};
+static void extra_add(void *ctx, const char *e, int P, int seed) {
+    struct extra_runs *x = ctx;
+    for (int i = 0; i < x->n; i++)
+        if (x->P[i] == P && x->seed[i] == seed && !strcmp(x->exp[i], e)) return;
+    ASSERT(x->n < 4096);
+    x->exp[x->n] = e, x->P[x->n] = P, x->seed[x->n] = seed, x->n++;
+}
+static void print_path(void *ctx, const char *e, int P, int seed) {
+    printf(" results/%s/%s/P%d_seed%d.h5", (const char *)ctx, e, P, seed);
+}
+
+/* One run's rule: it depends on the row stamp (an edited row retrains) and reads make's
+ * DATA_DIR. */
+static void print_run_rule(const struct resolved *r, int P, int seed, const char *stamp) {
+    char path[4096];
+    run_default_path(r, P, seed, path, sizeof path);
+    printf("%s: %s | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
+           "--data-dir '$(DATA_DIR)' --out $@\n",
+           path, stamp, r->exp->needs_data ? " " : "",
+           r->exp->needs_data ? r->exp->needs_data : "", r->exp->name, P, seed,
+           profile_names[r->profile]);
+}
+
 static int cmd_makefile(profile_kind p) {
     const char *pn = profile_names[p];
     printf("# generated by `bin/alrnn makefile --profile %s` from the experiment table\n", pn);
+    static struct extra_runs extra;
+    extra.n = 0;
+    for (int c = 0; c < n_claims; c++) claim_run_paths(&claims[c], p, extra_add, &extra);
     for (int i = 0; i < n_experiments; i++) {
         struct resolved r;
         experiment_resolve(&experiments[i], p, &r);
         const char *en = r.exp->name;
+        char stamp[4096];
+        write_row_stamp(&r, stamp, sizeof stamp);
+        /* the claims' runs outside the grid get rules too */
+        for (int k = 0; k < extra.n; k++) {
+            if (strcmp(extra.exp[k], en) != 0) continue;
+            int in_grid = 0;
+            for (int g = 0; g < r.n_P; g++) in_grid |= r.P[g] == extra.P[k];
+            if (!in_grid && extra.seed[k] < r.s.seeds) print_run_rule(&r, extra.P[k], extra.seed[k], stamp);
+        }
         printf("\nRUNS_%s :=", en);
         char path[4096];
         for (int k = 0; k < r.n_P; k++)
@@ -262,19 +342,30 @@ static int cmd_makefile(profile_kind p) {
                 printf(" %s", path);
             }
         printf("\n.PHONY: runs-%s\nruns-%s: $(RUNS_%s) ## train every run of %s\n", en, en, en, en);
-        char stamp[4096];
-        write_row_stamp(&r, stamp, sizeof stamp);
         /* a stamp removed since (make clean-results) is written again, with the same content */
         printf("%s: | bin/alrnn\n\tbin/alrnn makefile --profile %s > /dev/null\n", stamp, pn);
         for (int k = 0; k < r.n_P; k++)
-            for (int s = 0; s < r.s.seeds; s++) {
-                run_default_path(&r, r.P[k], s, path, sizeof path);
-                printf("%s: %s | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
-                       "--data-dir '$(DATA_DIR)' --out $@\n",
-                       path, stamp, r.exp->needs_data ? " " : "",
-                       r.exp->needs_data ? r.exp->needs_data : "", en, r.P[k], s, pn);
-            }
+            for (int s = 0; s < r.s.seeds; s++) print_run_rule(&r, r.P[k], s, stamp);
     }
+    /* make verify [CLAIMS=C1,C3] and verify-<id>: train the claims' missing runs, then test
+     * the claims and draw the forest plot */
+    const char *gp = "\t@mkdir -p plots/out/%s\n\tgnuplot -e \"datadir='plots/out/%s'; "
+                     "outbase='plots/out/%s/claims'; profile='%s'\" plots/claims.gp\n";
+    printf("\ncomma := ,\nVERIFY_CLAIM_IDS :=");
+    for (int c = 0; c < n_claims; c++) printf(" %s", claims[c].id);
+    printf("\n");
+    for (int c = 0; c < n_claims; c++) {
+        const char *id = claims[c].id;
+        printf("VERIFY_RUNS_%s :=", id);
+        claim_run_paths(&claims[c], p, print_path, (void *)pn);
+        printf("\n.PHONY: verify-%s\nverify-%s: $(VERIFY_RUNS_%s) | bin/alrnn\n", id, id, id);
+        printf("\tbin/alrnn verify --profile %s --claims %s\n", pn, id);
+        printf(gp, pn, pn, pn, pn);
+    }
+    printf(".PHONY: verify\nverify: $(foreach c,$(if $(CLAIMS),$(subst $(comma), "
+           ",$(CLAIMS)),$(VERIFY_CLAIM_IDS)),$(VERIFY_RUNS_$(c))) | bin/alrnn\n");
+    printf("\tbin/alrnn verify --profile %s $(if $(CLAIMS),--claims $(CLAIMS))\n", pn);
+    printf(gp, pn, pn, pn, pn);
     for (int f = 0; f < n_figures; f++) {
         const struct figure *fg = &figures[f];
         printf("\n.PHONY: %s\n%s:", fg->name, fg->name);
@@ -304,6 +395,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "summarize")) return cmd_summarize(argc, argv);
     if (!strcmp(cmd, "slurm")) return cmd_slurm(argc, argv);
     if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
+    if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv);
     if (!strcmp(cmd, "scan-grammar")) {
         if (argc == 2) {
             scan_grammar_print(stdout);
