@@ -2,6 +2,7 @@
 #include "summary.h"
 
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -288,10 +289,20 @@ static void tsv_cleanup(void) {
     n_pending = 0;
 }
 
+/* Ctrl-C or a kill during a summary: remove the tmp files (unlink is async-signal-safe), then
+ * die of the signal as before. */
+static void tsv_on_signal(int sig) {
+    for (int i = 0; i < n_pending; i++) unlink(pending[i].tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 void tsv_open(struct tsv *t, const char *out_dir, const char *name, const char *header_comment) {
     static int registered;
     if (!registered) {
         atexit(tsv_cleanup);
+        signal(SIGINT, tsv_on_signal);
+        signal(SIGTERM, tsv_on_signal);
         registered = 1;
     }
     snprintf(t->path, sizeof t->path, "%s/%s", out_dir, name);
