@@ -1,14 +1,18 @@
 /* main.c: bin/alrnn, the one driver of every experiment.
  *
- *   alrnn list | figures | run | summarize | analyze | makefile | help
+ *   alrnn list | figures | run | summarize | analyze | makefile | slurm | help
  *
  * Errors in the command line or the environment print one line "alrnn: ..." and exit 1;
  * `run` creates no result file unless the run completes. */
 #include <cblas.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "experiments.h"
 #include "scan_data.h"
+#include "slurm.h"
+#include "summary.h"
 
 static const char usage[] =
     "usage: alrnn <command> [options]\n"
@@ -17,9 +21,15 @@ static const char usage[] =
     "  list                      one experiment per line: name, task, figures, description\n"
     "  figures                   one figure per line: name, experiments, description\n"
     "  run EXPERIMENT --P N [--seed S] [--profile smoke|quick|paper] [--out FILE] [--threads K]\n"
-    "                            train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
+    "      [--data-dir DIR]      train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
     "                            unless --out is given. Progress (epoch, loss, rate, ETA) on stderr.\n"
-    "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads).\n"
+    "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads),\n"
+    "                            --data-dir $ALRNN_DATA_DIR or data (where real-data tasks read).\n"
+    "                            [--checkpoint-every N] [--checkpoint-seconds S]: write FILE.ckpt\n"
+    "                            after every N epochs (default 0: off) and at least every S seconds\n"
+    "                            (default 120; 0: off), and on SIGTERM / SIGINT (then exit 1) and\n"
+    "                            SIGUSR1 (then go on). A run resumes from its own checkpoint by\n"
+    "                            itself; the checkpoint is deleted when the run file is complete.\n"
     "  show EXPERIMENT [--profile P]\n"
     "                            the resolved settings of an experiment for a profile\n"
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
@@ -42,7 +52,19 @@ static const char usage[] =
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
     "                            regenerated length / add-primitive splits with the files in DIR\n"
     "  makefile [--profile P]    print the make rules for every run and figure of a profile\n"
-    "                            (the Makefile includes them; see `make help`)\n"
+    "                            (the Makefile includes them; see `make help`); writes each\n"
+    "                            row's hash to results/<profile>/<experiment>/row.hash when it\n"
+    "                            changed, so the runs of an edited row are retrained\n"
+    "  slurm FIGURE|EXPERIMENT [--profile P] [--partition NAME] [--time LIMIT] [--mem SIZE]\n"
+    "        [--max-parallel N] [--dry-run] [--wait]\n"
+    "                            submit the runs whose files are missing as a Slurm job array\n"
+    "                            (requeued on preemption; SIGUSR1 before the time limit is passed\n"
+    "                            to the run, then the task requeues itself) and a job that\n"
+    "                            summarizes and draws the figure after it (afterany). Scripts in\n"
+    "                            results/<profile>/slurm/, logs in results/<profile>/logs/.\n"
+    "                            --dry-run prints the scripts; --wait waits for the figure job\n"
+    "                            and exits 1 naming the runs still missing. Rerun to resubmit\n"
+    "                            only what is missing. REPRODUCE.md: \"Paper profile on a cluster\".\n"
     "  help                      this text\n"
     "\n"
     "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, git_revision,\n"
@@ -59,7 +81,8 @@ static const struct experiment *need_experiment(const char *name) {
 
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
-    const char *P, *seed, *profile, *out, *results, *threads;
+    const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds,
+        *data_dir;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -72,6 +95,9 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--out")) slot = &o->out;
         else if (!strcmp(a, "--results")) slot = &o->results;
         else if (!strcmp(a, "--threads")) slot = &o->threads;
+        else if (!strcmp(a, "--checkpoint-every")) slot = &o->ckpt_every;
+        else if (!strcmp(a, "--checkpoint-seconds")) slot = &o->ckpt_seconds;
+        else if (!strcmp(a, "--data-dir")) slot = &o->data_dir;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -105,20 +131,40 @@ static int cmd_figures(void) {
 static int cmd_show(const struct experiment *e, profile_kind p) {
     struct resolved r;
     experiment_resolve(e, p, &r);
-    const struct train_config *t = &r.s.train;
-    const struct task_params *d = &r.s.data;
-    printf("experiment %s (%s), profile %s\n", e->name, e->description, profile_names[p]);
-    printf("task %s: %s\n", e->task->name, e->task->description);
-    printf("model: M %d, P grid %s, form %s, init %s, z0 %s, seeds 0..%d\n", r.s.M, r.s.P_grid,
-           alrnn_form_names[e->form], alrnn_init_names[e->init], z0_kind_names[e->z0],
-           r.s.seeds - 1);
-    printf("training: epochs %d, batch %d, lr %g, cosine %d, clip %g, tau %g, M_reg %d, "
-           "eval_every %d, select %s\n",
-           t->epochs, t->batch, t->lr, t->cosine, t->clip, t->tau, t->M_reg, t->eval_every,
-           select_kind_names[t->select]);
-    printf("data: T %d, n_train %d, n_val %d, n_test %d, n_per_group %d, opts '%s'\n", d->T,
-           d->n_train, d->n_val, d->n_test, d->n_per_group, d->opts ? d->opts : "");
+    resolved_dump(&r, stdout);
+    printf("row_hash %s\n", resolved_hash_hex(&r).s);
     return 0;
+}
+
+/* The run file's path must name a file that can be created: checked before any training, so
+ * a bad --out costs nothing. */
+static void check_out_path(const char *path) {
+    if (!*path) die("--out is empty: name the run file to write (e.g. results/x.h5)");
+    const size_t n = strlen(path);
+    if (path[n - 1] == '/') die("--out %s names a directory: name the run file to write", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        die("--out %s is an existing directory: name the run file to write", path);
+    /* the nearest existing ancestor must be a writable directory */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash) {
+            snprintf(dir, sizeof dir, ".");
+        } else if (slash == dir) {
+            dir[1] = 0;
+        } else {
+            *slash = 0;
+        }
+        if (stat(dir, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) die("cannot write %s: %s is not a directory", path, dir);
+            if (access(dir, W_OK | X_OK) != 0)
+                die("cannot write %s: directory %s is not writable", path, dir);
+            return;
+        }
+        if (!strcmp(dir, ".") || !strcmp(dir, "/")) return;
+    }
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -130,6 +176,7 @@ static int cmd_run(int argc, char **argv) {
     const profile_kind p = o.profile ? profile_parse(o.profile) : PROFILE_QUICK;
     struct resolved r;
     experiment_resolve(e, p, &r);
+    resolved_test_override(&r);
     const int P = (int)parse_long(o.P, "--P", -2147483647L, 2147483647L);
     if (P < 0 || P > r.s.M)
         die("--P %d is out of range: experiment %s (profile %s) has M = %d, so 0 <= P <= %d", P,
@@ -137,9 +184,20 @@ static int cmd_run(int argc, char **argv) {
     const int seed = o.seed ? (int)parse_long(o.seed, "--seed", 0, 2147483647L) : 0;
     const int threads = o.threads ? (int)parse_long(o.threads, "--threads", 1, 256) : 1;
     openblas_set_num_threads(threads);
+    const int ck_every =
+        o.ckpt_every ? (int)parse_long(o.ckpt_every, "--checkpoint-every", 0, 1000000000L) : 0;
+    const double ck_sec = o.ckpt_seconds ? parse_double(o.ckpt_seconds, "--checkpoint-seconds")
+                                         : 120;
+    if (!(ck_sec >= 0)) die("--checkpoint-seconds %s: need a number of seconds >= 0", o.ckpt_seconds);
+    run_set_checkpoint_options(ck_every, ck_sec);
     char path[4096];
     if (o.out) snprintf(path, sizeof path, "%s", o.out);
     else run_default_path(&r, P, seed, path, sizeof path);
+    check_out_path(path);
+    if (o.data_dir) {
+        if (!*o.data_dir) die("--data-dir is empty: name the data directory (make datasets fills data/)");
+        r.s.data.data_dir = o.data_dir;
+    }
     experiment_dispatch(&r, P, seed, path);
     return 0;
 }
@@ -154,8 +212,36 @@ static int cmd_summarize(int argc, char **argv) {
     char out[4096];
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "plots/data/%s", profile_names[p]);
-    f->summarize(f, p, o.results ? o.results : "results", out);
+    const char *root = o.results ? o.results : "results";
+    summary_check_figure(f, p, root);
+    f->summarize(f, p, root, out);
+    summary_commit();
     return 0;
+}
+
+/* results/<profile>/<experiment>/row.hash holds the row's hash; rewritten only when the hash
+ * differs, so its mtime is the time the row last changed and the run rules depend on it. It
+ * lives beside the runs (not in build/), so `make clean` does not retrain anything. */
+static void write_row_stamp(const struct resolved *r, char *path, size_t n) {
+    snprintf(path, n, "results/%s/%s/row.hash", profile_names[r->profile], r->exp->name);
+    char want[32], have[32] = "";
+    snprintf(want, sizeof want, "%s\n", resolved_hash_hex(r).s);
+    FILE *fp = fopen(path, "r");
+    if (fp) {
+        if (!fgets(have, sizeof have, fp)) have[0] = 0;
+        fclose(fp);
+    }
+    if (!strcmp(have, want)) return;
+    make_parent_dirs(path);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    fp = fopen(tmp, "w");
+    if (!fp) die("cannot write %s", tmp);
+    fputs(want, fp);
+    if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        die("cannot write %s", path);
+    }
 }
 
 static int cmd_makefile(profile_kind p) {
@@ -173,12 +259,14 @@ static int cmd_makefile(profile_kind p) {
                 printf(" %s", path);
             }
         printf("\n.PHONY: runs-%s\nruns-%s: $(RUNS_%s) ## train every run of %s\n", en, en, en, en);
+        char stamp[4096];
+        write_row_stamp(&r, stamp, sizeof stamp);
         for (int k = 0; k < r.n_P; k++)
             for (int s = 0; s < r.s.seeds; s++) {
                 run_default_path(&r, r.P[k], s, path, sizeof path);
-                printf("%s: | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
-                       "--out $@\n",
-                       path, r.exp->needs_data ? " " : "",
+                printf("%s: %s | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
+                       "--data-dir '$(DATA_DIR)' --out $@\n",
+                       path, stamp, r.exp->needs_data ? " " : "",
                        r.exp->needs_data ? r.exp->needs_data : "", en, r.P[k], s, pn);
             }
     }
@@ -210,6 +298,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "summarize")) return cmd_summarize(argc, argv);
     if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
+    if (!strcmp(cmd, "slurm")) return cmd_slurm(argc, argv);
     if (!strcmp(cmd, "scan-grammar")) {
         if (argc == 2) {
             scan_grammar_print(stdout);

@@ -9,8 +9,16 @@
  *   /test/<metric>, /test/loss            scalars, for the kept parameters
  *   /test/sample/...  a few test sequences: inputs, states z_0..z_T, bitcodes, readout at
  *                     every step, targets
- * The file is written as <out>.tmp.<pid> and renamed onto <out> when complete.
+ * The file is written as <out>.tmp.<pid> and renamed onto <out> when complete. SIGINT,
+ * SIGTERM and SIGHUP outside training remove it and end the process; during training
+ * train_run() handles SIGINT / SIGTERM (checkpoint, then die(), which removes it too). A
+ * temporary file of a killed earlier run of the same output (its pid no longer running) is
+ * removed when the next run of that output begins. Training checkpoints go to <out>.ckpt
+ * (train.h), carry the hash of the resolved settings (rowhash.c), are resumed by the next run
+ * of the same output, and are deleted once the run file is complete.
  */
+#include <errno.h>
+#include <glob.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -23,6 +31,9 @@
 enum { SAMPLE_MAX = 16 }; /* test sequences stored with full trajectories */
 
 static char tmp_path[4200];
+static char ckpt_path[4200];
+static int ckpt_every_epochs;          /* --checkpoint-every */
+static double ckpt_every_seconds = 120; /* --checkpoint-seconds */
 
 static void on_signal(int sig) {
     if (tmp_path[0]) unlink(tmp_path);
@@ -65,6 +76,7 @@ void run_file_training_config(const struct resolved *r, const struct h5file *f) 
     h5_attr_str(f, g, "P_grid", r->s.P_grid);
     h5_attr_int(f, g, "seeds", r->s.seeds);
     h5_attr_str(f, g, "precision", REAL_NAME);
+    h5_attr_str(f, "/", "row_hash", resolved_hash_hex(r).s);
 }
 
 static void write_config(const struct h5file *f, const struct resolved *r,
@@ -152,31 +164,48 @@ static void write_sample(const struct h5file *f, const struct alrnn *m, const st
     alrnn_work_free(&w);
 }
 
-static void write_metrics(const struct h5file *f, const char *prefix, const struct task_type *t,
-                          int n_eval, const double *vals /* (n_eval, nm) */, int val_split) {
-    const int nm = task_metric_count(t);
-    double *col = xmalloc((n_eval ? n_eval : 1) * sizeof(double));
-    for (int k = 0; k < nm; k++) {
-        char path[256];
-        for (int e = 0; e < n_eval; e++) col[e] = vals[(size_t)e * nm + k];
-        snprintf(path, sizeof path, "%s/%s%s", prefix, val_split ? "val_" : "",
-                 task_metric_name(t, k));
-        const size_t dims[1] = {n_eval};
-        h5_write(f, path, H5K_F64, 1, dims, col,
-                 val_split ? "metric on the validation set at each evaluation"
-                           : "metric on the test set at each evaluation",
-                 "metric");
+/* Removes <prefix>.tmp.<pid> files whose process is gone (SIGKILLed earlier runs). */
+static void remove_stale_tmp(const char *prefix) {
+    char pat[4300];
+    snprintf(pat, sizeof pat, "%s.tmp.*", prefix);
+    glob_t g;
+    if (glob(pat, GLOB_NOSORT, NULL, &g) != 0) return;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char *p = g.gl_pathv[i] + strlen(prefix) + 5;
+        char *end;
+        const long pid = strtol(p, &end, 10);
+        if (*end || pid <= 0 || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH && unlink(g.gl_pathv[i]) == 0)
+            fprintf(stderr, "alrnn: removed %s, left by an interrupted run\n", g.gl_pathv[i]);
     }
-    free(col);
+    globfree(&g);
 }
 
 void run_file_begin(const char *out, struct h5file *f) {
     make_parent_dirs(out);
     snprintf(tmp_path, sizeof tmp_path, "%s.tmp.%ld", out, (long)getpid());
+    snprintf(ckpt_path, sizeof ckpt_path, "%s.ckpt", out);
+    remove_stale_tmp(out);
+    remove_stale_tmp(ckpt_path);
     die_register_tmpfile(tmp_path);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+    signal(SIGUSR1, SIG_IGN); /* a checkpoint request outside training: nothing to save */
     h5_create(f, tmp_path);
+}
+
+void run_set_checkpoint_options(int every_epochs, double every_seconds) {
+    ckpt_every_epochs = every_epochs, ckpt_every_seconds = every_seconds;
+}
+
+struct train_checkpoint run_file_checkpoint(const struct resolved *r, int P, int seed) {
+    ASSERT(ckpt_path[0]); /* after run_file_begin */
+    const struct train_checkpoint ck = {.path = ckpt_path,
+                                        .settings_hash = run_settings_hash(r, P, seed),
+                                        .every_epochs = ckpt_every_epochs,
+                                        .every_seconds = ckpt_every_seconds};
+    return ck;
 }
 
 void run_file_provenance(const struct resolved *r, const struct h5file *f, int P, int seed) {
@@ -200,9 +229,30 @@ void run_file_commit(const char *out, struct h5file *f) {
     if (rename(tmp_path, out) != 0) die("cannot rename %s to %s", tmp_path, out);
     die_register_tmpfile(NULL);
     tmp_path[0] = 0;
+    if (ckpt_path[0] && unlink(ckpt_path) != 0 && errno != ENOENT)
+        die("cannot remove the finished run's checkpoint %s", ckpt_path);
+    ckpt_path[0] = 0;
+}
+
+void resolved_test_override(struct resolved *r) {
+    const char *v = getenv("ALRNN_TEST_OVERRIDE");
+    if (!v || !*v) return;
+    const struct task_params opts = {.opts = v};
+    const int epochs = task_opt_int(&opts, "epochs", r->s.train.epochs);
+    const double lr = task_opt_double(&opts, "lr", r->s.train.lr);
+    if (epochs < 1 || !(lr > 0)) die("ALRNN_TEST_OVERRIDE='%s': need epochs >= 1, lr > 0", v);
+    r->s.train.epochs = epochs, r->s.train.lr = lr;
+    fprintf(stderr, "alrnn: test override ALRNN_TEST_OVERRIDE='%s': epochs %d, lr %g\n", v, epochs,
+            lr);
 }
 
 void experiment_dispatch(const struct resolved *r, int P, int seed, const char *out) {
+    /* refuse a checkpoint of other settings before any data is read */
+    char ck_path[4200];
+    snprintf(ck_path, sizeof ck_path, "%s.ckpt", out);
+    const struct train_checkpoint ck = {.path = ck_path,
+                                        .settings_hash = run_settings_hash(r, P, seed)};
+    train_checkpoint_probe(&ck);
     if (r->exp->runner) r->exp->runner(r, P, seed, out);
     else experiment_run(r, P, seed, out);
 }
@@ -247,43 +297,18 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
             label, mc.M, T, mc.N, mc.K, e->encoder ? ", encoder " : "",
             e->encoder ? e->encoder->name : "", m.n_params, train.n, val.n, test.n,
             r->s.train.epochs);
+    struct model mo;
+    model_alrnn(&mo, &m, task);
+    const struct train_data td = {.train = &train, .val = &val, .test = &test,
+                                  .n_train = train.n, .n_val = val.n, .n_test = test.n};
+    const struct train_checkpoint ck = run_file_checkpoint(r, P, seed);
     struct train_history h;
-    train_run(&m, task, &r->s.train, &train, &val, &test, (uint64_t)seed, label, &h);
+    train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &ck, &h);
 
     run_file_provenance(r, &f, P, seed);
     write_config(&f, r, &m, T);
-
-    for (int i = 0; i < m.n_tensors; i++) {
-        const struct alrnn_tensor *t = &m.tensors[i];
-        char path[64];
-        snprintf(path, sizeof path, "/model/%s", t->name);
-        size_t dims[2] = {t->rows, t->cols};
-        h5_write(&f, path, H5K_REAL, t->cols == 1 ? 1 : 2, dims, m.params + t->offset,
-                 t->description, "1");
-    }
-    const size_t de[1] = {h.epochs}, dv[1] = {h.n_eval};
-    h5_write(&f, "/train/loss", H5K_F64, 1, de, h.loss, "mean task loss over each epoch's batches",
-             loss_kind_names[task->loss]);
-    h5_write(&f, "/train/reg_loss", H5K_F64, 1, de, h.reg, "manifold-attractor regulariser",
-             "loss");
-    h5_write(&f, "/train/lr", H5K_F64, 1, de, h.lr, "Adam step size per epoch", "1");
-    h5_write(&f, "/train/grad_norm", H5K_F64, 1, de, h.grad_norm,
-             "mean global gradient norm before clipping", "1");
-    h5_write_scalar(&f, "/train/wall_seconds", h.wall_seconds, "training wall time", "s");
-    h5_write_scalar(&f, "/train/seq_per_s", h.train_seq_per_s, "training throughput",
-                    "sequences/s");
-    h5_write_scalar(&f, "/train/selected_epoch", h.selected_epoch,
-                    "epoch whose parameters were kept", "epoch");
-    h5_write(&f, "/eval/epoch", H5K_I32, 1, dv, h.eval_epoch, "epoch after which each evaluation ran",
-             "epoch");
-    h5_write(&f, "/eval/loss", H5K_F64, 1, dv, h.eval_test_loss, "test loss at each evaluation",
-             loss_kind_names[task->loss]);
-    write_metrics(&f, "/eval", task, h.n_eval, h.eval_test, 0);
-    if (val.n) {
-        h5_write(&f, "/eval/val_loss", H5K_F64, 1, dv, h.eval_val_loss,
-                 "validation loss at each evaluation", loss_kind_names[task->loss]);
-        write_metrics(&f, "/eval", task, h.n_eval, h.eval_val, 1);
-    }
+    mo.type->write_params(&mo, &f);
+    train_history_write(&f, &mo, &h);
     const int nm = task_metric_count(task);
     for (int k = 0; k < nm; k++) {
         char path[128];
@@ -299,7 +324,8 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     char dur[32];
     fprintf(stderr, "[%s] done in %s: test", label, format_duration(h.wall_seconds, dur, sizeof dur));
     for (int k = 0; k < nm; k++) fprintf(stderr, " %s %.4g", task_metric_name(task, k), h.test[k]);
-    fprintf(stderr, " (epoch %d kept) -> %s\n", h.selected_epoch, out);
+    fprintf(stderr, " (epoch %d kept%s) -> %s\n", h.selected_epoch,
+            h.diverged ? "; training diverged" : "", out);
 
     train_history_free(&h);
     alrnn_free(&m);

@@ -8,14 +8,17 @@
  *   3. name it in a figure (experiments/figures.c) to get `make figureN` for free.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "experiments.h"
 #include "figures.h"
 #include "tasks.h"
 
-const char *const profile_names[PROFILE__COUNT] = {
+const char *const profile_names[] = {
     [PROFILE_SMOKE] = "smoke", [PROFILE_QUICK] = "quick", [PROFILE_PAPER] = "paper"};
+_Static_assert(ARRAY_LEN(profile_names) == PROFILE__COUNT,
+               "profile_names: one entry per enum value");
 
 profile_kind profile_parse(const char *s) {
     for (int i = 0; i < PROFILE__COUNT; i++)
@@ -85,23 +88,42 @@ static void settings_merge(struct settings *s, const struct settings *o) {
 }
 #undef KEEP
 
+/* The settings every row must end up with after the merge (a zero there has no default):
+ * a missing one is a mistake in the table, reported as one line naming the row, the field
+ * and the profile instead of an abort deep inside training. */
+static void settings_check(const struct experiment *e, profile_kind p, const struct settings *s) {
+    const char *missing = NULL;
+    if (!e->task) missing = "task";
+    else if (s->M < 1) missing = "M";
+    else if (!s->P_grid || !*s->P_grid) missing = "P_grid";
+    else if (s->seeds < 1) missing = "seeds";
+    else if (s->train.epochs < 1) missing = "epochs";
+    else if (s->train.batch < 1) missing = "batch";
+    else if (!(s->train.lr > 0)) missing = "lr";
+    if (missing)
+        die("experiment '%s': %s is not set for profile %s", e->name, missing, profile_names[p]);
+}
+
 void experiment_resolve(const struct experiment *e, profile_kind p, struct resolved *r) {
     memset(r, 0, sizeof *r);
     r->exp = e;
     r->profile = p;
     r->s = e->paper;
     settings_merge(&r->s, &e->override[p]);
-    /* parse the P grid; the table is ours, so a bad grid is a programmer error */
-    for (const char *c = r->s.P_grid; c && *c;) {
-        ASSERT(r->n_P < MAX_GRID);
+    settings_check(e, p, &r->s);
+    /* the P grid: comma-separated integers in [0, M], at most MAX_GRID of them */
+    for (const char *c = r->s.P_grid; *c;) {
         char *end;
-        long v = strtol(c, &end, 10);
-        ASSERT(end != c && v >= 0 && v <= r->s.M);
+        const long v = strtol(c, &end, 10);
+        if (end == c || (*end != ',' && *end != 0) || r->n_P == MAX_GRID)
+            die("experiment '%s': P grid '%s' for profile %s is not a list of at most %d "
+                "integers", e->name, r->s.P_grid, profile_names[p], MAX_GRID);
+        if (v < 0 || v > r->s.M)
+            die("experiment '%s': P = %ld in the P grid for profile %s is outside [0, M = %d]",
+                e->name, v, profile_names[p], r->s.M);
         r->P[r->n_P++] = (int)v;
         c = *end == ',' ? end + 1 : end;
-        ASSERT(*end == ',' || *end == 0);
     }
-    ASSERT(r->n_P > 0 && r->s.seeds > 0);
 }
 
 void run_default_path(const struct resolved *r, int P, int seed, char *buf, size_t n) {

@@ -374,8 +374,8 @@ Test(dynamics, random_sequence_closes_on_affine_pieces) {
 Test(dynamics, figure1_smoke_summarizes) {
     char dir[128], args[1024], err[8192], path[600];
     tu_tmpdir(dir, sizeof dir, "fig1");
-    snprintf(args, sizeof args, "run figure1_context --P 2 --profile smoke --out "
-             "%s/smoke/figure1_context/P2_seed0.h5", dir);
+    snprintf(args, sizeof args, "run context_m6 --P 2 --profile smoke --out "
+             "%s/smoke/context_m6/P2_seed0.h5", dir);
     cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
     snprintf(args, sizeof args, "summarize figure1 --profile smoke --results %s --out %s/tsv", dir,
              dir);
