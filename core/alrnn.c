@@ -3,6 +3,8 @@
  * all batch buffers are time-major, row-major. */
 #include "alrnn.h"
 
+#include "kernels.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -205,10 +207,41 @@ void alrnn_set_z0(const struct alrnn *m, struct alrnn_work *w, rng_t *r) {
     for (size_t i = 0; i < n; i++) w->Z[i] = (real)rng_uniform_range(r, -a, a);
 }
 
+/* Products up to this depth go to the small-product kernels (kernels.h); deeper ones (dC over
+ * all T·B rows, the encoders' weight gradients) to BLAS, which blocks k for the cache. */
+enum { KERN_MAX_K = 512 };
+/* A transposed right operand up to this many elements is copied once into a scratch buffer
+ * (kernels read B row-major); larger ones go to BLAS. */
+enum { KERN_MAX_TRANSPOSE = 1 << 16 };
+
+#ifdef ALRNN_DOUBLE
+#define KERN_GEMM kern_gemm_f64
+#else
+#define KERN_GEMM kern_gemm_f32
+#endif
+
 void mat_mul(int use_blas, int ta, int tb, int m, int n, int k, real alpha, const real *A,
              int lda, const real *B, int ldb, real beta, real *C, int ldc) {
     if (m == 0 || n == 0) return;
-    if (use_blas) {
+    const kern_kind kk = use_blas ? kern_default() : KERN_PLAIN;
+    if (kk >= KERN_AVX2 && alpha == 1 && (beta == 0 || beta == 1) && k <= KERN_MAX_K &&
+        (!tb || (size_t)k * n <= KERN_MAX_TRANSPOSE)) {
+        if (tb) { /* B (n, k) -> Bᵀ (k, n) */
+            static _Thread_local real *bt;
+            static _Thread_local size_t bt_cap;
+            if ((size_t)k * n > bt_cap) {
+                free(bt);
+                bt_cap = (size_t)k * n;
+                bt = xmalloc(bt_cap * sizeof(real));
+            }
+            for (int j = 0; j < n; j++)
+                for (int p = 0; p < k; p++) bt[(size_t)p * n + j] = B[(size_t)j * ldb + p];
+            B = bt, ldb = n;
+        }
+        KERN_GEMM(kk, m, n, k, A, ta ? 1 : lda, ta ? lda : 1, B, ldb, beta, C, ldc);
+        return;
+    }
+    if (kk != KERN_PLAIN) {
         GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n,
              k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
