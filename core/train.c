@@ -1,155 +1,55 @@
-/* train.c: the training loop, evaluation and model selection (see train.h). */
+/* train.c: the one training loop, evaluation cadence, model selection, divergence and the
+ * run file's history (see train.h). Model specifics live behind struct model_type. */
 #include "train.h"
 
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "loss.h"
-#include "optim.h"
+#include "h5io.h"
 
 const char *const select_kind_names[SELECT__COUNT] = {[SELECT_FINAL] = "final",
                                                       [SELECT_BEST_VAL] = "best_val"};
-
-/* Buffers for batches of one size B: the model workspace and the gathered batch. */
-struct batch {
-    int B;
-    struct alrnn_work w;
-    real *x;        /* (T, B, N) */
-    real *y;        /* (T_out, B, K) MSE targets */
-    int32_t *label; /* (T_out, B) */
-    real *mask;     /* (T_out, B) */
+const char *const train_status_names[TRAIN__COUNT] = {
+    [TRAIN_OK] = "ok",
+    [TRAIN_LOSS_NONFINITE] = "loss_nonfinite",
+    [TRAIN_LOSS_BLOWUP] = "loss_above_1e6",
+    [TRAIN_GRAD_NONFINITE] = "grad_norm_nonfinite",
 };
+_Static_assert(TRAIN__COUNT == 4, "train_status_names must name every status");
 
-static void batch_alloc(struct batch *b, const struct alrnn *m, const struct dataset *d, int B) {
-    memset(b, 0, sizeof *b);
-    if (B == 0) return;
-    b->B = B;
-    alrnn_work_alloc(&b->w, m, d->T, B);
-    ASSERT(b->w.T_out == d->T_out);
-    b->x = xmalloc((size_t)d->T * B * d->N * sizeof(real));
-    b->y = xmalloc((size_t)d->T_out * B * d->K * sizeof(real));
-    b->label = xmalloc((size_t)d->T_out * B * sizeof(int32_t));
-    b->mask = xmalloc((size_t)d->T_out * B * sizeof(real));
-}
-
-static void batch_free(struct batch *b) {
-    if (!b->B) return;
-    alrnn_work_free(&b->w);
-    free(b->x);
-    free(b->y);
-    free(b->label);
-    free(b->mask);
-}
-
-/* Forward + loss on sequences idx[0..b->B); dY filled when want_grad. */
-static double batch_forward(const struct alrnn *m, const struct dataset *d, struct batch *b,
-                            const int *idx, rng_t *z0rng, int want_grad) {
-    dataset_gather(d, idx, b->B, b->x, d->y ? b->y : NULL, d->label ? b->label : NULL, b->mask);
-    alrnn_set_z0(m, &b->w, z0rng);
-    alrnn_forward(m, &b->w, b->x);
-    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->y, b->label, b->mask,
-                     want_grad ? b->w.dY : NULL);
-}
-
-static double mask_sum(const real *mask, size_t n) {
-    double s = 0;
-    for (size_t i = 0; i < n; i++) s += mask[i];
-    return s;
-}
-
-double train_evaluate(const struct alrnn *m, const struct task_type *task,
-                      const struct dataset *d, int B, uint64_t seed, real *yhat, double *metrics) {
-    if (d->n == 0) {
-        for (int i = 0; metrics && i < task_metric_count(task); i++) metrics[i] = NAN;
-        return NAN;
-    }
-    if (B > d->n) B = d->n;
-    const int K = d->K, To = d->T_out;
-    rng_t r;
-    rng_init(&r, seed, RNG_STREAM_EVAL);
-    struct batch full, rest;
-    batch_alloc(&full, m, d, B);
-    batch_alloc(&rest, m, d, d->n % B);
-    int *idx = xmalloc((size_t)B * sizeof(int));
-    real *out = yhat ? yhat : xmalloc((size_t)d->n * To * K * sizeof(real));
-    double lsum = 0, wsum = 0;
-    for (int start = 0; start < d->n; start += B) {
-        struct batch *b = d->n - start >= B ? &full : &rest;
-        for (int i = 0; i < b->B; i++) idx[i] = start + i;
-        double L = batch_forward(m, d, b, idx, &r, 0);
-        double w = mask_sum(b->mask, (size_t)To * b->B);
-        lsum += L * w, wsum += w;
-        /* (T_out, B, K) time-major -> (n, T_out, K) */
-        for (int i = 0; i < b->B; i++)
-            for (int t = 0; t < To; t++)
-                memcpy(out + ((size_t)(start + i) * To + t) * K,
-                       b->w.Y + ((size_t)t * b->B + i) * K, K * sizeof(real));
-    }
-    if (metrics) task_compute_metrics(task, d, out, metrics);
-    if (!yhat) free(out);
-    free(idx);
-    batch_free(&full);
-    batch_free(&rest);
-    return wsum > 0 ? lsum / wsum : NAN;
-}
-
-void train_forward_each(const struct alrnn *m, const struct dataset *d, int n, int B,
-                        uint64_t seed, train_batch_fn visit, void *ctx) {
-    if (n <= 0 || n > d->n) n = d->n;
-    if (n == 0) return;
-    if (B > n) B = n;
-    rng_t r;
-    rng_init(&r, seed, RNG_STREAM_EVAL);
-    const int n_rest = n % B;
-    struct alrnn_work w, w_rest;
-    alrnn_work_alloc(&w, m, d->T, B);
-    if (n_rest) alrnn_work_alloc(&w_rest, m, d->T, n_rest);
-    real *x = xmalloc((size_t)d->T * B * d->N * sizeof(real)); /* (T, B, N) */
-    real *mask = xmalloc((size_t)d->T_out * B * sizeof(real)); /* (T_out, B) */
-    int *idx = xmalloc((size_t)B * sizeof(int));
-    for (int start = 0; start < n; start += B) {
-        const int nb = n - start >= B ? B : n_rest;
-        struct alrnn_work *wk = nb == B ? &w : &w_rest;
-        for (int i = 0; i < nb; i++) idx[i] = start + i;
-        dataset_gather(d, idx, nb, x, NULL, NULL, mask);
-        alrnn_set_z0(m, wk, &r);
-        alrnn_forward(m, wk, x);
-        visit(ctx, start, nb, wk->T, wk->Z);
-    }
-    free(x);
-    free(mask);
-    free(idx);
-    alrnn_work_free(&w);
-    if (n_rest) alrnn_work_free(&w_rest);
+train_status train_step(const struct model *m, void *work, const void *data, const int *idx,
+                        int B, rng_t *r, const struct train_config *cfg, double lr,
+                        struct adam *opt, real *grad, double *loss, double *grad_norm) {
+    const struct model_type *t = m->type;
+    const double L = t->forward_loss(m, work, data, idx, B, r, 1);
+    *loss = L, *grad_norm = NAN;
+    if (!isfinite(L)) return TRAIN_LOSS_NONFINITE;
+    if (L > TRAIN_BLOWUP_LOSS) return TRAIN_LOSS_BLOWUP;
+    memset(grad, 0, m->n_params * sizeof(real));
+    t->backward(m, work, grad);
+    t->regularizer(m, cfg->tau, cfg->M_reg, grad);
+    const double gn = clip_global_norm(grad, m->n_params, cfg->clip);
+    *grad_norm = gn;
+    if (!isfinite(gn)) return TRAIN_GRAD_NONFINITE;
+    adam_step(opt, m->params, grad, lr);
+    return TRAIN_OK;
 }
 
 static void progress(const char *label, int e, int E, double loss, const char *split,
-                     double held, double rate, double eta, int final_line) {
+                     double held, const char *metric, double mval, double rate, double eta,
+                     int final_line) {
     char buf[32];
     int tty = isatty(STDERR_FILENO);
     fprintf(stderr, "%s[%s] epoch %d/%d  loss %.4g", tty ? "\r\033[K" : "", label, e, E, loss);
     if (!isnan(held)) fprintf(stderr, "  %s %.4g", split, held);
+    if (metric && !isnan(mval)) fprintf(stderr, " (%s %.4g)", metric, mval);
     fprintf(stderr, "  %.0f seq/s  ETA %s", rate, format_duration(eta, buf, sizeof buf));
     if (!tty || final_line) fputc('\n', stderr);
     fflush(stderr);
 }
 
-void train_run(struct alrnn *m, const struct task_type *task, const struct train_config *cfg,
-               const struct dataset *train, const struct dataset *val,
-               const struct dataset *test, uint64_t seed, const char *label,
-               struct train_history *h) {
-    const int E = cfg->epochs, n = train->n;
-    const int B = cfg->batch < n ? cfg->batch : n;
-    const int nm = task_metric_count(task);
-    ASSERT(E >= 1 && B >= 1 && n >= 1);
-    fp_flush_subnormals(); /* no subnormal slow path in any training (common.h) */
-    if (cfg->M_reg > m->cfg.M)
-        die("M_reg = %d exceeds M = %d (the regulariser acts on the first M_reg units)",
-            cfg->M_reg, m->cfg.M);
-    const int eval_every = cfg->eval_every > 0 ? cfg->eval_every : E;
-    const int max_eval = E / eval_every + 2;
-
+static void history_alloc(struct train_history *h, int E, int max_eval, int nm) {
     memset(h, 0, sizeof *h);
     h->loss = xcalloc(E, sizeof(double));
     h->reg = xcalloc(E, sizeof(double));
@@ -159,14 +59,39 @@ void train_run(struct alrnn *m, const struct task_type *task, const struct train
     h->eval_epoch = xcalloc(max_eval, sizeof(int));
     h->eval_val_loss = xcalloc(max_eval, sizeof(double));
     h->eval_test_loss = xcalloc(max_eval, sizeof(double));
-    h->eval_val = xcalloc((size_t)max_eval * nm, sizeof(double));
-    h->eval_test = xcalloc((size_t)max_eval * nm, sizeof(double));
+    h->eval_val = xcalloc((size_t)max_eval * (nm ? nm : 1), sizeof(double));
+    h->eval_test = xcalloc((size_t)max_eval * (nm ? nm : 1), sizeof(double));
+}
+
+/* Loss and metrics of a split; NAN for an empty one. */
+static double evaluate(const struct model *m, const void *data, int n, int B, uint64_t seed,
+                       double *metrics) {
+    if (n == 0) {
+        for (int i = 0; i < m->n_metrics; i++) metrics[i] = NAN;
+        return NAN;
+    }
+    return m->type->evaluate(m, data, B, seed, metrics);
+}
+
+void train_run(const struct model *m, const struct train_config *cfg, const struct train_data *d,
+               uint64_t seed, const char *label, struct train_history *h) {
+    const struct model_type *ty = m->type;
+    const int E = cfg->epochs, n = d->n_train;
+    const int B = cfg->batch < n ? cfg->batch : n;
+    const int nm = m->n_metrics;
+    ASSERT(E >= 1 && B >= 1 && n >= 1 && nm <= TASK_MAX_METRICS);
+    fp_flush_subnormals(); /* no subnormal slow path in any training (common.h) */
+    if (cfg->M_reg > m->M)
+        die("M_reg = %d exceeds M = %d (the regulariser acts on the first M_reg units)",
+            cfg->M_reg, m->M);
+    const int eval_every = cfg->eval_every > 0 ? cfg->eval_every : E;
+    history_alloc(h, E, E / eval_every + 2, nm);
+    h->has_val = d->n_val > 0;
 
     rng_t br;
     rng_init(&br, seed, RNG_STREAM_BATCH);
-    struct batch full, rest;
-    batch_alloc(&full, m, train, B);
-    batch_alloc(&rest, m, train, n % B);
+    void *full = ty->work_alloc(m, d->train, B);
+    void *rest = n % B ? ty->work_alloc(m, d->train, n % B) : NULL;
     real *grad = xmalloc(m->n_params * sizeof(real));
     real *best = xmalloc(m->n_params * sizeof(real));
     memcpy(best, m->params, m->n_params * sizeof(real));
@@ -177,42 +102,47 @@ void train_run(struct alrnn *m, const struct task_type *task, const struct train
     for (int i = 0; i < n; i++) order[i] = i;
 
     const double t0 = now_seconds();
-    double last_print = t0, last_val = NAN;
-    long seqs = 0;
-    for (int e = 0; e < E; e++) {
+    double last_print = t0, last_held = NAN, last_metric = NAN;
+    long seqs = 0, step = 0;
+    for (int e = 0; e < E && !h->diverged; e++) {
         const double lr = cfg->cosine ? cosine_lr(cfg->lr, cfg->lr_min, e, E) : cfg->lr;
         rng_shuffle_int(&br, order, n);
         double lsum = 0, gsum = 0;
         int nb = 0;
         for (int start = 0; start < n; start += B) {
-            struct batch *b = n - start >= B ? &full : &rest;
-            double L = batch_forward(m, train, b, order + start, &br, 1);
-            memset(grad, 0, m->n_params * sizeof(real));
-            alrnn_backward(m, &b->w, b->x, grad, NULL, NULL);
-            alrnn_mar(m, cfg->tau, cfg->M_reg, grad);
-            gsum += clip_global_norm(grad, m->n_params, cfg->clip);
-            adam_step(&opt, m->params, grad, lr);
-            if (!isfinite(L))
-                die("%s: training diverged at epoch %d (loss %g); lower the learning rate", label,
-                    e + 1, L);
-            lsum += L, nb++;
-            seqs += b->B;
+            const int bs = n - start >= B ? B : n % B;
+            double L, gn;
+            step++;
+            const train_status st = train_step(m, bs == B ? full : rest, d->train, order + start,
+                                               bs, &br, cfg, lr, &opt, grad, &L, &gn);
+            if (st != TRAIN_OK) {
+                h->diverged = 1, h->diverged_epoch = e + 1, h->diverged_step = step;
+                h->diverged_cause = st, h->diverged_loss = L;
+                fprintf(stderr, "[%s] diverged at epoch %d, step %ld (%s, loss %g); stopping\n",
+                        label, e + 1, step, train_status_names[st], L);
+                break;
+            }
+            gsum += gn, lsum += L, nb++;
+            seqs += bs;
         }
+        if (h->diverged) break;
         h->loss[e] = lsum / nb;
         h->grad_norm[e] = gsum / nb;
         h->lr[e] = lr;
-        h->reg[e] = alrnn_mar(m, cfg->tau, cfg->M_reg, NULL);
+        h->reg[e] = ty->regularizer(m, cfg->tau, cfg->M_reg, NULL);
         h->epochs = e + 1;
 
         const int is_eval = (e + 1) % eval_every == 0 || e + 1 == E;
         if (is_eval) {
-            int k = h->n_eval++;
+            const int k = h->n_eval++;
             h->eval_epoch[k] = e + 1;
-            h->eval_val_loss[k] = train_evaluate(m, task, val, B, seed, NULL, h->eval_val + k * nm);
+            h->eval_val_loss[k] = evaluate(m, d->val, d->n_val, B, seed, h->eval_val + k * nm);
             h->eval_test_loss[k] =
-                train_evaluate(m, task, test, B, seed, NULL, h->eval_test + k * nm);
-            last_val = val->n ? h->eval_val_loss[k] : h->eval_test_loss[k];
-            if (cfg->select == SELECT_BEST_VAL && val->n && h->eval_val_loss[k] < best_val) {
+                evaluate(m, d->test, d->n_test, B, seed, h->eval_test + k * nm);
+            const int has_val = d->n_val > 0;
+            last_held = has_val ? h->eval_val_loss[k] : h->eval_test_loss[k];
+            last_metric = nm ? (has_val ? h->eval_val : h->eval_test)[k * nm] : NAN;
+            if (cfg->select == SELECT_BEST_VAL && has_val && h->eval_val_loss[k] < best_val) {
                 best_val = h->eval_val_loss[k];
                 memcpy(best, m->params, m->n_params * sizeof(real));
                 h->selected_epoch = e + 1;
@@ -222,26 +152,27 @@ void train_run(struct alrnn *m, const struct task_type *task, const struct train
         const double interval = isatty(STDERR_FILENO) ? 0.5 : 10.0;
         if (is_eval || now - last_print >= interval || e + 1 == E) {
             const double el = now - t0;
-            progress(label, e + 1, E, h->loss[e], val->n ? "val" : "test", last_val, seqs / el,
+            progress(label, e + 1, E, h->loss[e], d->n_val ? "val" : "test", last_held,
+                     nm ? model_metric_name(m, 0) : NULL, last_metric, seqs / el,
                      el / (e + 1) * (E - e - 1), e + 1 == E);
             last_print = now;
         }
     }
     h->wall_seconds = now_seconds() - t0;
-    h->train_seq_per_s = seqs / h->wall_seconds;
-    if (cfg->select == SELECT_BEST_VAL && val->n && h->selected_epoch > 0)
+    h->train_seq_per_s = h->wall_seconds > 0 ? seqs / h->wall_seconds : 0;
+    if (cfg->select == SELECT_BEST_VAL && d->n_val && h->selected_epoch > 0)
         memcpy(m->params, best, m->n_params * sizeof(real));
     else
-        h->selected_epoch = E;
-    h->val_loss = train_evaluate(m, task, val, B, seed, NULL, h->val);
-    h->test_loss = train_evaluate(m, task, test, B, seed, NULL, h->test);
+        h->selected_epoch = h->epochs;
+    h->val_loss = evaluate(m, d->val, d->n_val, B, seed, h->val);
+    h->test_loss = evaluate(m, d->test, d->n_test, B, seed, h->test);
 
     adam_free(&opt);
     free(order);
     free(grad);
     free(best);
-    batch_free(&full);
-    batch_free(&rest);
+    ty->work_free(full);
+    if (rest) ty->work_free(rest);
 }
 
 void train_history_free(struct train_history *h) {
@@ -255,4 +186,53 @@ void train_history_free(struct train_history *h) {
     free(h->eval_val);
     free(h->eval_test);
     memset(h, 0, sizeof *h);
+}
+
+/* Column k of an (n_eval, nm) table as /eval/<prefix><metric>. */
+static void write_metrics(const struct h5file *f, const struct model *m, int n_eval,
+                          const double *vals, const char *prefix, const char *description) {
+    const int nm = m->n_metrics;
+    double *col = xmalloc((n_eval ? n_eval : 1) * sizeof(double));
+    const size_t dims[1] = {n_eval};
+    for (int k = 0; k < nm; k++) {
+        char path[256];
+        for (int e = 0; e < n_eval; e++) col[e] = vals[(size_t)e * nm + k];
+        snprintf(path, sizeof path, "/eval/%s%s", prefix, model_metric_name(m, k));
+        h5_write(f, path, H5K_F64, 1, dims, col, description, m->type->metric_units);
+    }
+    free(col);
+}
+
+void train_history_write(const struct h5file *f, const struct model *m,
+                         const struct train_history *h) {
+    const struct model_type *t = m->type;
+    const size_t de[1] = {h->epochs}, dv[1] = {h->n_eval};
+    h5_attr_int(f, "/", "diverged", h->diverged);
+    if (h->diverged) {
+        h5_attr_int(f, "/", "diverged_epoch", h->diverged_epoch);
+        h5_attr_int(f, "/", "diverged_step", h->diverged_step);
+        h5_attr_str(f, "/", "diverged_cause", train_status_names[h->diverged_cause]);
+    }
+    h5_write(f, "/train/loss", H5K_F64, 1, de, h->loss, "mean task loss over each epoch's batches",
+             m->loss_units);
+    h5_write(f, "/train/reg_loss", H5K_F64, 1, de, h->reg, t->reg_description, "loss");
+    h5_write(f, "/train/lr", H5K_F64, 1, de, h->lr, "Adam step size per epoch", "1");
+    h5_write(f, "/train/grad_norm", H5K_F64, 1, de, h->grad_norm,
+             "mean global gradient norm before clipping", "1");
+    h5_write_scalar(f, "/train/wall_seconds", h->wall_seconds, "training wall time", "s");
+    h5_write_scalar(f, "/train/seq_per_s", h->train_seq_per_s, "training throughput",
+                    "sequences/s");
+    h5_write_scalar(f, "/train/selected_epoch", h->selected_epoch,
+                    "epoch whose parameters were kept", "epoch");
+    h5_write(f, "/eval/epoch", H5K_I32, 1, dv, h->eval_epoch,
+             "epoch after which each evaluation ran", "epoch");
+    h5_write(f, "/eval/loss", H5K_F64, 1, dv, h->eval_test_loss, t->eval_loss_description,
+             m->loss_units);
+    write_metrics(f, m, h->n_eval, h->eval_test, "", t->eval_metric_description);
+    if (h->has_val) {
+        h5_write(f, "/eval/val_loss", H5K_F64, 1, dv, h->eval_val_loss,
+                 "validation loss at each evaluation", m->loss_units);
+        write_metrics(f, m, h->n_eval, h->eval_val, "val_",
+                      "metric on the validation set at each evaluation");
+    }
 }

@@ -1,21 +1,48 @@
-/* train.h: minibatch training of an AL-RNN on a task, with evaluation and model selection.
+/* train.h: the one training loop, for every model type (model.h), with evaluation, model
+ * selection, divergence handling and the run file's history.
  *
  * One epoch = one pass over the shuffled training set in minibatches of B (the last, partial
- * batch included). Per batch: forward, masked loss, BPTT, + MAR gradient, global-norm clip,
- * Adam. Every eval_every epochs (and after the last) the model is evaluated on val and test;
- * SELECT_BEST_VAL keeps the parameters of the evaluation with the lowest validation loss,
- * SELECT_FINAL keeps the last. Evaluation draws its random initial states from a stream that
- * restarts at every evaluation, so an evaluation is a pure function of the parameters.
- * Progress (epoch, loss, rate, ETA) goes to stderr.
+ * batch included). Per batch, train_step(): forward, loss, backward (BPTT), + MAR gradient,
+ * global-norm clip, Adam. Every eval_every epochs (and after the last) the model is evaluated
+ * on val and test; SELECT_BEST_VAL keeps the parameters of the evaluation with the lowest
+ * validation loss, SELECT_FINAL keeps the last. Evaluation is a pure function of the
+ * parameters (model.h). Progress (epoch, loss, held-out loss and first metric, rate, ETA)
+ * goes to stderr.
+ *
+ * Divergence is data, not an error. A step whose loss is non-finite or above
+ * TRAIN_BLOWUP_LOSS, or whose gradient norm is non-finite, updates nothing; the run stops
+ * there and finishes normally with h->diverged set (the cause, the epoch it happened in, the
+ * step). The kept parameters are then: with SELECT_BEST_VAL, the best evaluation so far if
+ * there was one; otherwise the last finite state, i.e. the parameters before the failing
+ * step. The history holds the completed epochs only (it may be empty); the final evaluation
+ * runs on the kept parameters as usual.
  */
 #ifndef ALRNN_TRAIN_H
 #define ALRNN_TRAIN_H
 
 #include "alrnn.h"
+#include "model.h"
+#include "optim.h"
 #include "task.h"
 
 typedef enum { SELECT_FINAL, SELECT_BEST_VAL, SELECT__COUNT } select_kind;
 extern const char *const select_kind_names[SELECT__COUNT];
+
+/* A training loss above this counts as divergence. Every loss of the project is O(1) at
+ * initialisation (CE <= log K + small logits; MSE of targets of unit scale), and a trained
+ * model's is lower; a mean batch loss of 1e6 means the states or logits have exploded and
+ * Adam, whose steps are bounded by lr, cannot bring them back in any useful time. */
+#define TRAIN_BLOWUP_LOSS 1e6
+
+/* What one step found; the names are what run files store as diverged_cause. */
+typedef enum {
+    TRAIN_OK,
+    TRAIN_LOSS_NONFINITE, /* NaN or ±inf loss */
+    TRAIN_LOSS_BLOWUP,    /* finite loss > TRAIN_BLOWUP_LOSS */
+    TRAIN_GRAD_NONFINITE, /* finite loss, NaN or inf gradient norm */
+    TRAIN__COUNT
+} train_status;
+extern const char *const train_status_names[TRAIN__COUNT];
 
 struct train_config {
     int epochs;         /* passes over the training set */
@@ -30,13 +57,20 @@ struct train_config {
     select_kind select; /* which parameters the run keeps */
 };
 
+/* The three splits, opaque to the loop (the model type reads them), with their sizes. */
+struct train_data {
+    const void *train, *val, *test;
+    int n_train, n_val, n_test; /* sequences; n_val = 0: no validation split */
+};
+
 struct train_history {
-    int epochs;             /* epochs run */
+    int epochs;             /* epochs completed */
     double *loss;           /* (epochs) mean task loss over the epoch's batches */
     double *reg;            /* (epochs) MAR value at the epoch's end */
     double *lr;             /* (epochs) step size used */
     double *grad_norm;      /* (epochs) mean pre-clip gradient norm */
     int n_metrics;
+    int has_val;            /* 1: there is a validation split (the eval_val* columns) */
     int n_eval;
     int *eval_epoch;        /* (n_eval) epoch after which each evaluation ran */
     double *eval_val_loss;  /* (n_eval) NAN without a validation set */
@@ -50,7 +84,50 @@ struct train_history {
     double val[TASK_MAX_METRICS];
     double wall_seconds;
     double train_seq_per_s;
+    int diverged;              /* 1: the run stopped at a diverging step (see the top) */
+    int diverged_epoch;        /* 1-based epoch it happened in */
+    long diverged_step;        /* 1-based step (batch) of the run that failed */
+    train_status diverged_cause;
+    double diverged_loss;      /* the loss of that step */
 };
+
+/* One training step on sequences idx[0..B) of split data, with work from
+ * m->type->work_alloc(m, data, B):
+ *     forward + loss; if the loss is non-finite or > TRAIN_BLOWUP_LOSS return that status;
+ *     grad = backward + MAR gradient (cfg->tau, cfg->M_reg); clip to cfg->clip; if the
+ *     norm is non-finite return TRAIN_GRAD_NONFINITE; Adam step at lr on m->params.
+ * Nothing is updated unless TRAIN_OK is returned. r is the batch stream (initial states,
+ * teacher forcing); grad (n_params) is scratch. *loss and *grad_norm (pre-clip) receive the
+ * step's values. This is exactly the step train_run() takes, for benchmarks to time:
+ *
+ *     struct model mo;  model_alrnn(&mo, &net, &task_addition);   // net: created + initialised
+ *     void *w = mo.type->work_alloc(&mo, &train_set, B);
+ *     struct adam opt;  adam_init(&opt, mo.n_params);
+ *     real *grad = xmalloc(mo.n_params * sizeof(real));
+ *     int idx[B] = {0..B-1};  rng_t r;  rng_init(&r, seed, RNG_STREAM_BATCH);
+ *     double L, gn;
+ *     train_step(&mo, w, &train_set, idx, B, &r, &cfg, cfg.lr, &opt, grad, &L, &gn);
+ *     ...  mo.type->work_free(w);  adam_free(&opt);  free(grad);
+ */
+train_status train_step(const struct model *m, void *work, const void *data, const int *idx,
+                        int B, rng_t *r, const struct train_config *cfg, double lr,
+                        struct adam *opt, real *grad, double *loss, double *grad_norm);
+
+/* Train m (parameters initialised by the caller) and leave the kept parameters in
+ * m->params; h receives the history (train_history_free). Never dies on divergence. */
+void train_run(const struct model *m, const struct train_config *cfg, const struct train_data *d,
+               uint64_t seed, const char *label, struct train_history *h);
+void train_history_free(struct train_history *h);
+
+/* The history into run file f: /train/{loss, reg_loss, lr, grad_norm, wall_seconds,
+ * seq_per_s, selected_epoch}, /eval/{epoch, loss, <metric>} (test split) and, with a
+ * validation split, /eval/{val_loss, val_<metric>}; the root attribute diverged (0 or 1) and,
+ * for a diverged run, diverged_epoch, diverged_step (integers) and diverged_cause (string,
+ * train_status_names). */
+void train_history_write(const struct h5file *f, const struct model *m,
+                         const struct train_history *h);
+
+/* ---- AL-RNN evaluation helpers (core/model_alrnn.c) ------------------------------------ */
 
 /* Loss and metrics of the model on d in batches of B; yhat (d->n, T_out, K) is filled if
  * non-NULL. Returns the mean masked loss (weighted by mask sums). */
@@ -68,12 +145,5 @@ typedef void (*train_batch_fn)(void *ctx, int first, int B, int T, const real *Z
  * states to visit. For the analyses that read latent trajectories. */
 void train_forward_each(const struct alrnn *m, const struct dataset *d, int n, int B,
                         uint64_t seed, train_batch_fn visit, void *ctx);
-
-/* Train m (initialised by the caller) and leave the selected parameters in m->params. */
-void train_run(struct alrnn *m, const struct task_type *task, const struct train_config *cfg,
-               const struct dataset *train, const struct dataset *val,
-               const struct dataset *test, uint64_t seed, const char *label,
-               struct train_history *h);
-void train_history_free(struct train_history *h);
 
 #endif

@@ -69,6 +69,11 @@ extern const struct experiment experiments[];
 extern const int n_experiments;
 const struct experiment *experiment_find(const char *name); /* NULL if unknown */
 void experiment_resolve(const struct experiment *e, profile_kind p, struct resolved *r);
+/* Test-only: ALRNN_TEST_OVERRIDE="epochs=N,lr=X" (either or both) replaces those training
+ * settings of r, so that tests can make a smoke run long enough to interrupt, or make it
+ * diverge; says so on stderr, dies on a malformed value. The run file's /config and the
+ * settings hash see the overridden values. No effect when the variable is unset or empty. */
+void resolved_test_override(struct resolved *r);
 /* results/<profile>/<experiment>/P<N>_seed<S>.h5 */
 void run_default_path(const struct resolved *r, int P, int seed, char *buf, size_t n);
 

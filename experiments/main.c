@@ -116,6 +116,7 @@ static int cmd_run(int argc, char **argv) {
     const profile_kind p = o.profile ? profile_parse(o.profile) : PROFILE_QUICK;
     struct resolved r;
     experiment_resolve(e, p, &r);
+    resolved_test_override(&r);
     const int P = (int)parse_long(o.P, "--P", -2147483647L, 2147483647L);
     if (P < 0 || P > r.s.M)
         die("--P %d is out of range: experiment %s (profile %s) has M = %d, so 0 <= P <= %d", P,

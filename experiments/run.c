@@ -152,24 +152,6 @@ static void write_sample(const struct h5file *f, const struct alrnn *m, const st
     alrnn_work_free(&w);
 }
 
-static void write_metrics(const struct h5file *f, const char *prefix, const struct task_type *t,
-                          int n_eval, const double *vals /* (n_eval, nm) */, int val_split) {
-    const int nm = task_metric_count(t);
-    double *col = xmalloc((n_eval ? n_eval : 1) * sizeof(double));
-    for (int k = 0; k < nm; k++) {
-        char path[256];
-        for (int e = 0; e < n_eval; e++) col[e] = vals[(size_t)e * nm + k];
-        snprintf(path, sizeof path, "%s/%s%s", prefix, val_split ? "val_" : "",
-                 task_metric_name(t, k));
-        const size_t dims[1] = {n_eval};
-        h5_write(f, path, H5K_F64, 1, dims, col,
-                 val_split ? "metric on the validation set at each evaluation"
-                           : "metric on the test set at each evaluation",
-                 "metric");
-    }
-    free(col);
-}
-
 void run_file_begin(const char *out, struct h5file *f) {
     make_parent_dirs(out);
     snprintf(tmp_path, sizeof tmp_path, "%s.tmp.%ld", out, (long)getpid());
@@ -200,6 +182,18 @@ void run_file_commit(const char *out, struct h5file *f) {
     if (rename(tmp_path, out) != 0) die("cannot rename %s to %s", tmp_path, out);
     die_register_tmpfile(NULL);
     tmp_path[0] = 0;
+}
+
+void resolved_test_override(struct resolved *r) {
+    const char *v = getenv("ALRNN_TEST_OVERRIDE");
+    if (!v || !*v) return;
+    const struct task_params opts = {.opts = v};
+    const int epochs = task_opt_int(&opts, "epochs", r->s.train.epochs);
+    const double lr = task_opt_double(&opts, "lr", r->s.train.lr);
+    if (epochs < 1 || !(lr > 0)) die("ALRNN_TEST_OVERRIDE='%s': need epochs >= 1, lr > 0", v);
+    r->s.train.epochs = epochs, r->s.train.lr = lr;
+    fprintf(stderr, "alrnn: test override ALRNN_TEST_OVERRIDE='%s': epochs %d, lr %g\n", v, epochs,
+            lr);
 }
 
 void experiment_dispatch(const struct resolved *r, int P, int seed, const char *out) {
@@ -247,43 +241,17 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
             label, mc.M, T, mc.N, mc.K, e->encoder ? ", encoder " : "",
             e->encoder ? e->encoder->name : "", m.n_params, train.n, val.n, test.n,
             r->s.train.epochs);
+    struct model mo;
+    model_alrnn(&mo, &m, task);
+    const struct train_data td = {.train = &train, .val = &val, .test = &test,
+                                  .n_train = train.n, .n_val = val.n, .n_test = test.n};
     struct train_history h;
-    train_run(&m, task, &r->s.train, &train, &val, &test, (uint64_t)seed, label, &h);
+    train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &h);
 
     run_file_provenance(r, &f, P, seed);
     write_config(&f, r, &m, T);
-
-    for (int i = 0; i < m.n_tensors; i++) {
-        const struct alrnn_tensor *t = &m.tensors[i];
-        char path[64];
-        snprintf(path, sizeof path, "/model/%s", t->name);
-        size_t dims[2] = {t->rows, t->cols};
-        h5_write(&f, path, H5K_REAL, t->cols == 1 ? 1 : 2, dims, m.params + t->offset,
-                 t->description, "1");
-    }
-    const size_t de[1] = {h.epochs}, dv[1] = {h.n_eval};
-    h5_write(&f, "/train/loss", H5K_F64, 1, de, h.loss, "mean task loss over each epoch's batches",
-             loss_kind_names[task->loss]);
-    h5_write(&f, "/train/reg_loss", H5K_F64, 1, de, h.reg, "manifold-attractor regulariser",
-             "loss");
-    h5_write(&f, "/train/lr", H5K_F64, 1, de, h.lr, "Adam step size per epoch", "1");
-    h5_write(&f, "/train/grad_norm", H5K_F64, 1, de, h.grad_norm,
-             "mean global gradient norm before clipping", "1");
-    h5_write_scalar(&f, "/train/wall_seconds", h.wall_seconds, "training wall time", "s");
-    h5_write_scalar(&f, "/train/seq_per_s", h.train_seq_per_s, "training throughput",
-                    "sequences/s");
-    h5_write_scalar(&f, "/train/selected_epoch", h.selected_epoch,
-                    "epoch whose parameters were kept", "epoch");
-    h5_write(&f, "/eval/epoch", H5K_I32, 1, dv, h.eval_epoch, "epoch after which each evaluation ran",
-             "epoch");
-    h5_write(&f, "/eval/loss", H5K_F64, 1, dv, h.eval_test_loss, "test loss at each evaluation",
-             loss_kind_names[task->loss]);
-    write_metrics(&f, "/eval", task, h.n_eval, h.eval_test, 0);
-    if (val.n) {
-        h5_write(&f, "/eval/val_loss", H5K_F64, 1, dv, h.eval_val_loss,
-                 "validation loss at each evaluation", loss_kind_names[task->loss]);
-        write_metrics(&f, "/eval", task, h.n_eval, h.eval_val, 1);
-    }
+    mo.type->write_params(&mo, &f);
+    train_history_write(&f, &mo, &h);
     const int nm = task_metric_count(task);
     for (int k = 0; k < nm; k++) {
         char path[128];
@@ -299,7 +267,8 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     char dur[32];
     fprintf(stderr, "[%s] done in %s: test", label, format_duration(h.wall_seconds, dur, sizeof dur));
     for (int k = 0; k < nm; k++) fprintf(stderr, " %s %.4g", task_metric_name(task, k), h.test[k]);
-    fprintf(stderr, " (epoch %d kept) -> %s\n", h.selected_epoch, out);
+    fprintf(stderr, " (epoch %d kept%s) -> %s\n", h.selected_epoch,
+            h.diverged ? "; training diverged" : "", out);
 
     train_history_free(&h);
     alrnn_free(&m);

@@ -1,5 +1,6 @@
 /* scan_run.c: one SCAN run (PAPER.md §2.9), end to end: the split files, the encoder-decoder
- * training loop, greedy-decoding metrics, the bitcode/construct analysis and the run file.
+ * as a model type (model.h) that core/train.c's one loop trains, greedy-decoding metrics, the
+ * bitcode/construct analysis and the run file.
  *
  * Data. The split is read from DATA_DIR/scan (make datasets-scan). The length and add-jump
  * splits are also regenerated from the grammar (scan_split_make) and must equal the files as
@@ -9,9 +10,9 @@
  * command, which for batches of 64 is 9 in all but ~3e-5 of batches (15% of commands have 9
  * words), so the two agree while ours does not depend on the batch a command lands in.
  *
- * Training (PAPER.md §2.9; the n + 1 targets are our deviation, see scan_model.h): per batch
- * of B shuffled pairs, the decoder runs as many steps as the batch's longest target (its
- * actions plus <end>), free-running (tf = 0) or teacher-forced per step with probability tf;
+ * Training (PAPER.md §2.9; the n + 1 targets are our deviation, see scan_model.h), in
+ * core/train.c's loop: per batch of B shuffled pairs, the decoder runs as many steps as the
+ * batch's longest target (its actions plus <end>), free-running (tf = 0) or teacher-forced per step with probability tf;
  * loss = weighted CE + MAR of both AL-RNNs on their first M_reg units; global-norm clipping
  * when clip > 0 (off in the paper); Adam. The final parameters are kept (no validation split).
  *
@@ -39,7 +40,6 @@
 #include "analysis.h"
 #include "experiments.h"
 #include "h5io.h"
-#include "optim.h"
 #include "scan_data.h"
 #include "scan_model.h"
 #include "scan_task.h"
@@ -264,113 +264,92 @@ static void evaluate(const struct scan_model *m, const struct scan_data *d, int 
     free(src), free(tgt), free(row), free(idx);
 }
 
-/* ---- training --------------------------------------------------------------------------- */
+/* ---- the model type -------------------------------------------------------------------- */
 
-struct history {
-    int epochs, n_eval;
-    double *loss, *reg, *lr, *grad_norm; /* (epochs) */
-    int *eval_epoch;                     /* (n_eval) */
-    double *eval_loss;                   /* (n_eval) */
-    double *eval_metric;                 /* (n_eval, SCAN_M__COUNT) */
-    double wall_seconds, seq_per_s;
+/* What the SCAN model type's hooks need besides the network: its options and the evaluation
+ * workspaces. */
+struct scan_impl {
+    struct scan_model *m;
+    const struct scan_opts *o;
+    struct work_cache *wc;
 };
 
-static void history_free(struct history *h) {
-    free(h->loss), free(h->reg), free(h->lr), free(h->grad_norm);
-    free(h->eval_epoch), free(h->eval_loss), free(h->eval_metric);
+/* A training workspace: the network's workspace and the gathered batch. */
+struct scan_batch {
+    struct scan_work w;
+    int T;        /* decoder steps of the last batch (its longest target with <end>) */
+    int32_t *src; /* (T_in, B) */
+    int32_t *tgt; /* (T_tgt, B) */
+};
+
+static void *sm_work_alloc(const struct model *mo, const void *data, int B) {
+    const struct scan_impl *s = mo->impl;
+    const struct scan_data *d = data;
+    struct scan_batch *b = xmalloc(sizeof *b);
+    scan_work_alloc(&b->w, s->m, s->wc->T_in, s->wc->T_max, B);
+    b->src = xmalloc((size_t)d->T_in * B * sizeof(int32_t));
+    b->tgt = xmalloc((size_t)d->T_tgt * B * sizeof(int32_t));
+    return b;
 }
 
-static void train(struct scan_model *m, const struct resolved *r, const struct scan_opts *o,
-                  const struct scan_data *tr, const struct scan_data *te, uint64_t seed,
-                  struct work_cache *wc, const char *label, struct history *h) {
-    const struct train_config *tc = &r->s.train;
-    const int E = tc->epochs, n = tr->n, B = tc->batch < n ? tc->batch : n;
-    const int eval_every = tc->eval_every > 0 ? tc->eval_every : E;
-    if (tc->M_reg > m->cfg.M) die("M_reg = %d exceeds M = %d", tc->M_reg, m->cfg.M);
-    memset(h, 0, sizeof *h);
-    h->loss = xcalloc(E, sizeof(double));
-    h->reg = xcalloc(E, sizeof(double));
-    h->lr = xcalloc(E, sizeof(double));
-    h->grad_norm = xcalloc(E, sizeof(double));
-    const int max_eval = E / eval_every + 2;
-    h->eval_epoch = xcalloc(max_eval, sizeof(int));
-    h->eval_loss = xcalloc(max_eval, sizeof(double));
-    h->eval_metric = xcalloc((size_t)max_eval * SCAN_M__COUNT, sizeof(double));
-
-    rng_t br;
-    rng_init(&br, seed, RNG_STREAM_BATCH);
-    int *order = xmalloc((size_t)n * sizeof(int));
-    for (int i = 0; i < n; i++) order[i] = i;
-    int32_t *src = xmalloc((size_t)tr->T_in * B * sizeof(int32_t));
-    int32_t *tgt = xmalloc((size_t)tr->T_tgt * B * sizeof(int32_t));
-    real *grad = xmalloc(m->n_params * sizeof(real));
-    struct adam opt;
-    adam_init(&opt, m->n_params);
-    const struct scan_views gv = scan_model_views(m, grad);
-
-    const double t0 = now_seconds();
-    double last_print = t0;
-    long seqs = 0;
-    for (int e = 0; e < E; e++) {
-        const double lr = tc->cosine ? cosine_lr(tc->lr, tc->lr_min, e, E) : tc->lr;
-        rng_shuffle_int(&br, order, n);
-        double lsum = 0, gsum = 0;
-        int nb = 0;
-        for (int start = 0; start < n; start += B) {
-            const int bs = n - start < B ? n - start : B;
-            const int T = gather(tr, order + start, bs, src, tgt);
-            struct scan_work *w = work_for(wc, bs);
-            scan_forward(m, w, src, tgt, T, T, o->tf, &br);
-            const double L = scan_loss(m, w, tgt, T, o->end_weight, 1, NULL);
-            if (!isfinite(L))
-                die("%s: training diverged at epoch %d (loss %g)", label, e + 1, L);
-            memset(grad, 0, m->n_params * sizeof(real));
-            scan_backward(m, w, grad);
-            alrnn_mar(&m->enc, tc->tau, tc->M_reg, gv.enc);
-            alrnn_mar(&m->dec, tc->tau, tc->M_reg, gv.dec);
-            gsum += clip_global_norm(grad, m->n_params, tc->clip);
-            adam_step(&opt, m->params, grad, lr);
-            lsum += L, nb++;
-            seqs += bs;
-        }
-        h->loss[e] = lsum / nb;
-        h->grad_norm[e] = gsum / nb;
-        h->lr[e] = lr;
-        h->reg[e] = alrnn_mar(&m->enc, tc->tau, tc->M_reg, NULL) +
-                    alrnn_mar(&m->dec, tc->tau, tc->M_reg, NULL);
-        h->epochs = e + 1;
-        const int is_eval = (e + 1) % eval_every == 0 || e + 1 == E;
-        if (is_eval) {
-            const int k = h->n_eval++;
-            struct eval_out ev = {0};
-            evaluate(m, te, B, o->decode, o->end_weight, wc, &ev);
-            h->eval_epoch[k] = e + 1;
-            h->eval_loss[k] = ev.loss;
-            memcpy(h->eval_metric + (size_t)k * SCAN_M__COUNT, ev.metric, sizeof ev.metric);
-        }
-        const double now = now_seconds();
-        if (is_eval || now - last_print >= (isatty(STDERR_FILENO) ? 0.5 : 10.0)) {
-            char eta[32];
-            const double el = now - t0;
-            fprintf(stderr, "%s[%s] epoch %d/%d  loss %.4g", isatty(STDERR_FILENO) ? "\r\033[K" : "",
-                    label, e + 1, E, h->loss[e]);
-            if (h->n_eval) {
-                const double *mt = h->eval_metric + (size_t)(h->n_eval - 1) * SCAN_M__COUNT;
-                fprintf(stderr, "  test seq %.3f (strict %.3f)", mt[SCAN_M_SEQ_LENIENT],
-                        mt[SCAN_M_SEQ_STRICT]);
-            }
-            fprintf(stderr, "  %.0f seq/s  ETA %s", seqs / el,
-                    format_duration(el / (e + 1) * (E - e - 1), eta, sizeof eta));
-            if (!isatty(STDERR_FILENO) || e + 1 == E) fputc('\n', stderr);
-            fflush(stderr);
-            last_print = now;
-        }
-    }
-    h->wall_seconds = now_seconds() - t0;
-    h->seq_per_s = seqs / h->wall_seconds;
-    adam_free(&opt);
-    free(order), free(src), free(tgt), free(grad);
+static void sm_work_free(void *work) {
+    struct scan_batch *b = work;
+    scan_work_free(&b->w);
+    free(b->src), free(b->tgt), free(b);
 }
+
+static double sm_forward_loss(const struct model *mo, void *work, const void *data,
+                              const int *idx, int B, rng_t *r, int want_grad) {
+    const struct scan_impl *s = mo->impl;
+    struct scan_batch *b = work;
+    ASSERT(B == b->w.B);
+    b->T = gather(data, idx, B, b->src, b->tgt);
+    scan_forward(s->m, &b->w, b->src, b->tgt, b->T, b->T, s->o->tf, r);
+    return scan_loss(s->m, &b->w, b->tgt, b->T, s->o->end_weight, want_grad, NULL);
+}
+
+static void sm_backward(const struct model *mo, void *work, real *grad) {
+    const struct scan_impl *s = mo->impl;
+    scan_backward(s->m, &((struct scan_batch *)work)->w, grad);
+}
+
+/* MAR of both AL-RNNs on their first M_reg units each. */
+static double sm_regularizer(const struct model *mo, double tau, int M_reg, real *grad) {
+    const struct scan_impl *s = mo->impl;
+    const struct scan_views gv = scan_model_views(s->m, grad);
+    return alrnn_mar(&s->m->enc, tau, M_reg, grad ? gv.enc : NULL) +
+           alrnn_mar(&s->m->dec, tau, M_reg, grad ? gv.dec : NULL);
+}
+
+static double sm_evaluate(const struct model *mo, const void *data, int B, uint64_t seed,
+                          double *metrics) {
+    const struct scan_impl *s = mo->impl;
+    struct eval_out ev = {0};
+    evaluate(s->m, data, B, s->o->decode, s->o->end_weight, s->wc, &ev);
+    memcpy(metrics, ev.metric, sizeof ev.metric);
+    return ev.loss;
+}
+
+static void write_model(const struct h5file *f, const struct scan_model *m);
+
+static void sm_write_params(const struct model *mo, const struct h5file *f) {
+    write_model(f, ((const struct scan_impl *)mo->impl)->m);
+}
+
+static const struct model_type model_type_scan = {
+    .name = "scan_encoder_decoder",
+    .work_alloc = sm_work_alloc,
+    .work_free = sm_work_free,
+    .forward_loss = sm_forward_loss,
+    .backward = sm_backward,
+    .regularizer = sm_regularizer,
+    .evaluate = sm_evaluate,
+    .write_params = sm_write_params,
+    .reg_description = "manifold-attractor regulariser, encoder + decoder, at the epoch's end",
+    .eval_loss_description = "test loss (free-running, as trained) at each evaluation",
+    .eval_metric_description = "test-set metric at each evaluation (greedy)",
+    .metric_units = "fraction",
+};
 
 /* ---- analysis: decoder bitcodes against construct boundaries ------------------------------ */
 
@@ -706,34 +685,6 @@ static void write_model(const struct h5file *f, const struct scan_model *m) {
                 "decoder z_0 = encoder z_T (identity; the encoder has no trained readout)");
 }
 
-static void write_history(const struct h5file *f, const struct history *h) {
-    const size_t de[1] = {h->epochs}, dv[1] = {h->n_eval};
-    h5_write(f, "/train/loss", H5K_F64, 1, de, h->loss, "mean task loss over each epoch's batches",
-             "cross_entropy");
-    h5_write(f, "/train/reg_loss", H5K_F64, 1, de, h->reg,
-             "manifold-attractor regulariser, encoder + decoder, at the epoch's end", "loss");
-    h5_write(f, "/train/lr", H5K_F64, 1, de, h->lr, "Adam step size per epoch", "1");
-    h5_write(f, "/train/grad_norm", H5K_F64, 1, de, h->grad_norm,
-             "mean global gradient norm before clipping", "1");
-    h5_write_scalar(f, "/train/wall_seconds", h->wall_seconds, "training wall time", "s");
-    h5_write_scalar(f, "/train/seq_per_s", h->seq_per_s, "training throughput", "sequences/s");
-    h5_write_scalar(f, "/train/selected_epoch", h->epochs, "epoch whose parameters were kept",
-                    "epoch");
-    h5_write(f, "/eval/epoch", H5K_I32, 1, dv, h->eval_epoch,
-             "epoch after which each evaluation ran", "epoch");
-    h5_write(f, "/eval/loss", H5K_F64, 1, dv, h->eval_loss,
-             "test loss (free-running, as trained) at each evaluation", "cross_entropy");
-    double *col = xmalloc((h->n_eval ? h->n_eval : 1) * sizeof(double));
-    for (int k = 0; k < SCAN_M__COUNT; k++) {
-        char path[128];
-        for (int e = 0; e < h->n_eval; e++) col[e] = h->eval_metric[(size_t)e * SCAN_M__COUNT + k];
-        snprintf(path, sizeof path, "/eval/%s", scan_metric_names[k]);
-        h5_write(f, path, H5K_F64, 1, dv, col, "test-set metric at each evaluation (greedy)",
-                 "fraction");
-    }
-    free(col);
-}
-
 /* Accuracy by target length (the length split's interesting axis). */
 static void write_by_length(const struct h5file *f, const struct scan_data *d, const uint8_t *ok) {
     int cnt[SCAN_MAX_ACTIONS + 1] = {0}, cl[SCAN_MAX_ACTIONS + 1] = {0}, cs[SCAN_MAX_ACTIONS + 1] = {0};
@@ -869,8 +820,14 @@ void scan_run(const struct resolved *r, int P, int seed, const char *out) {
     const int B = r->s.train.batch < tr.n ? r->s.train.batch : tr.n;
     struct work_cache wc = {.m = &m, .T_in = T_in,
                             .T_max = o.decode > T_tgt_tr ? o.decode : T_tgt_tr};
-    struct history h;
-    train(&m, r, &o, &tr, &te, (uint64_t)seed, &wc, label, &h);
+    struct scan_impl impl = {.m = &m, .o = &o, .wc = &wc};
+    const struct model mo = {.type = &model_type_scan, .impl = &impl, .n_params = m.n_params,
+                             .params = m.params, .M = m.cfg.M,
+                             .loss_units = loss_kind_names[LOSS_CE],
+                             .n_metrics = SCAN_M__COUNT, .metric_names = scan_metric_names};
+    const struct train_data td = {.train = &tr, .test = &te, .n_train = tr.n, .n_test = te.n};
+    struct train_history h;
+    train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &h);
 
     struct eval_out ev = {.ok = xmalloc((size_t)te.n * 2),
                           .pred = xmalloc((size_t)te.n * o.decode * sizeof(int32_t))};
@@ -886,8 +843,8 @@ void scan_run(const struct resolved *r, int P, int seed, const char *out) {
     for (int v = 0; v < vout.n; v++)
         snprintf(vs + strlen(vs), sizeof vs - strlen(vs), "%s%s", v ? " " : "", vout.tok[v]);
     h5_attr_str(&f, "/config", "vocab_out", vs);
-    write_model(&f, &m);
-    write_history(&f, &h);
+    mo.type->write_params(&mo, &f);
+    train_history_write(&f, &mo, &h);
     for (int k = 0; k < SCAN_M__COUNT; k++) {
         char path[128];
         snprintf(path, sizeof path, "/test/%s", scan_metric_names[k]);
@@ -909,10 +866,10 @@ void scan_run(const struct resolved *r, int P, int seed, const char *out) {
     fprintf(stderr, "[%s] done in %s: test", label, format_duration(h.wall_seconds, dur, sizeof dur));
     for (int k = 0; k < SCAN_M__COUNT; k++)
         fprintf(stderr, " %s %.4f", scan_metric_names[k], ev.metric[k]);
-    fprintf(stderr, " -> %s\n", out);
+    fprintf(stderr, "%s -> %s\n", h.diverged ? " (training diverged)" : "", out);
 
     free(ev.ok), free(ev.pred);
-    history_free(&h);
+    train_history_free(&h);
     work_cache_free(&wc);
     scan_model_free(&m);
     data_free(&tr), data_free(&te);

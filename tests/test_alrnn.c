@@ -335,8 +335,12 @@ static real *train_small(uint64_t seed, size_t *n, double *first_loss, double *l
     alrnn_init_params(&m, &ir);
     struct train_config tc = {.epochs = 20, .batch = 32, .lr = 1e-2, .tau = 0.1, .M_reg = 4,
                               .eval_every = 5, .clip = 5};
+    struct model mo;
+    model_alrnn(&mo, &m, &task_addition);
+    const struct train_data td = {.train = &tr, .val = &va, .test = &te,
+                                  .n_train = tr.n, .n_val = va.n, .n_test = te.n};
     struct train_history h;
-    train_run(&m, &task_addition, &tc, &tr, &va, &te, seed, "test", &h);
+    train_run(&mo, &tc, &td, seed, "test", &h);
     *first_loss = h.loss[0], *last_loss = h.loss[h.epochs - 1];
     real *p = malloc(m.n_params * sizeof(real));
     memcpy(p, m.params, m.n_params * sizeof(real));

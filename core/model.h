@@ -1,0 +1,82 @@
+/* model.h: the model interface the one training loop drives (a GSL-style type object).
+ *
+ * A model type is a `static const struct model_type`: how to run one batch forward to its
+ * loss, backward into a flat gradient, the regulariser, evaluation on a whole split, and what
+ * it writes under /model of a run file. An instance (`struct model`) is {type, impl}: impl is
+ * the type's own object (struct alrnn, struct scan_model, ...), whose parameters are one flat
+ * vector `params` (n_params) that Adam, clipping and checkpoints walk without knowing the
+ * layout. Workspaces and data splits are opaque to the loop (void *): only the type reads
+ * them. The loop itself, model selection and the run file's /train and /eval are train.h's.
+ *
+ * Instances in this project:
+ *   model_alrnn (below)            an AL-RNN, with or without an encoder, on a struct dataset
+ *   the SCAN encoder–decoder       experiments/scan_run.c, on its own split struct
+ * To add a model (an LSTM, a GRU): write its type object with these hooks, and a constructor
+ * that fills struct model; train_run() and train_step() need no change.
+ *
+ * Not here: the optimiser (optim.h), the loop (train.h).
+ */
+#ifndef ALRNN_MODEL_H
+#define ALRNN_MODEL_H
+
+#include "alrnn.h"
+#include "rng.h"
+#include "task.h"
+
+struct h5file;
+struct model;
+
+struct model_type {
+    const char *name;
+
+    /* A workspace for batches of B sequences of split `data`, reused across batches. */
+    void *(*work_alloc)(const struct model *m, const void *data, int B);
+    void (*work_free)(void *work);
+
+    /* Forward and loss on sequences idx[0..B) of data (B as allocated in work). r is the
+     * batch stream (random initial states, teacher-forcing draws). With want_grad the
+     * workspace keeps what backward() needs. Returns the batch's mean loss. */
+    double (*forward_loss)(const struct model *m, void *work, const void *data, const int *idx,
+                           int B, rng_t *r, int want_grad);
+    /* Backward of the last forward_loss(want_grad = 1) on work: accumulates dL/dparams
+     * into grad (n_params). */
+    void (*backward)(const struct model *m, void *work, real *grad);
+    /* The manifold-attractor regulariser (PAPER.md §1.3) of strength tau on the first M_reg
+     * latent units: returns its value, accumulates its gradient into grad if non-NULL. */
+    double (*regularizer)(const struct model *m, double tau, int M_reg, real *grad);
+    /* Mean loss and the n_metrics metrics on a whole split of n >= 1 sequences, in batches
+     * of at most B; a pure function of the parameters (seed: any randomness it needs, drawn
+     * from a stream restarted at every call). */
+    double (*evaluate)(const struct model *m, const void *data, int B, uint64_t seed,
+                       double *metrics);
+    /* The kept parameters, under /model of the run file f. */
+    void (*write_params)(const struct model *m, const struct h5file *f);
+
+    /* Run-file wording of the history (train_history_write). */
+    const char *reg_description;         /* /train/reg_loss */
+    const char *eval_loss_description;   /* /eval/loss */
+    const char *eval_metric_description; /* /eval/<metric> */
+    const char *metric_units;            /* units of /eval/<metric> */
+};
+
+struct model {
+    const struct model_type *type;
+    void *impl;        /* the type's object */
+    size_t n_params;
+    real *params;      /* (n_params) impl's flat parameter vector */
+    int M;             /* latent units the regulariser may act on (M_reg <= M) */
+    const char *loss_units;         /* /train/loss, /eval/loss: "mse", "cross_entropy" */
+    int n_metrics;                  /* <= TASK_MAX_METRICS */
+    const char *const *metric_names; /* (n_metrics), or NULL: metric_name() asks impl's task */
+    const struct task_type *task;   /* for the AL-RNN: metric names and computation */
+};
+
+const char *model_metric_name(const struct model *m, int i);
+
+/* The AL-RNN (core/alrnn.h, with its encoder if any) trained on a task's struct dataset
+ * splits: the loss is the task's (masked MSE or CE), z_0 drawn per batch from the batch
+ * stream, metrics the task's. a is borrowed and must outlive the model. */
+extern const struct model_type model_type_alrnn;
+void model_alrnn(struct model *m, struct alrnn *a, const struct task_type *task);
+
+#endif

@@ -1,0 +1,201 @@
+/* model_alrnn.c: the AL-RNN as a model type (model.h) on a task's struct dataset, and its
+ * evaluation helpers (train_evaluate, train_forward_each; train.h).
+ *
+ * A workspace is one batch shape: the AL-RNN's alrnn_work plus the gathered time-major batch.
+ * Random initial states come from the stream the caller passes: the batch stream in training,
+ * a RNG_STREAM_EVAL stream restarted per call in evaluation, so an evaluation is a pure
+ * function of the parameters.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "h5io.h"
+#include "loss.h"
+#include "model.h"
+#include "train.h"
+
+/* Buffers for batches of one size B: the model workspace and the gathered batch. */
+struct batch {
+    int B;
+    struct alrnn_work w;
+    real *x;        /* (T, B, N) */
+    real *y;        /* (T_out, B, K) MSE targets */
+    int32_t *label; /* (T_out, B) */
+    real *mask;     /* (T_out, B) */
+};
+
+static void batch_alloc(struct batch *b, const struct alrnn *m, const struct dataset *d, int B) {
+    memset(b, 0, sizeof *b);
+    if (B == 0) return;
+    b->B = B;
+    alrnn_work_alloc(&b->w, m, d->T, B);
+    ASSERT(b->w.T_out == d->T_out);
+    b->x = xmalloc((size_t)d->T * B * d->N * sizeof(real));
+    b->y = xmalloc((size_t)d->T_out * B * d->K * sizeof(real));
+    b->label = xmalloc((size_t)d->T_out * B * sizeof(int32_t));
+    b->mask = xmalloc((size_t)d->T_out * B * sizeof(real));
+}
+
+static void batch_free(struct batch *b) {
+    if (!b->B) return;
+    alrnn_work_free(&b->w);
+    free(b->x);
+    free(b->y);
+    free(b->label);
+    free(b->mask);
+}
+
+/* Forward + loss on sequences idx[0..b->B); dY filled when want_grad. */
+static double batch_forward(const struct alrnn *m, const struct dataset *d, struct batch *b,
+                            const int *idx, rng_t *z0rng, int want_grad) {
+    dataset_gather(d, idx, b->B, b->x, d->y ? b->y : NULL, d->label ? b->label : NULL, b->mask);
+    alrnn_set_z0(m, &b->w, z0rng);
+    alrnn_forward(m, &b->w, b->x);
+    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->y, b->label, b->mask,
+                     want_grad ? b->w.dY : NULL);
+}
+
+static double mask_sum(const real *mask, size_t n) {
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += mask[i];
+    return s;
+}
+
+double train_evaluate(const struct alrnn *m, const struct task_type *task,
+                      const struct dataset *d, int B, uint64_t seed, real *yhat, double *metrics) {
+    if (d->n == 0) {
+        for (int i = 0; metrics && i < task_metric_count(task); i++) metrics[i] = NAN;
+        return NAN;
+    }
+    if (B > d->n) B = d->n;
+    const int K = d->K, To = d->T_out;
+    rng_t r;
+    rng_init(&r, seed, RNG_STREAM_EVAL);
+    struct batch full, rest;
+    batch_alloc(&full, m, d, B);
+    batch_alloc(&rest, m, d, d->n % B);
+    int *idx = xmalloc((size_t)B * sizeof(int));
+    real *out = yhat ? yhat : xmalloc((size_t)d->n * To * K * sizeof(real));
+    double lsum = 0, wsum = 0;
+    for (int start = 0; start < d->n; start += B) {
+        struct batch *b = d->n - start >= B ? &full : &rest;
+        for (int i = 0; i < b->B; i++) idx[i] = start + i;
+        double L = batch_forward(m, d, b, idx, &r, 0);
+        double w = mask_sum(b->mask, (size_t)To * b->B);
+        lsum += L * w, wsum += w;
+        /* (T_out, B, K) time-major -> (n, T_out, K) */
+        for (int i = 0; i < b->B; i++)
+            for (int t = 0; t < To; t++)
+                memcpy(out + ((size_t)(start + i) * To + t) * K,
+                       b->w.Y + ((size_t)t * b->B + i) * K, K * sizeof(real));
+    }
+    if (metrics) task_compute_metrics(task, d, out, metrics);
+    if (!yhat) free(out);
+    free(idx);
+    batch_free(&full);
+    batch_free(&rest);
+    return wsum > 0 ? lsum / wsum : NAN;
+}
+
+void train_forward_each(const struct alrnn *m, const struct dataset *d, int n, int B,
+                        uint64_t seed, train_batch_fn visit, void *ctx) {
+    if (n <= 0 || n > d->n) n = d->n;
+    if (n == 0) return;
+    if (B > n) B = n;
+    rng_t r;
+    rng_init(&r, seed, RNG_STREAM_EVAL);
+    const int n_rest = n % B;
+    struct alrnn_work w, w_rest;
+    alrnn_work_alloc(&w, m, d->T, B);
+    if (n_rest) alrnn_work_alloc(&w_rest, m, d->T, n_rest);
+    real *x = xmalloc((size_t)d->T * B * d->N * sizeof(real)); /* (T, B, N) */
+    real *mask = xmalloc((size_t)d->T_out * B * sizeof(real)); /* (T_out, B) */
+    int *idx = xmalloc((size_t)B * sizeof(int));
+    for (int start = 0; start < n; start += B) {
+        const int nb = n - start >= B ? B : n_rest;
+        struct alrnn_work *wk = nb == B ? &w : &w_rest;
+        for (int i = 0; i < nb; i++) idx[i] = start + i;
+        dataset_gather(d, idx, nb, x, NULL, NULL, mask);
+        alrnn_set_z0(m, wk, &r);
+        alrnn_forward(m, wk, x);
+        visit(ctx, start, nb, wk->T, wk->Z);
+    }
+    free(x);
+    free(mask);
+    free(idx);
+    alrnn_work_free(&w);
+    if (n_rest) alrnn_work_free(&w_rest);
+}
+
+/* ---- the model type ------------------------------------------------------------------- */
+
+static void *ma_work_alloc(const struct model *m, const void *data, int B) {
+    struct batch *b = xmalloc(sizeof *b);
+    batch_alloc(b, m->impl, data, B);
+    return b;
+}
+
+static void ma_work_free(void *work) {
+    batch_free(work);
+    free(work);
+}
+
+static double ma_forward_loss(const struct model *m, void *work, const void *data,
+                              const int *idx, int B, rng_t *r, int want_grad) {
+    struct batch *b = work;
+    ASSERT(B == b->B);
+    return batch_forward(m->impl, data, b, idx, r, want_grad);
+}
+
+static void ma_backward(const struct model *m, void *work, real *grad) {
+    struct batch *b = work;
+    alrnn_backward(m->impl, &b->w, b->x, grad, NULL, NULL);
+}
+
+static double ma_regularizer(const struct model *m, double tau, int M_reg, real *grad) {
+    return alrnn_mar(m->impl, tau, M_reg, grad);
+}
+
+static double ma_evaluate(const struct model *m, const void *data, int B, uint64_t seed,
+                          double *metrics) {
+    return train_evaluate(m->impl, m->task, data, B, seed, NULL, metrics);
+}
+
+static void ma_write_params(const struct model *m, const struct h5file *f) {
+    const struct alrnn *a = m->impl;
+    for (int i = 0; i < a->n_tensors; i++) {
+        const struct alrnn_tensor *t = &a->tensors[i];
+        char path[64];
+        snprintf(path, sizeof path, "/model/%s", t->name);
+        size_t dims[2] = {t->rows, t->cols};
+        h5_write(f, path, H5K_REAL, t->cols == 1 ? 1 : 2, dims, a->params + t->offset,
+                 t->description, "1");
+    }
+}
+
+const struct model_type model_type_alrnn = {
+    .name = "alrnn",
+    .work_alloc = ma_work_alloc,
+    .work_free = ma_work_free,
+    .forward_loss = ma_forward_loss,
+    .backward = ma_backward,
+    .regularizer = ma_regularizer,
+    .evaluate = ma_evaluate,
+    .write_params = ma_write_params,
+    .reg_description = "manifold-attractor regulariser",
+    .eval_loss_description = "test loss at each evaluation",
+    .eval_metric_description = "metric on the test set at each evaluation",
+    .metric_units = "metric",
+};
+
+void model_alrnn(struct model *m, struct alrnn *a, const struct task_type *task) {
+    *m = (struct model){.type = &model_type_alrnn, .impl = a, .n_params = a->n_params,
+                        .params = a->params, .M = a->cfg.M,
+                        .loss_units = loss_kind_names[task->loss],
+                        .n_metrics = task_metric_count(task), .task = task};
+}
+
+const char *model_metric_name(const struct model *m, int i) {
+    ASSERT(i >= 0 && i < m->n_metrics);
+    return m->metric_names ? m->metric_names[i] : task_metric_name(m->task, i);
+}
