@@ -8,6 +8,16 @@
 # Every source in core/, tasks/ and experiments/ is compiled (wildcards), so adding a task
 # or an analysis needs no edit here.
 
+# Every core by default: a job count from the number of cores unless the command line (or an
+# exported MAKEFLAGS) gives one; `make -j1 ...` or JOBS=1 for one job at a time. Only the top
+# make sets it (a sub-make shares its parent's job server, or takes the -j it is given).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+ifeq ($(MAKELEVEL),0)
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
+endif
+
 PROFILE ?= quick
 DATA_DIR ?= data
 DATA_MIRROR ?= ../shared/datasets
@@ -30,6 +40,10 @@ LIB64 := $(LIB_SRC:%.c=build/f64/%.o)
 TEST64 := $(TEST_SRC:%.c=build/f64/%.o)
 
 .DELETE_ON_ERROR:
+# `make clean all` and the like: removing and building must not overlap
+ifneq ($(filter clean clean-results,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
 .DEFAULT_GOAL := all
 .PHONY: all help deps test clean clean-results datasets bench FORCE
 
