@@ -231,7 +231,7 @@ static double flops_per_seq(int M, int N, int T) { return (double)T * (6.0 * M *
 int main(int argc, char **argv) {
     blas_select_kernels(argv);
     fp_flush_subnormals();
-    int threads = 1, reps = 15, scaling = 0, floor_too = 1;
+    int threads = 1, reps = 15, scaling = 0, floor_too = 1, peer = 0;
     const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc)
@@ -244,8 +244,11 @@ int main(int argc, char **argv) {
             only = argv[++i];
         else if (!strcmp(argv[i], "--no-floor")) /* for profiling the steps alone */
             floor_too = 0;
+        else if (!strcmp(argv[i], "--peer")) /* the shapes bench/peer_torch.py repeats */
+            peer = 1;
         else
-            die("usage: bench [--threads K] [--reps N] [--config NAME] [--no-floor] [--scaling]");
+            die("usage: bench [--threads K] [--reps N] [--config NAME] [--peer] [--no-floor] "
+                "[--scaling]");
     }
     openblas_set_num_threads(threads);
     const double peak = sgemm_peak();
@@ -255,7 +258,7 @@ int main(int argc, char **argv) {
     printf("config\tB\tM\tN\tT\tP\tthreads\tseq_per_s\tgflops\tpct_peak\n");
     const char *flat_path = "plots/data/bench_flat.tsv";
     FILE *flat = NULL;
-    if (!only) {
+    if (!only && !peer) {
         make_parent_dirs(flat_path);
         flat = fopen(flat_path, "w");
         if (!flat) die("cannot write %s", flat_path);
@@ -264,7 +267,7 @@ int main(int argc, char **argv) {
     }
     for (size_t k = 0; k < ARRAY_LEN(configs); k++) {
         const struct config *c = &configs[k];
-        if (only && strcmp(only, c->name)) continue;
+        if ((only && strcmp(only, c->name)) || (peer && k >= N_FIXED)) continue;
         /* the three P values side by side, their steps interleaved, so that the load of a
          * shared machine falls on all three alike */
         struct step_state s[3];
