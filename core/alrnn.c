@@ -19,11 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const alrnn_form_names[ALRNN_FORM__COUNT] = {[ALRNN_FORM_SEQ] = "seq",
-                                                         [ALRNN_FORM_DSR] = "dsr"};
-const char *const alrnn_init_names[ALRNN_INIT__COUNT] = {
+const char *const alrnn_form_names[] = {[ALRNN_FORM_SEQ] = "seq", [ALRNN_FORM_DSR] = "dsr"};
+_Static_assert(ARRAY_LEN(alrnn_form_names) == ALRNN_FORM__COUNT,
+               "alrnn_form_names: one entry per enum value");
+const char *const alrnn_init_names[] = {
     [ALRNN_INIT_SEQ] = "seq", [ALRNN_INIT_MULTITASK] = "multitask", [ALRNN_INIT_DSR] = "dsr"};
-const char *const z0_kind_names[Z0__COUNT] = {[Z0_ZERO] = "zero", [Z0_UNIFORM] = "uniform"};
+_Static_assert(ARRAY_LEN(alrnn_init_names) == ALRNN_INIT__COUNT,
+               "alrnn_init_names: one entry per enum value");
+const char *const z0_kind_names[] = {[Z0_ZERO] = "zero", [Z0_UNIFORM] = "uniform"};
+_Static_assert(ARRAY_LEN(z0_kind_names) == Z0__COUNT, "z0_kind_names: one entry per enum value");
 
 void alrnn_config_check(const struct alrnn_config *c) {
     if (c->M < 1) die("M = %d: the model needs at least one latent unit", c->M);

@@ -42,9 +42,9 @@ typedef enum {
     Z0_UNIFORM, /* §1.3: a fresh draw U(-1/√B, 1/√B) per batch and unit, never learned */
     Z0__COUNT
 } z0_kind;
-extern const char *const alrnn_form_names[ALRNN_FORM__COUNT];
-extern const char *const alrnn_init_names[ALRNN_INIT__COUNT];
-extern const char *const z0_kind_names[Z0__COUNT];
+extern const char *const alrnn_form_names[]; /* ALRNN_FORM__COUNT entries */
+extern const char *const alrnn_init_names[]; /* ALRNN_INIT__COUNT entries */
+extern const char *const z0_kind_names[]; /* Z0__COUNT entries */
 
 struct alrnn_config {
     int M;               /* latent units */

@@ -48,6 +48,9 @@ typedef float real;
         }                                                                                \
     } while (0)
 
+/* Enum <-> name tables are defined unsized (their headers declare them `[]`) and followed by
+ * _Static_assert(ARRAY_LEN(names) == X__COUNT), so a missing last entry does not compile;
+ * tests/test_table.c checks that no entry in between is NULL. */
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #if defined(__GNUC__)

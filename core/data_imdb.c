@@ -30,7 +30,9 @@ void imdb_read_tsv(struct imdb_split *s, const char *path) {
     ssize_t len;
     while ((len = getline(&line, &line_cap, f)) != -1) {
         lineno++;
-        if (len > 0 && line[len - 1] == '\n') line[--len] = 0;
+        if (len == 0 || line[len - 1] != '\n')
+            die("%s:%zu: the last line has no newline: the file is truncated", path, lineno);
+        line[--len] = 0;
         if ((size_t)len != strlen(line)) die("%s:%zu: NUL byte inside the line", path, lineno);
         /* label, rating, id: the first three TAB-terminated fields; the rest is the text. */
         const char *field[3];

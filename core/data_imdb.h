@@ -32,6 +32,7 @@
 
 #include "common.h"
 
+#define IMDB_SPLIT_REVIEWS 25000 /* reviews in each of train.tsv and test.tsv (aclImdb v1) */
 #define IMDB_PAD 0
 #define IMDB_UNK 1
 #define IMDB_PAD_WORD "<pad>" /* the tokenizer never yields '<', so these cannot collide */

@@ -13,6 +13,9 @@
 #ifndef ALRNN_DATA_MNIST_H
 #define ALRNN_DATA_MNIST_H
 
+#define MNIST_TRAIN_COUNT 60000 /* images in the training files (MNIST and Fashion-MNIST) */
+#define MNIST_TEST_COUNT 10000  /* images in the test files */
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -10,7 +10,56 @@
 
 #include "common.h"
 
+static uint32_t le32(const unsigned char *b) {
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* A RIFF/WAVE file must hold what its header says: the RIFF chunk and the data chunk end
+ * inside the file. Other formats are left to libsndfile. */
+void wav_check_riff(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) die("%s: cannot open: %s", path, strerror(errno));
+    unsigned char h[12];
+    if (fread(h, 1, 12, f) != 12 || memcmp(h, "RIFF", 4) != 0) {
+        fclose(f);
+        return; /* not RIFF (or shorter than its header): libsndfile reports it */
+    }
+    if (fseek(f, 0, SEEK_END) != 0) die("%s: cannot seek: %s", path, strerror(errno));
+    const long long size = ftell(f);
+    if (memcmp(h + 8, "WAVE", 4) != 0) {
+        fclose(f);
+        die("%s: cannot read audio: a RIFF file but not WAVE", path);
+    }
+    const long long riff_end = 8 + (long long)le32(h + 4);
+    if (riff_end > size) {
+        fclose(f);
+        die("%s: truncated WAV: the RIFF header says %lld bytes, the file has %lld", path,
+            riff_end, size);
+    }
+    long long off = 12;
+    int have_fmt = 0;
+    for (;;) {
+        unsigned char c[8];
+        if (off + 8 > riff_end || fseek(f, (long)off, SEEK_SET) != 0 || fread(c, 1, 8, f) != 8) {
+            fclose(f);
+            die("%s: truncated WAV: no data chunk within its %lld bytes", path, size);
+        }
+        const long long len = le32(c + 4);
+        if (!memcmp(c, "fmt ", 4)) have_fmt = 1;
+        if (!memcmp(c, "data", 4)) {
+            fclose(f);
+            if (!have_fmt) die("%s: WAV data chunk before any fmt chunk", path);
+            if (off + 8 + len > size)
+                die("%s: truncated WAV: the header says %lld bytes of samples, the file holds "
+                    "%lld", path, len, size - off - 8 > 0 ? size - off - 8 : 0);
+            return;
+        }
+        off += 8 + len + (len & 1);
+    }
+}
+
 float *wav_read_mono(const char *path, size_t *n_samples, int *sample_rate) {
+    wav_check_riff(path);
     SF_INFO info;
     memset(&info, 0, sizeof info);
     SNDFILE *sf = sf_open(path, SFM_READ, &info);

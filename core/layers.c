@@ -7,9 +7,11 @@
 
 #include "alrnn.h" /* mat_mul */
 
-const char *const layer_kind_names[LAYER__COUNT] = {
+const char *const layer_kind_names[] = {
     [LAYER_CONV1D] = "conv1d", [LAYER_DENSE] = "dense", [LAYER_RELU] = "relu",
     [LAYER_MAXPOOL] = "maxpool", [LAYER_EMBED] = "embed"};
+_Static_assert(ARRAY_LEN(layer_kind_names) == LAYER__COUNT,
+               "layer_kind_names: one entry per enum value");
 
 static inline int imax(int a, int b) { return a > b ? a : b; }
 static inline int imin(int a, int b) { return a < b ? a : b; }

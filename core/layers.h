@@ -103,7 +103,7 @@ typedef enum {
     LAYER_EMBED,
     LAYER__COUNT
 } layer_kind;
-extern const char *const layer_kind_names[LAYER__COUNT];
+extern const char *const layer_kind_names[]; /* LAYER__COUNT entries */
 
 struct layer {
     layer_kind kind;

@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const loss_kind_names[LOSS__COUNT] = {[LOSS_MSE] = "mse", [LOSS_CE] = "cross_entropy"};
-const char *const readout_kind_names[READOUT__COUNT] = {[READOUT_LAST] = "last",
+const char *const loss_kind_names[] = {[LOSS_MSE] = "mse", [LOSS_CE] = "cross_entropy"};
+_Static_assert(ARRAY_LEN(loss_kind_names) == LOSS__COUNT,
+               "loss_kind_names: one entry per enum value");
+const char *const readout_kind_names[] = {[READOUT_LAST] = "last",
                                                         [READOUT_ALL] = "all"};
+_Static_assert(ARRAY_LEN(readout_kind_names) == READOUT__COUNT,
+               "readout_kind_names: one entry per enum value");
 
 void dataset_alloc(struct dataset *d, int n, int T, int N, int K, int T_out, loss_kind loss,
                    int with_group) {

@@ -21,8 +21,8 @@
 
 typedef enum { LOSS_MSE, LOSS_CE, LOSS__COUNT } loss_kind;
 typedef enum { READOUT_LAST, READOUT_ALL, READOUT__COUNT } readout_kind;
-extern const char *const loss_kind_names[LOSS__COUNT];
-extern const char *const readout_kind_names[READOUT__COUNT];
+extern const char *const loss_kind_names[]; /* LOSS__COUNT entries */
+extern const char *const readout_kind_names[]; /* READOUT__COUNT entries */
 
 /* n sequences padded to T steps. Targets exist at T_out steps: T_out = 1 means the readout of
  * the last step (t = T-1), T_out = T means one target per step. `mask` weights each target

@@ -2,21 +2,26 @@
  * run file's history (see train.h). Model specifics live behind struct model_type. */
 #include "train.h"
 
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "h5io.h"
 
-const char *const select_kind_names[SELECT__COUNT] = {[SELECT_FINAL] = "final",
-                                                      [SELECT_BEST_VAL] = "best_val"};
-const char *const train_status_names[TRAIN__COUNT] = {
+const char *const select_kind_names[] = {[SELECT_FINAL] = "final",
+                                         [SELECT_BEST_VAL] = "best_val"};
+_Static_assert(ARRAY_LEN(select_kind_names) == SELECT__COUNT,
+               "select_kind_names: one entry per enum value");
+const char *const train_status_names[] = {
     [TRAIN_OK] = "ok",
     [TRAIN_LOSS_NONFINITE] = "loss_nonfinite",
     [TRAIN_LOSS_BLOWUP] = "loss_above_1e6",
     [TRAIN_GRAD_NONFINITE] = "grad_norm_nonfinite",
 };
-_Static_assert(TRAIN__COUNT == 4, "train_status_names must name every status");
+_Static_assert(ARRAY_LEN(train_status_names) == TRAIN__COUNT,
+               "train_status_names: one entry per enum value");
 
 train_status train_step(const struct model *m, void *work, const void *data, const int *idx,
                         int B, rng_t *r, const struct train_config *cfg, double lr,
@@ -73,8 +78,235 @@ static double evaluate(const struct model *m, const void *data, int n, int B, ui
     return m->type->evaluate(m, data, B, seed, metrics);
 }
 
+/* ---- the loop's state and its checkpoint ------------------------------------------------ */
+
+/* Everything the loop carries from one batch to the next besides the parameters and the
+ * history: exactly what a checkpoint stores. */
+struct loop {
+    int e;           /* current epoch, 0-based */
+    int start;       /* position in order of the epoch's next batch; 0: not yet shuffled */
+    int nb;          /* batches done in the epoch */
+    double lsum, gsum; /* sums of their losses and pre-clip gradient norms */
+    long seqs, step; /* sequences and steps (batches) since the start of the run */
+    double elapsed;  /* training wall seconds of earlier processes (resumed runs) */
+    rng_t br;        /* the batch stream */
+    int *order;      /* (n_train) the epoch's shuffled order */
+    struct adam opt;
+    real *best;      /* (n_params) best-so-far parameters (SELECT_BEST_VAL) */
+    double best_val;
+};
+
+#define CKPT_FORMAT "alrnn-checkpoint-1"
+
+static volatile sig_atomic_t ckpt_signal; /* set by the handler, read at batch boundaries */
+static void on_ckpt_signal(int sig) { ckpt_signal = sig; }
+
+static void hash_text(uint64_t h, char *buf, size_t n) {
+    snprintf(buf, n, "%016llx", (unsigned long long)h);
+}
+
+static void read_real(const struct h5file *f, const char *path, real *dst, size_t n) {
+    size_t k;
+    double *v = h5_read_f64(f, path, &k, NULL, NULL);
+    if (k != n) die("%s: %s has %zu values, expected %zu", f->path, path, k, n);
+    for (size_t i = 0; i < n; i++) dst[i] = (real)v[i];
+    free(v);
+}
+
+static void read_f64(const struct h5file *f, const char *path, double *dst, size_t n) {
+    size_t k;
+    double *v = h5_read_f64(f, path, &k, NULL, NULL);
+    if (k != n) die("%s: %s has %zu values, expected %zu", f->path, path, k, n);
+    memcpy(dst, v, n * sizeof(double));
+    free(v);
+}
+
+static void read_i32(const struct h5file *f, const char *path, int *dst, size_t n) {
+    size_t k;
+    int32_t *v = h5_read_i32(f, path, &k, NULL, NULL);
+    if (k != n) die("%s: %s has %zu values, expected %zu", f->path, path, k, n);
+    for (size_t i = 0; i < n; i++) dst[i] = v[i];
+    free(v);
+}
+
+/* Writes path through a temporary name, fsync and rename, so a reader sees either the old
+ * checkpoint or the new one, never a torn one. */
+static void ckpt_write(const struct train_checkpoint *ck, const struct model *m, int n,
+                       const struct loop *ls, const struct train_history *h, double elapsed) {
+    char tmp[4200], hs[32];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", ck->path, (long)getpid());
+    struct h5file f;
+    h5_create(&f, tmp);
+    hash_text(ck->settings_hash, hs, sizeof hs);
+    h5_attr_str(&f, "/", "format", CKPT_FORMAT);
+    h5_attr_str(&f, "/", "settings_hash", hs);
+    h5_attr_int(&f, "/", "n_params", (long)m->n_params);
+    h5_attr_int(&f, "/", "n_train", n);
+    h5_attr_int(&f, "/", "epoch", ls->e);
+    h5_attr_int(&f, "/", "start", ls->start);
+    h5_attr_int(&f, "/", "nb", ls->nb);
+    h5_attr_int(&f, "/", "seqs", ls->seqs);
+    h5_attr_int(&f, "/", "step", ls->step);
+    h5_attr_int(&f, "/", "adam_t", ls->opt.t);
+    h5_attr_double(&f, "/", "lsum", ls->lsum);
+    h5_attr_double(&f, "/", "gsum", ls->gsum);
+    h5_attr_double(&f, "/", "elapsed", elapsed);
+    h5_attr_double(&f, "/", "best_val", ls->best_val);
+    h5_attr_int(&f, "/", "epochs_done", h->epochs);
+    h5_attr_int(&f, "/", "n_eval", h->n_eval);
+    h5_attr_int(&f, "/", "selected_epoch", h->selected_epoch);
+    const size_t dp[1] = {m->n_params}, dn[1] = {(size_t)n}, dr[1] = {sizeof ls->br.s},
+                 de[1] = {(size_t)h->epochs}, dv[1] = {(size_t)h->n_eval},
+                 dm[1] = {(size_t)h->n_eval * h->n_metrics};
+    h5_write(&f, "/params", H5K_REAL, 1, dp, m->params, "parameters", "1");
+    h5_write(&f, "/adam_m", H5K_REAL, 1, dp, ls->opt.m, "Adam first moment", "1");
+    h5_write(&f, "/adam_v", H5K_REAL, 1, dp, ls->opt.v, "Adam second moment", "1");
+    h5_write(&f, "/best", H5K_REAL, 1, dp, ls->best, "best-so-far parameters", "1");
+    int32_t *ord = xmalloc((size_t)n * sizeof(int32_t));
+    for (int i = 0; i < n; i++) ord[i] = ls->order[i];
+    h5_write(&f, "/order", H5K_I32, 1, dn, ord, "the epoch's shuffled order", "index");
+    free(ord);
+    h5_write(&f, "/rng_batch", H5K_U8, 1, dr, ls->br.s, "batch stream state (xoshiro256**)",
+             "bytes");
+    h5_write(&f, "/history/loss", H5K_F64, 1, de, h->loss, "", "");
+    h5_write(&f, "/history/reg", H5K_F64, 1, de, h->reg, "", "");
+    h5_write(&f, "/history/lr", H5K_F64, 1, de, h->lr, "", "");
+    h5_write(&f, "/history/grad_norm", H5K_F64, 1, de, h->grad_norm, "", "");
+    h5_write(&f, "/history/eval_epoch", H5K_I32, 1, dv, h->eval_epoch, "", "");
+    h5_write(&f, "/history/eval_val_loss", H5K_F64, 1, dv, h->eval_val_loss, "", "");
+    h5_write(&f, "/history/eval_test_loss", H5K_F64, 1, dv, h->eval_test_loss, "", "");
+    h5_write(&f, "/history/eval_val", H5K_F64, 1, dm, h->eval_val, "", "");
+    h5_write(&f, "/history/eval_test", H5K_F64, 1, dm, h->eval_test, "", "");
+    h5_close(&f);
+    const int fd = open(tmp, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) die("cannot sync checkpoint %s", tmp);
+    close(fd);
+    if (rename(tmp, ck->path) != 0) die("cannot rename %s to %s", tmp, ck->path);
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", ck->path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    const int dfd = open(slash ? (dir[0] ? dir : "/") : ".", O_RDONLY);
+    if (dfd >= 0) fsync(dfd), close(dfd);
+}
+
+/* Opens ck->path and checks it belongs to this run; 0 when there is none. */
+static int ckpt_open(const struct train_checkpoint *ck, struct h5file *f) {
+    if (!ck || !ck->path || access(ck->path, F_OK) != 0) return 0;
+    h5_open_read(f, ck->path);
+    char want[32];
+    hash_text(ck->settings_hash, want, sizeof want);
+    char *fmt = h5_read_attr_str(f, "/", "format");
+    char *have = h5_read_attr_str(f, "/", "settings_hash");
+    const int ok = !strcmp(fmt, CKPT_FORMAT) && !strcmp(have, want);
+    if (!ok)
+        die("checkpoint %s was written by a run with other settings (%s %s; this run: %s %s); "
+            "it cannot be resumed: delete it (rm '%s') to start this run afresh",
+            ck->path, fmt, have, CKPT_FORMAT, want, ck->path);
+    free(fmt), free(have);
+    return 1;
+}
+
+int train_checkpoint_probe(const struct train_checkpoint *ck) {
+    struct h5file f;
+    if (!ckpt_open(ck, &f)) return 0;
+    h5_close(&f);
+    return 1;
+}
+
+/* Restores the loop, the parameters and the history from an open checkpoint. */
+static void ckpt_read(struct h5file *f, const struct model *m, int n, struct loop *ls,
+                      struct train_history *h) {
+    if (h5_read_attr_int(f, "/", "n_params") != (long)m->n_params ||
+        h5_read_attr_int(f, "/", "n_train") != n)
+        die("checkpoint %s does not fit this model (parameters or training set differ); "
+            "delete it (rm '%s') to start afresh", f->path, f->path);
+    ls->e = (int)h5_read_attr_int(f, "/", "epoch");
+    ls->start = (int)h5_read_attr_int(f, "/", "start");
+    ls->nb = (int)h5_read_attr_int(f, "/", "nb");
+    ls->seqs = h5_read_attr_int(f, "/", "seqs");
+    ls->step = h5_read_attr_int(f, "/", "step");
+    ls->opt.t = h5_read_attr_int(f, "/", "adam_t");
+    ls->lsum = h5_read_attr_double(f, "/", "lsum");
+    ls->gsum = h5_read_attr_double(f, "/", "gsum");
+    ls->elapsed = h5_read_attr_double(f, "/", "elapsed");
+    ls->best_val = h5_read_attr_double(f, "/", "best_val");
+    h->epochs = (int)h5_read_attr_int(f, "/", "epochs_done");
+    h->n_eval = (int)h5_read_attr_int(f, "/", "n_eval");
+    h->selected_epoch = (int)h5_read_attr_int(f, "/", "selected_epoch");
+    read_real(f, "/params", m->params, m->n_params);
+    read_real(f, "/adam_m", ls->opt.m, m->n_params);
+    read_real(f, "/adam_v", ls->opt.v, m->n_params);
+    read_real(f, "/best", ls->best, m->n_params);
+    read_i32(f, "/order", ls->order, (size_t)n);
+    size_t k;
+    uint8_t *rs = h5_read_u8(f, "/rng_batch", &k, NULL, NULL);
+    if (k != sizeof ls->br.s) die("%s: bad /rng_batch", f->path);
+    memcpy(ls->br.s, rs, sizeof ls->br.s);
+    free(rs);
+    const size_t E = (size_t)h->epochs, V = (size_t)h->n_eval, VM = V * h->n_metrics;
+    read_f64(f, "/history/loss", h->loss, E);
+    read_f64(f, "/history/reg", h->reg, E);
+    read_f64(f, "/history/lr", h->lr, E);
+    read_f64(f, "/history/grad_norm", h->grad_norm, E);
+    read_i32(f, "/history/eval_epoch", h->eval_epoch, V);
+    read_f64(f, "/history/eval_val_loss", h->eval_val_loss, V);
+    read_f64(f, "/history/eval_test_loss", h->eval_test_loss, V);
+    read_f64(f, "/history/eval_val", h->eval_val, VM);
+    read_f64(f, "/history/eval_test", h->eval_test, VM);
+}
+
+/* Periodic checkpoints take at most this share of the process's training time: one is
+ * written only when the time spent on checkpoints so far plus the last write's duration (the
+ * estimate of this one's) stays within the share of the time trained so far. A
+ * write costs ~10 ms for a small model (mostly the two fsyncs) and ~0.1 s for 2M
+ * parameters; this bound keeps `--checkpoint-every 1` on millisecond epochs from dominating
+ * the run. Signals are always served. */
+#define CKPT_MAX_SHARE 0.02
+
+/* When the last checkpoint was written and what writing them costs. */
+struct ckpt_clock {
+    const struct train_checkpoint *ck; /* NULL: no checkpoints */
+    double t0;                         /* this process's training start */
+    double last;                       /* end of the last checkpoint (or t0) */
+    double cost;                       /* duration of the last write (0 before the first) */
+    double total;                      /* seconds spent writing checkpoints */
+    int count;                         /* checkpoints written */
+    const char *label;
+};
+
+/* Writes a checkpoint at a batch boundary when one is due or a signal asked for it, and ends
+ * the process after it for SIGTERM / SIGINT. epoch_end: the boundary ends an epoch (the
+ * epoch count applies there only). */
+static void checkpoint_if_due(struct ckpt_clock *c, const struct model *m, int n,
+                              const struct loop *ls, const struct train_history *h,
+                              int epoch_end) {
+    const struct train_checkpoint *ck = c->ck;
+    if (!ck) return;
+    const double now = now_seconds();
+    const int sig = ckpt_signal;
+    const int periodic =
+        (ck->every_seconds > 0 && now - c->last >= ck->every_seconds) ||
+        (epoch_end && ck->every_epochs > 0 && ls->e % ck->every_epochs == 0);
+    const int affordable = c->total + c->cost <= CKPT_MAX_SHARE * (now - c->t0);
+    if (!sig && !(periodic && affordable)) return;
+    ckpt_signal = 0;
+    ckpt_write(ck, m, n, ls, h, ls->elapsed + now - c->t0);
+    c->last = now_seconds();
+    c->cost = c->last - now;
+    c->total += c->cost, c->count++;
+    if (sig == SIGTERM || sig == SIGINT)
+        die("%s: interrupted (signal %d) at epoch %d, step %ld; checkpoint written to %s; run "
+            "the same command again to resume",
+            c->label, sig, ls->e + 1, ls->step, ck->path);
+    if (sig) fprintf(stderr, "[%s] checkpoint written to %s (signal %d)\n", c->label, ck->path, sig);
+}
+
+/* ---- the loop ---------------------------------------------------------------------------- */
+
 void train_run(const struct model *m, const struct train_config *cfg, const struct train_data *d,
-               uint64_t seed, const char *label, struct train_history *h) {
+               uint64_t seed, const char *label, const struct train_checkpoint *ck,
+               struct train_history *h) {
     const struct model_type *ty = m->type;
     const int E = cfg->epochs, n = d->n_train;
     const int B = cfg->batch < n ? cfg->batch : n;
@@ -87,47 +319,68 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
     const int eval_every = cfg->eval_every > 0 ? cfg->eval_every : E;
     history_alloc(h, E, E / eval_every + 2, nm);
     h->has_val = d->n_val > 0;
+    const int has_ckpt = ck && ck->path;
 
-    rng_t br;
-    rng_init(&br, seed, RNG_STREAM_BATCH);
+    struct loop ls = {.best_val = INFINITY};
+    rng_init(&ls.br, seed, RNG_STREAM_BATCH);
+    adam_init(&ls.opt, m->n_params);
+    ls.best = xmalloc(m->n_params * sizeof(real));
+    memcpy(ls.best, m->params, m->n_params * sizeof(real));
+    ls.order = xmalloc((size_t)n * sizeof(int));
+    for (int i = 0; i < n; i++) ls.order[i] = i;
+    struct h5file cf;
+    if (ckpt_open(ck, &cf)) {
+        ckpt_read(&cf, m, n, &ls, h);
+        h5_close(&cf);
+        fprintf(stderr, "[%s] resuming from checkpoint %s: epoch %d/%d, step %ld\n", label,
+                ck->path, ls.e + 1 > E ? E : ls.e + 1, E, ls.step);
+    }
     void *full = ty->work_alloc(m, d->train, B);
     void *rest = n % B ? ty->work_alloc(m, d->train, n % B) : NULL;
     real *grad = xmalloc(m->n_params * sizeof(real));
-    real *best = xmalloc(m->n_params * sizeof(real));
-    memcpy(best, m->params, m->n_params * sizeof(real));
-    double best_val = INFINITY;
-    struct adam opt;
-    adam_init(&opt, m->n_params);
-    int *order = xmalloc((size_t)n * sizeof(int));
-    for (int i = 0; i < n; i++) order[i] = i;
+
+    struct sigaction sa = {.sa_handler = on_ckpt_signal, .sa_flags = SA_RESTART}, old[3];
+    const int sigs[3] = {SIGTERM, SIGINT, SIGUSR1};
+    ckpt_signal = 0;
+    if (has_ckpt) {
+        sigemptyset(&sa.sa_mask);
+        for (int i = 0; i < 3; i++) sigaction(sigs[i], &sa, &old[i]);
+    }
 
     const double t0 = now_seconds();
     double last_print = t0, last_held = NAN, last_metric = NAN;
-    long seqs = 0, step = 0;
-    for (int e = 0; e < E && !h->diverged; e++) {
+    if (h->n_eval) {
+        const int k = h->n_eval - 1;
+        last_held = h->has_val ? h->eval_val_loss[k] : h->eval_test_loss[k];
+        last_metric = nm ? (h->has_val ? h->eval_val : h->eval_test)[k * nm] : NAN;
+    }
+    struct ckpt_clock cc = {.ck = has_ckpt ? ck : NULL, .t0 = t0, .last = t0, .label = label};
+    while (ls.e < E && !h->diverged) {
+        const int e = ls.e;
         const double lr = cfg->cosine ? cosine_lr(cfg->lr, cfg->lr_min, e, E) : cfg->lr;
-        rng_shuffle_int(&br, order, n);
-        double lsum = 0, gsum = 0;
-        int nb = 0;
-        for (int start = 0; start < n; start += B) {
-            const int bs = n - start >= B ? B : n % B;
+        if (ls.start == 0) rng_shuffle_int(&ls.br, ls.order, n);
+        while (ls.start < n) {
+            const int bs = n - ls.start >= B ? B : n % B;
             double L, gn;
-            step++;
-            const train_status st = train_step(m, bs == B ? full : rest, d->train, order + start,
-                                               bs, &br, cfg, lr, &opt, grad, &L, &gn);
+            ls.step++;
+            const train_status st =
+                train_step(m, bs == B ? full : rest, d->train, ls.order + ls.start, bs, &ls.br,
+                           cfg, lr, &ls.opt, grad, &L, &gn);
             if (st != TRAIN_OK) {
-                h->diverged = 1, h->diverged_epoch = e + 1, h->diverged_step = step;
+                h->diverged = 1, h->diverged_epoch = e + 1, h->diverged_step = ls.step;
                 h->diverged_cause = st, h->diverged_loss = L;
                 fprintf(stderr, "[%s] diverged at epoch %d, step %ld (%s, loss %g); stopping\n",
-                        label, e + 1, step, train_status_names[st], L);
+                        label, e + 1, ls.step, train_status_names[st], L);
                 break;
             }
-            gsum += gn, lsum += L, nb++;
-            seqs += bs;
+            ls.gsum += gn, ls.lsum += L, ls.nb++;
+            ls.seqs += bs;
+            ls.start += bs;
+            if (ls.start < n) checkpoint_if_due(&cc, m, n, &ls, h, 0);
         }
         if (h->diverged) break;
-        h->loss[e] = lsum / nb;
-        h->grad_norm[e] = gsum / nb;
+        h->loss[e] = ls.lsum / ls.nb;
+        h->grad_norm[e] = ls.gsum / ls.nb;
         h->lr[e] = lr;
         h->reg[e] = ty->regularizer(m, cfg->tau, cfg->M_reg, NULL);
         h->epochs = e + 1;
@@ -139,38 +392,48 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
             h->eval_val_loss[k] = evaluate(m, d->val, d->n_val, B, seed, h->eval_val + k * nm);
             h->eval_test_loss[k] =
                 evaluate(m, d->test, d->n_test, B, seed, h->eval_test + k * nm);
-            const int has_val = d->n_val > 0;
-            last_held = has_val ? h->eval_val_loss[k] : h->eval_test_loss[k];
-            last_metric = nm ? (has_val ? h->eval_val : h->eval_test)[k * nm] : NAN;
-            if (cfg->select == SELECT_BEST_VAL && has_val && h->eval_val_loss[k] < best_val) {
-                best_val = h->eval_val_loss[k];
-                memcpy(best, m->params, m->n_params * sizeof(real));
+            last_held = h->has_val ? h->eval_val_loss[k] : h->eval_test_loss[k];
+            last_metric = nm ? (h->has_val ? h->eval_val : h->eval_test)[k * nm] : NAN;
+            if (cfg->select == SELECT_BEST_VAL && h->has_val && h->eval_val_loss[k] < ls.best_val) {
+                ls.best_val = h->eval_val_loss[k];
+                memcpy(ls.best, m->params, m->n_params * sizeof(real));
                 h->selected_epoch = e + 1;
             }
         }
+        ls.e++, ls.start = 0, ls.nb = 0, ls.lsum = ls.gsum = 0;
         const double now = now_seconds();
         const double interval = isatty(STDERR_FILENO) ? 0.5 : 10.0;
         if (is_eval || now - last_print >= interval || e + 1 == E) {
             const double el = now - t0;
-            progress(label, e + 1, E, h->loss[e], d->n_val ? "val" : "test", last_held,
-                     nm ? model_metric_name(m, 0) : NULL, last_metric, seqs / el,
-                     el / (e + 1) * (E - e - 1), e + 1 == E);
+            progress(label, e + 1, E, h->loss[e], h->has_val ? "val" : "test", last_held,
+                     nm ? model_metric_name(m, 0) : NULL, last_metric,
+                     el > 0 ? ls.seqs / (ls.elapsed + el) : 0,
+                     (ls.elapsed + el) / (e + 1) * (E - e - 1), e + 1 == E);
             last_print = now;
         }
+        if (ls.e < E) checkpoint_if_due(&cc, m, n, &ls, h, 1);
     }
-    h->wall_seconds = now_seconds() - t0;
-    h->train_seq_per_s = h->wall_seconds > 0 ? seqs / h->wall_seconds : 0;
-    if (cfg->select == SELECT_BEST_VAL && d->n_val && h->selected_epoch > 0)
-        memcpy(m->params, best, m->n_params * sizeof(real));
+    /* a SIGTERM / SIGINT during the last epoch's evaluation: save the finished loop */
+    if (!h->diverged && (ckpt_signal == SIGTERM || ckpt_signal == SIGINT))
+        checkpoint_if_due(&cc, m, n, &ls, h, 0);
+    if (has_ckpt)
+        for (int i = 0; i < 3; i++) sigaction(sigs[i], &old[i], NULL);
+    h->wall_seconds = ls.elapsed + now_seconds() - t0;
+    if (cc.count)
+        fprintf(stderr, "[%s] %d checkpoints written in %.3f s (%.2f%% of this process's training)\n",
+                label, cc.count, cc.total, 100 * cc.total / (now_seconds() - t0));
+    h->train_seq_per_s = h->wall_seconds > 0 ? ls.seqs / h->wall_seconds : 0;
+    if (cfg->select == SELECT_BEST_VAL && h->has_val && h->selected_epoch > 0)
+        memcpy(m->params, ls.best, m->n_params * sizeof(real));
     else
         h->selected_epoch = h->epochs;
     h->val_loss = evaluate(m, d->val, d->n_val, B, seed, h->val);
     h->test_loss = evaluate(m, d->test, d->n_test, B, seed, h->test);
 
-    adam_free(&opt);
-    free(order);
+    adam_free(&ls.opt);
+    free(ls.order);
+    free(ls.best);
     free(grad);
-    free(best);
     ty->work_free(full);
     if (rest) ty->work_free(rest);
 }

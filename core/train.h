@@ -14,8 +14,28 @@
  * there and finishes normally with h->diverged set (the cause, the epoch it happened in, the
  * step). The kept parameters are then: with SELECT_BEST_VAL, the best evaluation so far if
  * there was one; otherwise the last finite state, i.e. the parameters before the failing
- * step. The history holds the completed epochs only (it may be empty); the final evaluation
- * runs on the kept parameters as usual.
+ * step (selected_epoch then counts the completed epochs, 0 when it failed in the first). The
+ * history holds the completed epochs only (it may be empty); the final evaluation runs on the
+ * kept parameters as usual.
+ *
+ * Checkpoints (struct train_checkpoint). A checkpoint holds the whole state of the loop at a
+ * batch boundary: parameters, Adam moments and step, the batch stream's RNG state (the only
+ * random stream training draws from: evaluation restarts its own, data and initialisation
+ * are done before training), the epoch's shuffled order and position in it, the partial
+ * epoch sums, the history so far, the best-so-far parameters and validation loss, and the
+ * settings hash of the run. A resumed run therefore takes exactly the steps the interrupted
+ * one would have, and its run file equals an uninterrupted run's (provenance and timings
+ * aside). It is written atomically (a temporary name, fsync, rename, fsync of the folder):
+ *   - after every `every_epochs` completed epochs, and at any batch boundary once
+ *     `every_seconds` have passed since the last checkpoint (either may be 0 = off), as
+ *     long as checkpoints stay within 2 % of the training time (CKPT_MAX_SHARE, train.c);
+ *   - on SIGTERM, SIGINT or SIGUSR1: the handler only sets a flag; the next batch boundary
+ *     writes the checkpoint; SIGUSR1 then continues, SIGTERM / SIGINT end the process with
+ *     status 1 through die() (which removes the registered temporary run file).
+ * The signal handlers are installed for the duration of train_run only. train_run resumes
+ * from ck->path when it exists and carries the same settings hash (and dies, naming the
+ * file, when the hash differs); the caller deletes the checkpoint once its run file is
+ * complete.
  */
 #ifndef ALRNN_TRAIN_H
 #define ALRNN_TRAIN_H
@@ -26,7 +46,7 @@
 #include "task.h"
 
 typedef enum { SELECT_FINAL, SELECT_BEST_VAL, SELECT__COUNT } select_kind;
-extern const char *const select_kind_names[SELECT__COUNT];
+extern const char *const select_kind_names[]; /* SELECT__COUNT entries */
 
 /* A training loss above this counts as divergence. Every loss of the project is O(1) at
  * initialisation (CE <= log K + small logits; MSE of targets of unit scale), and a trained
@@ -42,7 +62,7 @@ typedef enum {
     TRAIN_GRAD_NONFINITE, /* finite loss, NaN or inf gradient norm */
     TRAIN__COUNT
 } train_status;
-extern const char *const train_status_names[TRAIN__COUNT];
+extern const char *const train_status_names[]; /* TRAIN__COUNT entries */
 
 struct train_config {
     int epochs;         /* passes over the training set */
@@ -113,10 +133,23 @@ train_status train_step(const struct model *m, void *work, const void *data, con
                         int B, rng_t *r, const struct train_config *cfg, double lr,
                         struct adam *opt, real *grad, double *loss, double *grad_norm);
 
+struct train_checkpoint {
+    const char *path;       /* checkpoint file (the runners use <out>.ckpt); NULL: none */
+    uint64_t settings_hash; /* of the resolved settings (experiments/rowhash.c) */
+    int every_epochs;       /* write after every every_epochs completed epochs (0: off) */
+    double every_seconds;   /* write once this long has passed since the last (0: off) */
+};
+
 /* Train m (parameters initialised by the caller) and leave the kept parameters in
- * m->params; h receives the history (train_history_free). Never dies on divergence. */
+ * m->params; h receives the history (train_history_free). Never dies on divergence.
+ * ck: NULL or ck->path NULL for no checkpoints (and no signal handling); see the top. */
 void train_run(const struct model *m, const struct train_config *cfg, const struct train_data *d,
-               uint64_t seed, const char *label, struct train_history *h);
+               uint64_t seed, const char *label, const struct train_checkpoint *ck,
+               struct train_history *h);
+
+/* 1 if ck->path exists and carries ck->settings_hash, 0 if there is no checkpoint; dies with
+ * a message naming the file (and how to remove it) when it belongs to other settings. */
+int train_checkpoint_probe(const struct train_checkpoint *ck);
 void train_history_free(struct train_history *h);
 
 /* The history into run file f: /train/{loss, reg_loss, lr, grad_norm, wall_seconds,

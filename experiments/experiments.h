@@ -16,8 +16,11 @@
 #include "task.h"
 #include "train.h"
 
-typedef enum { PROFILE_SMOKE, PROFILE_QUICK, PROFILE_PAPER, PROFILE__COUNT } profile_kind;
-extern const char *const profile_names[PROFILE__COUNT];
+/* verify: sized to decide the claims of experiments/claims.c (make verify). It is resolved
+ * on top of quick: paper settings, then the quick override, then the verify override, so a
+ * row without a verify override runs exactly as in quick. */
+typedef enum { PROFILE_SMOKE, PROFILE_QUICK, PROFILE_PAPER, PROFILE_VERIFY, PROFILE__COUNT } profile_kind;
+extern const char *const profile_names[]; /* PROFILE__COUNT entries */
 profile_kind profile_parse(const char *s); /* dies on an unknown name */
 
 /* Settings that scale with the profile. In an override a zero / NULL field keeps the value. */
@@ -44,7 +47,7 @@ struct experiment {
     const struct encoder_type *encoder;   /* NULL: raw inputs enter through C */
     int encoder_opt[ENCODER_MAX_OPTS];    /* the encoder type's sizes (see its file) */
     struct settings paper;                    /* PAPER.md's settings (the `paper` profile) */
-    struct settings override[PROFILE__COUNT]; /* smoke / quick scale-downs */
+    struct settings override[PROFILE__COUNT]; /* smoke / quick / verify scale-downs */
     const char *needs_data; /* make target that fetches its data first, e.g. "datasets-mnist" */
     /* Optional: analyses of the trained model written into the run file before it is closed
      * (bitcode histograms, autonomous runs, PCA ...). test is the task's test split. */
@@ -69,6 +72,7 @@ extern const struct experiment experiments[];
 extern const int n_experiments;
 const struct experiment *experiment_find(const char *name); /* NULL if unknown */
 void experiment_resolve(const struct experiment *e, profile_kind p, struct resolved *r);
+
 /* Test-only: ALRNN_TEST_OVERRIDE="epochs=N,lr=X" (either or both) replaces those training
  * settings of r, so that tests can make a smoke run long enough to interrupt, or make it
  * diverge; says so on stderr, dies on a malformed value. The run file's /config and the
@@ -88,7 +92,26 @@ void run_file_provenance(const struct resolved *r, const struct h5file *f, int P
 /* /config attributes every runner shares: the training settings, task options, P grid,
  * seeds and precision. */
 void run_file_training_config(const struct resolved *r, const struct h5file *f);
-void run_file_commit(const char *out, struct h5file *f);     /* close and rename into place */
+/* close and rename into place; deletes the run's checkpoint */
+void run_file_commit(const char *out, struct h5file *f);
+/* The checkpoint of the run begun by run_file_begin: <out>.ckpt, the settings hash of (r, P,
+ * seed) and the cadence set by run_set_checkpoint_options (defaults: no epoch count, 120 s). */
+struct train_checkpoint run_file_checkpoint(const struct resolved *r, int P, int seed);
+void run_set_checkpoint_options(int every_epochs, double every_seconds);
+
+/* The identity of a resolved row (experiments/rowhash.c): resolved_dump() prints every resolved
+ * setting (what `bin/alrnn show` prints); resolved_hash() is FNV-1a 64 of that text; run files
+ * carry it as the root attribute `row_hash` (16 lower-case hex digits). */
+void resolved_dump(const struct resolved *r, FILE *fp);
+uint64_t resolved_hash(const struct resolved *r);
+struct row_hash_hex {
+    char s[17];
+};
+struct row_hash_hex resolved_hash_hex(const struct resolved *r);
+/* The settings that determine one run's result: the row hash plus P, seed and the build's
+ * precision. Checkpoints store it and resume only a run with the same. */
+uint64_t run_settings_hash(const struct resolved *r, int P, int seed);
+uint64_t fnv1a64(const void *data, size_t n); /* FNV-1a, 64 bit */
 
 struct figure {
     const char *name;        /* make target, e.g. "figure4" */

@@ -29,62 +29,71 @@ void summarize_figure4(const struct figure *fig, profile_kind p, const char *roo
     struct resolved r;
     experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
     const int S = r.s.seeds;
-    double *v = xmalloc(S * sizeof(double));
-    double mean[MAX_GRID];
+    struct sweep sw;
+    sweep_read(&sw, &r, root, "/test/mse");
 
     struct tsv t, ts;
     tsv_open(&t, out, "figure4a.tsv",
-             "addition problem: test MSE against P over seeds (std = sample std)");
-    tsv_open(&ts, out, "figure4a_seeds.tsv", "addition problem: test MSE of every run");
-    fprintf(t.fp, "P\tn_seeds\tmean_mse\tstd_mse\tmin_mse\tmax_mse\n");
-    fprintf(ts.fp, "P\tseed\tmse\n");
+             "addition problem: test MSE against P over the seeds that did not diverge "
+             "(std = sample std; n_diverged runs left out)");
+    tsv_open(&ts, out, "figure4a_seeds.tsv",
+             "addition problem: test MSE of every run (nan: diverged)");
+    fprintf(t.fp, "P\tn_seeds\tmean_mse\tstd_mse\tmin_mse\tmax_mse\tn_diverged\n");
+    fprintf(ts.fp, "P\tseed\tmse\tdiverged\n");
     for (int k = 0; k < r.n_P; k++) {
-        for (int s = 0; s < S; s++) {
-            struct h5file f;
-            summary_open_run(&r, root, r.P[k], s, &f);
-            v[s] = h5_read_scalar(&f, "/test/mse");
-            h5_close(&f);
-            fprintf(ts.fp, "%d\t%d\t%.9g\n", r.P[k], s, v[s]);
-        }
-        struct stats st = stats_of(v, S);
-        mean[k] = st.mean;
-        fprintf(t.fp, "%d\t%d\t%.9g\t%.9g\t%.9g\t%.9g\n", r.P[k], S, st.mean, st.std, st.min,
-                st.max);
+        for (int s = 0; s < S; s++)
+            fprintf(ts.fp, "%d\t%d\t%.9g\t%d\n", r.P[k], s, sw.v[(size_t)k * S + s],
+                    sw.diverged[(size_t)k * S + s]);
+        const struct stats st = sw.st[k];
+        fprintf(t.fp, "%d\t%d\t%.9g\t%.9g\t%.9g\t%.9g\t%d\n", r.P[k], st.n, st.mean, st.std,
+                st.min, st.max, sw.n_diverged[k]);
     }
     tsv_close(&t);
     tsv_close(&ts);
 
-    /* Proposition 1: P = 0 against the best P >= 1 */
-    int k0 = -1, kb = -1;
-    for (int k = 0; k < r.n_P; k++) {
-        if (r.P[k] == 0) k0 = k;
-        else if (kb < 0 || mean[k] < mean[kb]) kb = k;
-    }
-    tsv_open(&t, out, "figure4_summary.tsv", "Proposition 1 check (means over seeds)");
-    fprintf(t.fp, "key\tvalue\n");
-    if (k0 >= 0) fprintf(t.fp, "mse_P0\t%.9g\n", mean[k0]);
-    if (kb >= 0) fprintf(t.fp, "best_P\t%d\nmse_best_P\t%.9g\n", r.P[kb], mean[kb]);
-    if (k0 >= 0 && kb >= 0) {
-        fprintf(t.fp, "ratio_P0_over_best\t%.9g\n", mean[k0] / mean[kb]);
-        printf("figure4: mean test MSE at P=0 is %.4g; best P>=1 is P=%d with %.4g; ratio %.1f\n",
-               mean[k0], r.P[kb], mean[kb], mean[k0] / mean[kb]);
-    }
-    tsv_close(&t);
-
-    /* Fig 4b/c: P = 2 when swept (the paper's example), else the best P >= 1; seed 0. */
-    int Pshow = kb >= 0 ? r.P[kb] : r.P[0];
+    /* Proposition 1: P = 0 against the best P >= 1 (settings whose seeds all diverged have no
+     * mean and take no part) */
+    int k0 = -1;
+    const int kb = sweep_best_P(&sw, 1, 0);
     for (int k = 0; k < r.n_P; k++)
-        if (r.P[k] == 2) Pshow = 2;
+        if (r.P[k] == 0 && sw.st[k].n > 0) k0 = k;
+    tsv_open(&t, out, "figure4_summary.tsv",
+             "Proposition 1 check (means over the seeds that did not diverge)");
+    fprintf(t.fp, "key\tvalue\n");
+    fprintf(t.fp, "n_diverged\t%d\n", sweep_total_diverged(&sw));
+    if (k0 >= 0) fprintf(t.fp, "mse_P0\t%.9g\n", sw.st[k0].mean);
+    if (kb >= 0) fprintf(t.fp, "best_P\t%d\nmse_best_P\t%.9g\n", r.P[kb], sw.st[kb].mean);
+    if (k0 >= 0 && kb >= 0) {
+        fprintf(t.fp, "ratio_P0_over_best\t%.9g\n", sw.st[k0].mean / sw.st[kb].mean);
+        printf("figure4: mean test MSE at P=0 is %.4g; best P>=1 is P=%d with %.4g; ratio %.1f\n",
+               sw.st[k0].mean, r.P[kb], sw.st[kb].mean, sw.st[k0].mean / sw.st[kb].mean);
+    }
+    if (sweep_total_diverged(&sw))
+        printf("figure4: %d of %d runs diverged (left out of the means)\n",
+               sweep_total_diverged(&sw), r.n_P * S);
+    tsv_close(&t);
+    summary_write_notes(out, fig->name, sweep_total_diverged(&sw), r.n_P * S);
+
+    /* Fig 4b/c: P = 2 when swept (the paper's example), else the best P >= 1; the best seed
+     * that did not diverge. */
+    int kshow = kb >= 0 ? kb : 0;
+    for (int k = 0; k < r.n_P; k++)
+        if (r.P[k] == 2 && sw.st[k].n > 0) kshow = k;
+    const int Pshow = r.P[kshow], sshow = sweep_best_seed(&sw, kshow, 0);
+    if (sshow < 0)
+        die("figure4: every run diverged, so there is no trajectory to draw (see %s/figure4a.tsv)",
+            out);
     struct h5file f;
-    summary_open_run(&r, root, Pshow, 0, &f);
-    size_t dx[4], dz[4], n;
-    double *x = h5_read_f64(&f, "/test/sample/x", &n, NULL, dx);
-    double *ro = h5_read_f64(&f, "/test/sample/readout", &n, NULL, NULL);
-    double *tg = h5_read_f64(&f, "/test/sample/target", &n, NULL, NULL);
-    double *z = h5_read_f64(&f, "/test/sample/z", &n, NULL, dz);
-    const int M = (int)h5_read_attr_int(&f, "/", "M");
-    h5_close(&f);
+    summary_open_run(&r, root, Pshow, sshow, &f);
+    const int M = r.s.M; /* the root attribute M was checked against the row */
+    size_t dx[4];
+    double *x = summary_read_f64(&f, "/test/sample/x", 3, SHAPE(-1, -1, 2), dx);
     const int NS = (int)dx[0], T = (int)dx[1];
+    if (NS < 1 || T < 1) die("%s: /test/sample/x holds no sequence", f.path);
+    double *ro = summary_read_f64(&f, "/test/sample/readout", 3, SHAPE(NS, T, 1), NULL);
+    double *tg = summary_read_f64(&f, "/test/sample/target", 3, SHAPE(NS, 1, 1), NULL);
+    double *z = summary_read_f64(&f, "/test/sample/z", 3, SHAPE(NS, T + 1, M), NULL);
+    h5_close(&f);
     int early = 0, late = 0, a, b, ea, eb, la, lb;
     for (int i = 0; i < NS; i++) {
         marks(x, T, i, &a, &b);
@@ -94,8 +103,8 @@ void summarize_figure4(const struct figure *fig, profile_kind p, const char *roo
         if (a > la) late = i;  /* latest first mark */
     }
     char hdr[160];
-    snprintf(hdr, sizeof hdr, "addition, P=%d seed 0: early and late marked pair (test samples %d, %d)",
-             Pshow, early, late);
+    snprintf(hdr, sizeof hdr, "addition, P=%d seed %d: early and late marked pair (test samples %d, %d)",
+             Pshow, sshow, early, late);
     tsv_open(&t, out, "figure4c.tsv", hdr);
     fprintf(t.fp, "t\tx_early\tmark_early\treadout_early\ttarget_early\tx_late\tmark_late\t"
                   "readout_late\ttarget_late\n");
@@ -120,5 +129,5 @@ void summarize_figure4(const struct figure *fig, profile_kind p, const char *roo
     free(ro);
     free(tg);
     free(z);
-    free(v);
+    sweep_free(&sw);
 }

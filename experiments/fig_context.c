@@ -128,19 +128,6 @@ void fig_context_analyze(const struct resolved *r, const struct alrnn *m,
 
 /* ---- the figure ---------------------------------------------------------------------------- */
 
-static int ctx_best_seed(const struct resolved *r, const char *root, int P) {
-    int best = 0;
-    double acc = -1;
-    for (int s = 0; s < r->s.seeds; s++) {
-        struct h5file f;
-        summary_open_run(r, root, P, s, &f);
-        const double a = h5_read_scalar(&f, "/test/accuracy");
-        h5_close(&f);
-        if (a > acc) acc = a, best = s;
-    }
-    return best;
-}
-
 /* figure_context_a.tsv     test accuracy (all, C1, C2) against P over seeds
  * figure_context_runs.tsv  one row per run: accuracies, JSD between the contexts' codes
  * figure_context_b.tsv     P = 1, best seed: fraction of trials with the PWL bit on over time
@@ -157,59 +144,69 @@ void summarize_figure_context(const struct figure *fig, profile_kind p, const ch
     struct resolved r;
     experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
     const int S = r.s.seeds;
-    double *a = xmalloc(S * sizeof(double)), *a1 = xmalloc(S * sizeof(double)),
-           *a2 = xmalloc(S * sizeof(double));
+    struct sweep sw[3];
+    sweep_read(&sw[0], &r, root, "/test/accuracy");
+    sweep_read(&sw[1], &r, root, "/test/accuracy_ctx1");
+    sweep_read(&sw[2], &r, root, "/test/accuracy_ctx2");
+    sweep_union(sw, 3);
     struct tsv t, tr;
     tsv_open(&t, out, "figure_context_a.tsv",
-             "contextual integration: test accuracy against P over seeds (std = sample std)");
+             "contextual integration: test accuracy against P over the seeds that did not "
+             "diverge (std = sample std; n_diverged runs left out)");
     fprintf(t.fp, "P\tn_seeds\tmean_acc\tstd_acc\tmin_acc\tmax_acc\tmean_acc_ctx1\tstd_acc_ctx1\t"
-                  "mean_acc_ctx2\tstd_acc_ctx2\n");
-    tsv_open(&tr, out, "figure_context_runs.tsv", "contextual integration: one row per run");
-    fprintf(tr.fp, "P\tseed\tacc\tacc_ctx1\tacc_ctx2\tjsd_contexts\tselected_epoch\n");
+                  "mean_acc_ctx2\tstd_acc_ctx2\tn_diverged\n");
+    tsv_open(&tr, out, "figure_context_runs.tsv",
+             "contextual integration: one row per run (nan: diverged)");
+    fprintf(tr.fp, "P\tseed\tacc\tacc_ctx1\tacc_ctx2\tjsd_contexts\tselected_epoch\tdiverged\n");
     for (int k = 0; k < r.n_P; k++) {
         for (int s = 0; s < S; s++) {
-            struct h5file f;
-            summary_open_run(&r, root, r.P[k], s, &f);
-            a[s] = h5_read_scalar(&f, "/test/accuracy");
-            a1[s] = h5_read_scalar(&f, "/test/accuracy_ctx1");
-            a2[s] = h5_read_scalar(&f, "/test/accuracy_ctx2");
-            fprintf(tr.fp, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.0f\n", r.P[k], s, a[s], a1[s], a2[s],
-                    h5_read_scalar(&f, "/analysis/jsd_contexts"),
-                    h5_read_scalar(&f, "/train/selected_epoch"));
-            h5_close(&f);
+            const size_t i = (size_t)k * S + s;
+            double jsd = NAN, sel = NAN;
+            if (!sw[0].diverged[i]) {
+                struct h5file f;
+                summary_open_run(&r, root, r.P[k], s, &f);
+                jsd = summary_read_scalar(&f, "/analysis/jsd_contexts");
+                sel = summary_read_scalar(&f, "/train/selected_epoch");
+                h5_close(&f);
+            }
+            fprintf(tr.fp, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.0f\t%d\n", r.P[k], s, sw[0].v[i],
+                    sw[1].v[i], sw[2].v[i], jsd, sel, sw[0].diverged[i]);
         }
-        struct stats st = stats_of(a, S), s1 = stats_of(a1, S), s2 = stats_of(a2, S);
-        fprintf(t.fp, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", r.P[k], S,
-                st.mean, st.std, st.min, st.max, s1.mean, s1.std, s2.mean, s2.std);
-        printf("figure-context: P=%d accuracy %.3f ± %.3f (C1 %.3f, C2 %.3f)\n", r.P[k], st.mean,
-               st.std, s1.mean, s2.mean);
+        const struct stats st = sw[0].st[k], s1 = sw[1].st[k], s2 = sw[2].st[k];
+        fprintf(t.fp, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%d\n", r.P[k], st.n,
+                st.mean, st.std, st.min, st.max, s1.mean, s1.std, s2.mean, s2.std,
+                sw[0].n_diverged[k]);
+        printf("figure-context: P=%d accuracy %.3f ± %.3f (C1 %.3f, C2 %.3f)%s\n", r.P[k],
+               st.mean, st.std, s1.mean, s2.mean, sw[0].n_diverged[k] ? ", some runs diverged" : "");
     }
     tsv_close(&t);
     tsv_close(&tr);
-    free(a);
-    free(a1);
-    free(a2);
+    summary_write_notes(out, fig->name, sweep_total_diverged(&sw[0]), r.n_P * S);
 
     const int Pb = fig_pick_P(&r, 1, 1), Pd = fig_pick_P(&r, 5, 2);
-    const int sb = Pb > 0 ? ctx_best_seed(&r, root, Pb) : -1;
-    const int sd = Pd > 0 ? ctx_best_seed(&r, root, Pd) : -1;
+    /* the best seed that did not diverge; a panel whose runs all diverged is left out (-1) */
+    const int sb = Pb > 0 ? sweep_best_seed(&sw[0], sweep_index(&sw[0], Pb), 1) : -1;
+    const int sd = Pd > 0 ? sweep_best_seed(&sw[0], sweep_index(&sw[0], Pd), 1) : -1;
+    for (int i = 0; i < 3; i++) sweep_free(&sw[i]);
     tsv_open(&t, out, "figure_context_meta.tsv", "contextual integration: the P and seed of "
                                                  "panels b-c and of panel d (-1: not in the grid)");
     fprintf(t.fp, "# P_bc\tseed_bc\tP_d\tseed_d\n%d\t%d\t%d\t%d\n", Pb, sb, Pd, sd);
     tsv_close(&t);
-    if (Pb > 0) {
+    if (Pb > 0 && sb >= 0) {
         struct h5file f;
         summary_open_run(&r, root, Pb, sb, &f);
-        size_t n, d3[4], dz[4], dx[4];
-        double *frac = h5_read_f64(&f, "/analysis/bit_frac", &n, NULL, d3);
-        double *mean = h5_read_f64(&f, "/analysis/pwl_mean", &n, NULL, NULL);
-        double *z = h5_read_f64(&f, "/test/sample/z", &n, NULL, dz);
-        double *x = h5_read_f64(&f, "/test/sample/x", &n, NULL, dx);
-        int32_t *lab = h5_read_i32(&f, "/test/sample/label", &n, NULL, NULL);
-        const double acc = h5_read_scalar(&f, "/test/accuracy");
+        size_t d3[4], dx[4];
+        const int M = r.s.M; /* the root attribute M was checked against the row */
+        double *frac = summary_read_f64(&f, "/analysis/bit_frac", 3, SHAPE(2, -1, Pb), d3);
+        const int T1 = (int)d3[1];
+        double *mean = summary_read_f64(&f, "/analysis/pwl_mean", 3, SHAPE(2, T1, Pb), NULL);
+        double *x = summary_read_f64(&f, "/test/sample/x", 3, SHAPE(-1, -1, -1), dx);
+        const int NS = (int)dx[0], T = (int)dx[1], N = (int)dx[2];
+        if (N < 3) die("%s: /test/sample/x has %d input channels, expected at least 3", f.path, N);
+        double *z = summary_read_f64(&f, "/test/sample/z", 3, SHAPE(NS, T + 1, M), NULL);
+        int32_t *lab = summary_read_i32(&f, "/test/sample/label", 2, SHAPE(NS, 1), NULL);
+        const double acc = summary_read_scalar(&f, "/test/accuracy");
         h5_close(&f);
-        const int T1 = (int)d3[1], M = (int)dz[2], NS = (int)dz[0], N = (int)dx[2];
-        const int T = (int)dx[1];
         char hdr[256];
         snprintf(hdr, sizeof hdr, "contextual integration, P=%d seed %d (best seed, accuracy "
                  "%.3f): PWL unit 1 (unit %d) per context", Pb, sb, acc, M - Pb + 1);
@@ -244,12 +241,12 @@ void summarize_figure_context(const struct figure *fig, profile_kind p, const ch
         free(lab);
     }
 
-    if (Pd > 0) {
+    if (Pd > 0 && sd >= 0) {
         struct h5file f;
         summary_open_run(&r, root, Pd, sd, &f);
-        size_t n, d3[4];
-        double *frac = h5_read_f64(&f, "/analysis/bit_frac", &n, NULL, d3);
-        const double acc = h5_read_scalar(&f, "/test/accuracy");
+        size_t d3[4];
+        double *frac = summary_read_f64(&f, "/analysis/bit_frac", 3, SHAPE(2, -1, Pd), d3);
+        const double acc = summary_read_scalar(&f, "/test/accuracy");
         h5_close(&f);
         const int T1 = (int)d3[1];
         char hdr[256];

@@ -84,10 +84,12 @@ int fig_pick_P(const struct resolved *r, int want, int min_P) {
 /* ---- copy analyses ------------------------------------------------------------------------- */
 
 enum { PH_ALL, PH_ENCODE, PH_DELAY, PH_RECALL, PH__COUNT };
-static const char *const phase_names[PH__COUNT] = {"all", "encode", "delay", "recall"};
-static const char *const phase_what[PH__COUNT] = {
+static const char *const phase_names[] = {"all", "encode", "delay", "recall"};
+_Static_assert(ARRAY_LEN(phase_names) == PH__COUNT, "phase_names: one entry per enum value");
+static const char *const phase_what[] = {
     "every test state z_1..z_T", "the encoding states (symbol and cue inputs)",
     "the delay states (zero input)", "the recall states (loss steps)"};
+_Static_assert(ARRAY_LEN(phase_what) == PH__COUNT, "phase_what: one entry per enum value");
 
 enum {
     HIST_TOP = 256,     /* codes stored per histogram */
@@ -345,20 +347,6 @@ void fig_copy_analyze(const struct resolved *r, const struct alrnn *m, const str
 
 /* ---- Figure 3 ------------------------------------------------------------------------------ */
 
-/* The seed with the highest symbol accuracy at P (ties: the lower seed). */
-static int copy_best_seed(const struct resolved *r, const char *root, int P) {
-    int best = 0;
-    double acc = -1;
-    for (int s = 0; s < r->s.seeds; s++) {
-        struct h5file f;
-        summary_open_run(r, root, P, s, &f);
-        const double a = h5_read_scalar(&f, "/test/symbol_accuracy");
-        h5_close(&f);
-        if (a > acc) acc = a, best = s;
-    }
-    return best;
-}
-
 /* Figure 3 from the copy sweep:
  *   figure3c.tsv        symbol-wise and whole-sequence recall accuracy vs P, over seeds
  *   figure3_runs.tsv    one row per run: accuracies, distinct recall codes, autonomous orbit,
@@ -372,50 +360,59 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
                        const char *out) {
     struct resolved r;
     experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
-    const int S = r.s.seeds;
-    double *sym = xmalloc(S * sizeof(double)), *seq = xmalloc(S * sizeof(double));
+    const int S = r.s.seeds, M = r.s.M; /* root attribute M was checked against the row */
+    struct sweep sw[2];
+    sweep_read(&sw[0], &r, root, "/test/symbol_accuracy");
+    sweep_read(&sw[1], &r, root, "/test/sequence_accuracy");
+    sweep_union(sw, 2);
     struct tsv t, tr;
     tsv_open(&t, out, "figure3c.tsv",
-             "copy task: test recall accuracy against P over seeds (std = sample std)");
+             "copy task: test recall accuracy against P over the seeds that did not diverge "
+             "(std = sample std; n_diverged runs left out)");
     fprintf(t.fp, "P\tn_seeds\tmean_symbol_acc\tstd_symbol_acc\tmin_symbol_acc\tmax_symbol_acc\t"
-                  "mean_sequence_acc\tstd_sequence_acc\n");
-    tsv_open(&tr, out, "figure3_runs.tsv", "copy task: one row per run");
+                  "mean_sequence_acc\tstd_sequence_acc\tn_diverged\n");
+    tsv_open(&tr, out, "figure3_runs.tsv", "copy task: one row per run (diverged runs: nan)");
     fprintf(tr.fp, "P\tseed\tsymbol_acc\tsequence_acc\trecall_codes\tall_codes\tauto_period_0\t"
                    "auto_settle_0\tauto_cycle_codes_0\tauto_period_1\tauto_final_norm_0\t"
                    "pca_ratio_1\tpcs_for_90pct\tdelay_code_freq\tmax_modulus\t"
-                   "complex_modulus\tcomplex_period\n");
+                   "complex_modulus\tcomplex_period\tdiverged\n");
     for (int k = 0; k < r.n_P; k++) {
         for (int s = 0; s < S; s++) {
+            const size_t i = (size_t)k * S + s;
+            if (sw[0].diverged[i]) {
+                fprintf(tr.fp, "%d\t%d\tnan\tnan\tnan\tnan\t-1\t-1\t-1\t-1\tnan\tnan\t-1\tnan\tnan\t"
+                               "nan\tnan\t1\n", r.P[k], s);
+                continue;
+            }
             struct h5file f;
             summary_open_run(&r, root, r.P[k], s, &f);
-            sym[s] = h5_read_scalar(&f, "/test/symbol_accuracy");
-            seq[s] = h5_read_scalar(&f, "/test/sequence_accuracy");
-            size_t n;
-            int32_t *per = h5_read_i32(&f, "/analysis/autonomous/period", &n, NULL, NULL);
-            int32_t *set = h5_read_i32(&f, "/analysis/autonomous/settle", &n, NULL, NULL);
-            int32_t *nd = h5_read_i32(&f, "/analysis/autonomous/n_distinct", &n, NULL, NULL);
-            double *ratio = h5_read_f64(&f, "/analysis/pca/ratio", &n, NULL, NULL);
-            const int nr = (int)n;
+            size_t d1[4], ds[4];
+            int32_t *per = summary_read_i32(&f, "/analysis/autonomous/period", 1, SHAPE(-1), d1);
+            const int ns = (int)d1[0];
+            if (ns < 1) die("%s: /analysis/autonomous/period is empty", f.path);
+            int32_t *set = summary_read_i32(&f, "/analysis/autonomous/settle", 1, SHAPE(ns), NULL);
+            int32_t *nd = summary_read_i32(&f, "/analysis/autonomous/n_distinct", 1, SHAPE(ns), NULL);
+            double *fn = summary_read_f64(&f, "/analysis/autonomous/final_norm", 1, SHAPE(ns), NULL);
+            double *ratio = summary_read_f64(&f, "/analysis/pca/ratio", 1, SHAPE(M), NULL);
             double cum = 0;
             int n90 = 0;
-            while (n90 < nr && cum < 0.9) cum += ratio[n90++];
-            double *fn = h5_read_f64(&f, "/analysis/autonomous/final_norm", &n, NULL, NULL);
+            while (n90 < M && cum < 0.9) cum += ratio[n90++];
             /* spectrum of the most frequent delay subregion: largest modulus, and the complex
              * eigenvalue of largest modulus with its rotation period 2π/θ */
-            size_t ds[4];
-            double *mod = h5_read_f64(&f, "/analysis/spectrum/modulus", &n, NULL, ds);
-            double *ang = h5_read_f64(&f, "/analysis/spectrum/angle", &n, NULL, NULL);
-            double *sf = h5_read_f64(&f, "/analysis/spectrum/freq", &n, NULL, NULL);
+            double *mod = summary_read_f64(&f, "/analysis/spectrum/modulus", 2, SHAPE(-1, M), ds);
+            const size_t nk = ds[0];
+            double *ang = summary_read_f64(&f, "/analysis/spectrum/angle", 2, SHAPE(nk, M), NULL);
+            double *sf = summary_read_f64(&f, "/analysis/spectrum/freq", 1, SHAPE(nk), NULL);
             double cmod = NAN, cper = NAN;
-            for (size_t j = 0; n && j < ds[1] && isnan(cmod); j++)
+            for (size_t j = 0; nk && j < (size_t)M && isnan(cmod); j++)
                 if (ang[j] > 1e-9 && ang[j] < copy_pi - 1e-9) cmod = mod[j], cper = 2 * copy_pi / ang[j];
             fprintf(tr.fp, "%d\t%d\t%.6g\t%.6g\t%.0f\t%.0f\t%d\t%d\t%d\t%d\t%.4g\t%.6g\t%d\t%.4g\t%.6g\t"
-                           "%.6g\t%.4g\n",
-                    r.P[k], s, sym[s], seq[s],
-                    h5_read_scalar(&f, "/analysis/bitcode/recall/n_codes"),
-                    h5_read_scalar(&f, "/analysis/bitcode/all/n_codes"), per[0], set[0], nd[0],
-                    nr > 1 ? per[1] : 0, fn[0], ratio[0], n90, n ? sf[0] : NAN,
-                    n ? mod[0] : NAN, cmod, cper);
+                           "%.6g\t%.4g\t0\n",
+                    r.P[k], s, sw[0].v[i], sw[1].v[i],
+                    summary_read_scalar(&f, "/analysis/bitcode/recall/n_codes"),
+                    summary_read_scalar(&f, "/analysis/bitcode/all/n_codes"), per[0], set[0], nd[0],
+                    ns > 1 ? per[1] : 0, fn[0], ratio[0], n90, nk ? sf[0] : NAN,
+                    nk ? mod[0] : NAN, cmod, cper);
             free(fn);
             free(mod);
             free(ang);
@@ -426,26 +423,29 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
             free(ratio);
             h5_close(&f);
         }
-        struct stats a = stats_of(sym, S), b = stats_of(seq, S);
-        fprintf(t.fp, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", r.P[k], S, a.mean, a.std,
-                a.min, a.max, b.mean, b.std);
-        printf("figure3: P=%d symbol accuracy %.3f ± %.3f, sequence accuracy %.3f ± %.3f\n",
-               r.P[k], a.mean, a.std, b.mean, b.std);
+        const struct stats a = sw[0].st[k], b = sw[1].st[k];
+        fprintf(t.fp, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%d\n", r.P[k], a.n, a.mean,
+                a.std, a.min, a.max, b.mean, b.std, sw[0].n_diverged[k]);
+        printf("figure3: P=%d symbol accuracy %.3f ± %.3f, sequence accuracy %.3f ± %.3f%s\n",
+               r.P[k], a.mean, a.std, b.mean, b.std,
+               sw[0].n_diverged[k] ? " (some runs diverged)" : "");
     }
     tsv_close(&t);
     tsv_close(&tr);
+    summary_write_notes(out, fig->name, sweep_total_diverged(&sw[0]), r.n_P * S);
 
     /* (d) recall-phase bitcodes at P = 10 */
     const int Pd = fig_pick_P(&r, 10, 1);
-    if (Pd > 0) {
-        const int sd = copy_best_seed(&r, root, Pd);
+    const int sd = Pd > 0 ? sweep_best_seed(&sw[0], sweep_index(&sw[0], Pd), 1) : -1;
+    if (Pd > 0 && sd >= 0) {
         struct h5file f;
         summary_open_run(&r, root, Pd, sd, &f);
-        size_t n, dims[4];
-        uint8_t *codes = h5_read_u8(&f, "/analysis/bitcode/recall/codes", &n, NULL, dims);
-        double *freq = h5_read_f64(&f, "/analysis/bitcode/recall/freq", &n, NULL, NULL);
-        int32_t *cnt = h5_read_i32(&f, "/analysis/bitcode/recall/counts", &n, NULL, NULL);
-        const double ncodes = h5_read_scalar(&f, "/analysis/bitcode/recall/n_codes");
+        size_t dims[4];
+        uint8_t *codes = summary_read_u8(&f, "/analysis/bitcode/recall/codes", 2, SHAPE(-1, Pd), dims);
+        const size_t n = dims[0];
+        double *freq = summary_read_f64(&f, "/analysis/bitcode/recall/freq", 1, SHAPE(n), NULL);
+        int32_t *cnt = summary_read_i32(&f, "/analysis/bitcode/recall/counts", 1, SHAPE(n), NULL);
+        const double ncodes = summary_read_scalar(&f, "/analysis/bitcode/recall/n_codes");
         h5_close(&f);
         char hdr[256];
         snprintf(hdr, sizeof hdr, "copy, P=%d seed %d (best seed): recall-phase bitcodes, %.0f "
@@ -468,31 +468,32 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
 
     /* (e) PCA spectrum at P = 1 */
     const int Pe = fig_pick_P(&r, 1, 1);
-    if (Pe > 0) {
-        double *ratio = NULL;
-        size_t M = 0;
+    const int ke = Pe > 0 ? sweep_index(&sw[0], Pe) : -1;
+    if (Pe > 0 && sw[0].st[ke].n > 0) {
+        double *ratio = xmalloc((size_t)S * M * sizeof(double));
         for (int s = 0; s < S; s++) {
+            if (sw[0].diverged[(size_t)ke * S + s]) { /* left out: NaN is skipped by stats_of */
+                for (int j = 0; j < M; j++) ratio[(size_t)s * M + j] = NAN;
+                continue;
+            }
             struct h5file f;
             summary_open_run(&r, root, Pe, s, &f);
-            size_t n;
-            double *v = h5_read_f64(&f, "/analysis/pca/ratio", &n, NULL, NULL);
+            double *v = summary_read_f64(&f, "/analysis/pca/ratio", 1, SHAPE(M), NULL);
             h5_close(&f);
-            if (!ratio) M = n, ratio = xmalloc((size_t)S * M * sizeof(double));
-            ASSERT(n == M);
             memcpy(ratio + (size_t)s * M, v, M * sizeof(double));
             free(v);
         }
         char hdr[160];
         snprintf(hdr, sizeof hdr, "copy, P=%d: PCA explained-variance ratio of the test states, "
-                 "over %d seeds", Pe, S);
+                 "over %d seeds (%d diverged, left out)", Pe, sw[0].st[ke].n, sw[0].n_diverged[ke]);
         tsv_open(&t, out, "figure3e.tsv", hdr);
         fprintf(t.fp, "component\tmean_ratio\tstd_ratio\tmean_cumulative\n");
         double cum = 0, *col = xmalloc(S * sizeof(double));
-        for (size_t j = 0; j < M; j++) {
+        for (int j = 0; j < M; j++) {
             for (int s = 0; s < S; s++) col[s] = ratio[(size_t)s * M + j];
             struct stats st = stats_of(col, S);
             cum += st.mean;
-            fprintf(t.fp, "%zu\t%.6g\t%.6g\t%.6g\n", j + 1, st.mean, st.std, cum);
+            fprintf(t.fp, "%d\t%.6g\t%.6g\t%.6g\n", j + 1, st.mean, st.std, cum);
         }
         tsv_close(&t);
         free(col);
@@ -501,29 +502,34 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
 
     /* (b) P = 1, best seed: the PWL unit in two trials, then the autonomous run */
     const int Pb = fig_pick_P(&r, 1, 1);
-    if (Pb > 0) {
-        const int sb = copy_best_seed(&r, root, Pb);
+    const int sb = Pb > 0 ? sweep_best_seed(&sw[0], sweep_index(&sw[0], Pb), 1) : -1;
+    if (Pb > 0 && sb >= 0) {
         struct h5file f;
         summary_open_run(&r, root, Pb, sb, &f);
-        size_t n, dz[4], dx[4], da[4], dc[4];
-        double *z = h5_read_f64(&f, "/test/sample/z", &n, NULL, dz);
-        double *x = h5_read_f64(&f, "/test/sample/x", &n, NULL, dx);
-        double *mask = h5_read_f64(&f, "/test/sample/mask", &n, NULL, NULL);
-        double *az = h5_read_f64(&f, "/analysis/autonomous/z", &n, NULL, da);
-        double *apc = h5_read_f64(&f, "/analysis/autonomous/pc", &n, NULL, NULL);
-        double *cpc = h5_read_f64(&f, "/analysis/autonomous/cycle_pc_0", &n, NULL, dc);
-        uint8_t *ccode = h5_read_u8(&f, "/analysis/autonomous/cycle_codes_0", &n, NULL, NULL);
-        int32_t *per = h5_read_i32(&f, "/analysis/autonomous/period", &n, NULL, NULL);
-        int32_t *set = h5_read_i32(&f, "/analysis/autonomous/settle", &n, NULL, NULL);
-        int32_t *nd = h5_read_i32(&f, "/analysis/autonomous/n_distinct", &n, NULL, NULL);
-        int32_t *ntr = h5_read_i32(&f, "/analysis/autonomous/transient_codes", &n, NULL, NULL);
-        double *fnorm = h5_read_f64(&f, "/analysis/autonomous/final_norm", &n, NULL, NULL);
-        int32_t *div = h5_read_i32(&f, "/analysis/autonomous/diverged", &n, NULL, NULL);
+        size_t dz[4], dx[4], da[4], dc[4], d1[4];
+        double *x = summary_read_f64(&f, "/test/sample/x", 3, SHAPE(-1, -1, -1), dx);
+        const int NS = (int)dx[0], T = (int)dx[1], N = (int)dx[2];
+        if (NS < 1) die("%s: /test/sample/x holds no sequence", f.path);
+        double *z = summary_read_f64(&f, "/test/sample/z", 3, SHAPE(NS, T + 1, M), dz);
+        double *mask = summary_read_f64(&f, "/test/sample/mask", 2, SHAPE(NS, T), NULL);
+        int32_t *per = summary_read_i32(&f, "/analysis/autonomous/period", 1, SHAPE(-1), d1);
+        const int ns = (int)d1[0];
+        if (ns < 1) die("%s: /analysis/autonomous/period is empty", f.path);
+        double *az = summary_read_f64(&f, "/analysis/autonomous/z", 3, SHAPE(ns, -1, M), da);
+        double *apc = summary_read_f64(&f, "/analysis/autonomous/pc", 3, SHAPE(ns, da[1], 3), NULL);
+        double *cpc = summary_read_f64(&f, "/analysis/autonomous/cycle_pc_0", 2, SHAPE(-1, 3), dc);
+        uint8_t *ccode =
+            summary_read_u8(&f, "/analysis/autonomous/cycle_codes_0", 2, SHAPE(dc[0], Pb), NULL);
+        int32_t *set = summary_read_i32(&f, "/analysis/autonomous/settle", 1, SHAPE(ns), NULL);
+        int32_t *nd = summary_read_i32(&f, "/analysis/autonomous/n_distinct", 1, SHAPE(ns), NULL);
+        int32_t *ntr = summary_read_i32(&f, "/analysis/autonomous/transient_codes", 1, SHAPE(ns), NULL);
+        double *fnorm = summary_read_f64(&f, "/analysis/autonomous/final_norm", 1, SHAPE(ns), NULL);
+        int32_t *div = summary_read_i32(&f, "/analysis/autonomous/diverged", 1, SHAPE(ns), NULL);
         const long steps = h5_read_attr_int(&f, "/analysis/autonomous", "steps");
         const long max_per = h5_read_attr_int(&f, "/analysis/autonomous", "max_period");
-        const double acc = h5_read_scalar(&f, "/test/symbol_accuracy");
+        const double acc = summary_read_scalar(&f, "/test/symbol_accuracy");
         h5_close(&f);
-        const int M = (int)dz[2], T1 = (int)dz[1], T = (int)dx[1], N = (int)dx[2];
+        const int T1 = (int)dz[1];
         const int u = M - Pb; /* the first PWL unit */
         char hdr[256];
         snprintf(hdr, sizeof hdr, "copy, P=%d seed %d (best seed, symbol accuracy %.3f): PWL unit "
@@ -539,7 +545,6 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
                     dz[0] > 1 ? z[((size_t)T1 + s) * M + u] : NAN, ph);
         }
         tsv_close(&t);
-        (void)T;
         snprintf(hdr, sizeof hdr, "copy, P=%d seed %d: zero-input run from the delay start of "
                  "test sequence 0", Pb, sb);
         tsv_open(&t, out, "figure3b_auto.tsv", hdr);
@@ -580,6 +585,6 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
         free(nd);
         free(ntr);
     }
-    free(sym);
-    free(seq);
+    sweep_free(&sw[0]);
+    sweep_free(&sw[1]);
 }

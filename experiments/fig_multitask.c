@@ -23,7 +23,9 @@
 #include "synthetic.h"
 
 enum { MT_PH_TRIAL, MT_PH_RESPONSE, MT_PH__COUNT, MT_ALIGN_TOP = 64 };
-static const char *const mt_phase_names[MT_PH__COUNT] = {"trial", "response"};
+static const char *const mt_phase_names[] = {"trial", "response"};
+_Static_assert(ARRAY_LEN(mt_phase_names) == MT_PH__COUNT,
+               "mt_phase_names: one entry per enum value");
 
 struct mt_ctx {
     const struct dataset *d;
@@ -144,22 +146,27 @@ static double jsd_block_mean(const double *J, const int *A, int nA, const int *B
     return n ? s / n : NAN;
 }
 
-/* The JSD matrix of one (experiment, P), averaged over seeds into J (11, 11). */
-static void jsd_mean(const struct resolved *r, const char *root, int P, const char *phase,
-                     double *J) {
-    memset(J, 0, sizeof(double) * MT__COUNT * MT__COUNT);
+/* The JSD matrix of one (experiment, P), averaged into J (11, 11) over the seeds that did not
+ * diverge (sw: the experiment's accuracy sweep); all NaN when every seed diverged. Returns the
+ * number of seeds averaged. */
+static int jsd_mean(const struct sweep *sw, const char *root, int P, const char *phase,
+                    double *J) {
+    const struct resolved *r = sw->r;
+    const int k = sweep_index(sw, P), n_ok = sw->st[k].n;
+    ASSERT(k >= 0);
+    for (int j = 0; j < MT__COUNT * MT__COUNT; j++) J[j] = n_ok ? 0 : NAN;
     char path[64];
     snprintf(path, sizeof path, "/analysis/jsd/%s", phase);
     for (int s = 0; s < r->s.seeds; s++) {
+        if (sw->diverged[(size_t)k * sw->S + s]) continue;
         struct h5file f;
         summary_open_run(r, root, P, s, &f);
-        size_t n;
-        double *v = h5_read_f64(&f, path, &n, NULL, NULL);
+        double *v = summary_read_f64(&f, path, 2, SHAPE(MT__COUNT, MT__COUNT), NULL);
         h5_close(&f);
-        ASSERT(n == MT__COUNT * MT__COUNT);
-        for (size_t j = 0; j < n; j++) J[j] += v[j] / r->s.seeds;
+        for (int j = 0; j < MT__COUNT * MT__COUNT; j++) J[j] += v[j] / n_ok;
         free(v);
     }
+    return n_ok;
 }
 
 /* figure5a.tsv          mean test accuracy over the 11 tasks against P, mean ± std over seeds,
@@ -183,67 +190,82 @@ void summarize_figure5(const struct figure *fig, profile_kind p, const char *roo
                 fig->experiments[e]);
     }
     const int nP = r[0].n_P;
+    struct sweep sw[FIG5_N_ROWS];
+    int n_div = 0, n_runs = 0;
+    for (int e = 0; e < FIG5_N_ROWS; e++) {
+        sweep_read(&sw[e], &r[e], root, "/test/accuracy");
+        n_div += sweep_total_diverged(&sw[e]);
+        n_runs += nP * r[e].s.seeds;
+    }
     struct tsv ta, tt, tr;
     tsv_open(&ta, out, "figure5a.tsv", "11-task suite: mean test accuracy over the 11 tasks "
-                                       "against P, mean and sample std over seeds");
+                                       "against P, mean and sample std over the seeds that did "
+                                       "not diverge (n_diverged runs left out)");
     fprintf(ta.fp, "P");
     for (int e = 0; e < FIG5_N_ROWS; e++)
         fprintf(ta.fp, "\tn = %d per task (%d seeds)\tstd", r[e].s.data.n_per_group,
                 r[e].s.seeds);
+    for (int e = 0; e < FIG5_N_ROWS; e++)
+        fprintf(ta.fp, "\tn_diverged (n = %d)", r[e].s.data.n_per_group);
     fprintf(ta.fp, "\n");
     tsv_open(&tt, out, "figure5_tasks.tsv", "11-task suite: per-task test accuracy, mean over "
-                                            "seeds");
+                                            "the seeds that did not diverge");
     fprintf(tt.fp, "n\tP");
     for (int k = 0; k < MT__COUNT; k++) fprintf(tt.fp, "\t%s", multitask_task_names[k]);
-    fprintf(tt.fp, "\n");
-    tsv_open(&tr, out, "figure5_runs.tsv", "11-task suite: one row per run");
+    fprintf(tt.fp, "\tn_seeds\tn_diverged\n");
+    tsv_open(&tr, out, "figure5_runs.tsv", "11-task suite: one row per run (nan: diverged)");
     fprintf(tr.fp, "n\tP\tseed\tmean_acc\tfinal_train_loss\ttest_loss\tn_codes_trial\t"
-                   "n_codes_response\n");
+                   "n_codes_response\tdiverged\n");
 
-    double mean[FIG5_N_ROWS][MAX_GRID], sd[FIG5_N_ROWS][MAX_GRID];
     for (int e = 0; e < FIG5_N_ROWS; e++) {
         const int S = r[e].s.seeds, n = r[e].s.data.n_per_group;
-        double *v = xmalloc(S * sizeof(double));
         for (int k = 0; k < nP; k++) {
             double task_acc[MT__COUNT] = {0};
             for (int s = 0; s < S; s++) {
+                const size_t i = (size_t)k * S + s;
+                if (sw[e].diverged[i]) {
+                    fprintf(tr.fp, "%d\t%d\t%d\tnan\tnan\tnan\tnan\tnan\t1\n", n, r[e].P[k], s);
+                    continue;
+                }
                 struct h5file f;
                 summary_open_run(&r[e], root, r[e].P[k], s, &f);
-                v[s] = h5_read_scalar(&f, "/test/accuracy");
                 for (int j = 0; j < MT__COUNT; j++) {
                     char path[64];
                     snprintf(path, sizeof path, "/test/acc_%s", multitask_task_names[j]);
-                    task_acc[j] += h5_read_scalar(&f, path) / S;
+                    task_acc[j] += summary_read_scalar(&f, path) / sw[e].st[k].n;
                 }
-                size_t nl;
-                double *loss = h5_read_f64(&f, "/train/loss", &nl, NULL, NULL);
-                fprintf(tr.fp, "%d\t%d\t%d\t%.6g\t%.6g\t%.6g\t%.0f\t%.0f\n", n, r[e].P[k], s,
-                        v[s], loss[nl - 1], h5_read_scalar(&f, "/test/loss"),
-                        h5_read_scalar(&f, "/analysis/bitcode/trial/n_codes"),
-                        h5_read_scalar(&f, "/analysis/bitcode/response/n_codes"));
+                size_t dl[4];
+                double *loss = summary_read_f64(&f, "/train/loss", 1, SHAPE(-1), dl);
+                if (dl[0] < 1) die("%s: /train/loss is empty", f.path);
+                fprintf(tr.fp, "%d\t%d\t%d\t%.6g\t%.6g\t%.6g\t%.0f\t%.0f\t0\n", n, r[e].P[k], s,
+                        sw[e].v[i], loss[dl[0] - 1], summary_read_scalar(&f, "/test/loss"),
+                        summary_read_scalar(&f, "/analysis/bitcode/trial/n_codes"),
+                        summary_read_scalar(&f, "/analysis/bitcode/response/n_codes"));
                 free(loss);
                 h5_close(&f);
             }
-            struct stats st = stats_of(v, S);
-            mean[e][k] = st.mean, sd[e][k] = st.std;
             fprintf(tt.fp, "%d\t%d", n, r[e].P[k]);
-            for (int j = 0; j < MT__COUNT; j++) fprintf(tt.fp, "\t%.4g", task_acc[j]);
-            fprintf(tt.fp, "\n");
+            for (int j = 0; j < MT__COUNT; j++)
+                fprintf(tt.fp, "\t%.4g", sw[e].st[k].n ? task_acc[j] : NAN);
+            fprintf(tt.fp, "\t%d\t%d\n", sw[e].st[k].n, sw[e].n_diverged[k]);
         }
-        free(v);
     }
     for (int k = 0; k < nP; k++) {
         fprintf(ta.fp, "%d", r[0].P[k]);
-        for (int e = 0; e < FIG5_N_ROWS; e++) fprintf(ta.fp, "\t%.6g\t%.6g", mean[e][k], sd[e][k]);
+        for (int e = 0; e < FIG5_N_ROWS; e++)
+            fprintf(ta.fp, "\t%.6g\t%.6g", sw[e].st[k].mean, sw[e].st[k].std);
+        for (int e = 0; e < FIG5_N_ROWS; e++) fprintf(ta.fp, "\t%d", sw[e].n_diverged[k]);
         fprintf(ta.fp, "\n");
         printf("figure5: P=%-3d", r[0].P[k]);
         for (int e = 0; e < FIG5_N_ROWS; e++)
-            printf("  n=%d %.3f ± %.3f", r[e].s.data.n_per_group, mean[e][k], sd[e][k]);
+            printf("  n=%d %.3f ± %.3f", r[e].s.data.n_per_group, sw[e].st[k].mean,
+                   sw[e].st[k].std);
         printf("\n");
     }
     tsv_close(&ta);
     tsv_close(&tt);
     tsv_close(&tr);
+    summary_write_notes(out, fig->name, n_div, n_runs);
 
     /* pro / anti groups (PAPER.md §2.8 results: at P = 2, 4 the pro variants cluster) */
     static const int pro[] = {MT_DELAY_PRO, MT_REACT_PRO, MT_CAT_PRO};
@@ -258,7 +280,7 @@ void summarize_figure5(const struct figure *fig, profile_kind p, const char *roo
     for (int e = 0; e < FIG5_N_ROWS; e++)
         for (int k = 0; k < nP; k++)
             for (int ph = 0; ph < MT_PH__COUNT; ph++) {
-                jsd_mean(&r[e], root, r[e].P[k], mt_phase_names[ph], J);
+                jsd_mean(&sw[e], root, r[e].P[k], mt_phase_names[ph], J);
                 fprintf(tg.fp, "%d\t%d\t%s\t%.6g\t%.6g\t%.6g\t%.6g\n", r[e].s.data.n_per_group,
                         r[e].P[k], mt_phase_names[ph], jsd_block_mean(J, pro, 3, pro, 3),
                         jsd_block_mean(J, anti, 3, anti, 3), jsd_block_mean(J, pro, 3, anti, 3),
@@ -268,6 +290,7 @@ void summarize_figure5(const struct figure *fig, profile_kind p, const char *roo
 
     /* (b) heatmaps for the largest n */
     const struct resolved *rb = &r[FIG5_N_ROWS - 1];
+    const struct sweep *swb = &sw[FIG5_N_ROWS - 1];
     int Pmax = 0;
     for (int k = 0; k < nP; k++) Pmax = rb->P[k] > Pmax ? rb->P[k] : Pmax;
     const int want[FIG5_PANELS] = {2, 4, Pmax};
@@ -277,12 +300,12 @@ void summarize_figure5(const struct figure *fig, profile_kind p, const char *roo
     for (int i = 0; i < FIG5_PANELS; i++) {
         const int P = fig_pick_P(rb, want[i], 1);
         ASSERT(P > 0);
-        jsd_mean(rb, root, P, "trial", J);
+        const int n_ok = jsd_mean(swb, root, P, "trial", J);
         char name[64], hdr[160];
         snprintf(name, sizeof name, "figure5b_%d.tsv", i + 1);
         snprintf(hdr, sizeof hdr, "11-task suite, n=%d per task, P=%d: JSD (nats) between the "
-                 "tasks' bitcode distributions, mean over %d seeds", rb->s.data.n_per_group, P,
-                 rb->s.seeds);
+                 "tasks' bitcode distributions, mean over %d seeds (the others diverged)",
+                 rb->s.data.n_per_group, P, n_ok);
         struct tsv t;
         tsv_open(&t, out, name, hdr);
         fprintf(t.fp, "P=%d", P);
@@ -294,11 +317,12 @@ void summarize_figure5(const struct figure *fig, profile_kind p, const char *roo
             fprintf(t.fp, "\n");
         }
         tsv_close(&t);
-        fprintf(tm.fp, "%d\t%d\t%d\t%d\n", i + 1, P, rb->s.data.n_per_group, rb->s.seeds);
+        fprintf(tm.fp, "%d\t%d\t%d\t%d\n", i + 1, P, rb->s.data.n_per_group, n_ok);
         printf("figure5: JSD panel %d: n=%d P=%d, mean JSD within pro %.3f, within anti %.3f, "
                "pro vs anti %.3f\n", i + 1, rb->s.data.n_per_group, P,
                jsd_block_mean(J, pro, 3, pro, 3), jsd_block_mean(J, anti, 3, anti, 3),
                jsd_block_mean(J, pro, 3, anti, 3));
     }
     tsv_close(&tm);
+    for (int e = 0; e < FIG5_N_ROWS; e++) sweep_free(&sw[e]);
 }

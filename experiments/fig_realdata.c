@@ -30,8 +30,10 @@
  *                  figure-hamming_summary.tsv
  *   figure-audio   <name>-a.tsv (accuracy vs P; <name>-a_seeds.tsv every run), <name>-b.tsv (final states on 2 PCs),
  *                  <name>_summary.tsv, with <name> the figure's name
- * The analysed model of (c), (d), (f), the heatmaps and the audio PCs is seed 0 at the
- * "shown P": the P with the best mean test accuracy among 0 < P < M (PAPER.md gives none).
+ * The analysed model of (c), (d), (f), the heatmaps and the audio PCs is seed 0 (or the first
+ * seed that did not diverge) at the "shown P": the P with the best mean test accuracy among
+ * 0 < P < M (PAPER.md gives none). Diverged runs (summary.h) are counted (n_diverged) and
+ * left out of every mean and choice.
  */
 #include <math.h>
 #include <string.h>
@@ -182,35 +184,28 @@ void fig_realdata_analyze(const struct resolved *r, const struct alrnn *m,
 
 /* ---- summaries -------------------------------------------------------------------------- */
 
-/* Test accuracy of every run of the sweep: acc (n_P, seeds). */
-static double *read_accuracy(const struct resolved *r, const char *root) {
-    double *acc = xmalloc((size_t)r->n_P * r->s.seeds * sizeof(double));
-    for (int k = 0; k < r->n_P; k++)
-        for (int s = 0; s < r->s.seeds; s++) {
-            struct h5file f;
-            summary_open_run(r, root, r->P[k], s, &f);
-            acc[(size_t)k * r->s.seeds + s] = h5_read_scalar(&f, "/test/accuracy");
-            h5_close(&f);
-        }
-    return acc;
-}
-
-/* P, n_seeds, mean, std, min, max of the test accuracy into name (…x.tsv), and every run's
- * accuracy (P, seed, accuracy) into …x_seeds.tsv; returns the shown P: the best mean among
- * 0 < P < M, else the largest P > 0, else P[0]. */
-static int write_accuracy(const struct resolved *r, const double *acc, const char *out,
-                          const char *name, const char *title) {
+/* The accuracy sweep (shared helper: diverged runs counted and left out) into name (…x.tsv):
+ * P, n_seeds, mean, std, min, max, n_diverged; every run's accuracy into …x_seeds.tsv.
+ * Returns the shown P: the best mean among 0 < P < M, else the largest P > 0 with a run that
+ * did not diverge, else P[0]; dies when every run diverged. */
+static int write_accuracy(const struct sweep *sw, const char *out, const char *name,
+                          const char *title) {
+    const struct resolved *r = sw->r;
     struct tsv t;
-    tsv_open(&t, out, name, title);
-    fprintf(t.fp, "P\tn_seeds\tmean_accuracy\tstd_accuracy\tmin_accuracy\tmax_accuracy\n");
+    char hdr[512];
+    snprintf(hdr, sizeof hdr, "%s; over the seeds that did not diverge (n_diverged left out)", title);
+    tsv_open(&t, out, name, hdr);
+    fprintf(t.fp, "P\tn_seeds\tmean_accuracy\tstd_accuracy\tmin_accuracy\tmax_accuracy\tn_diverged\n");
     int show = -1, fallback = -1;
     double best = -1;
     printf("%s test accuracy (mean ± std over %d seeds):", r->exp->name, r->s.seeds);
     for (int k = 0; k < r->n_P; k++) {
-        const struct stats st = stats_of(acc + (size_t)k * r->s.seeds, r->s.seeds);
-        fprintf(t.fp, "%d\t%d\t%.6f\t%.6f\t%.6f\t%.6f\n", r->P[k], st.n, st.mean, st.std, st.min,
-                st.max);
+        const struct stats st = sw->st[k];
+        fprintf(t.fp, "%d\t%d\t%.6f\t%.6f\t%.6f\t%.6f\t%d\n", r->P[k], st.n, st.mean, st.std,
+                st.min, st.max, sw->n_diverged[k]);
         printf(" P=%d %.3f±%.3f", r->P[k], st.mean, st.std);
+        if (sw->n_diverged[k]) printf(" (%d diverged)", sw->n_diverged[k]);
+        if (st.n == 0) continue;
         if (r->P[k] > 0 && r->P[k] < r->s.M && st.mean > best) best = st.mean, show = r->P[k];
         if (r->P[k] > 0) fallback = r->P[k];
     }
@@ -219,13 +214,26 @@ static int write_accuracy(const struct resolved *r, const double *acc, const cha
     char seeds_name[256];
     const size_t stem = strlen(name) > 4 ? strlen(name) - 4 : strlen(name); /* drop ".tsv" */
     snprintf(seeds_name, sizeof seeds_name, "%.*s_seeds.tsv", (int)stem, name);
-    tsv_open(&t, out, seeds_name, title);
-    fprintf(t.fp, "P\tseed\taccuracy\n");
+    tsv_open(&t, out, seeds_name, hdr);
+    fprintf(t.fp, "P\tseed\taccuracy\tdiverged\n");
     for (int k = 0; k < r->n_P; k++)
         for (int sd = 0; sd < r->s.seeds; sd++)
-            fprintf(t.fp, "%d\t%d\t%.6f\n", r->P[k], sd, acc[(size_t)k * r->s.seeds + sd]);
+            fprintf(t.fp, "%d\t%d\t%.6f\t%d\n", r->P[k], sd, sw->v[(size_t)k * r->s.seeds + sd],
+                    sw->diverged[(size_t)k * r->s.seeds + sd]);
     tsv_close(&t);
-    return show >= 0 ? show : fallback >= 0 ? fallback : r->P[0];
+    if (show >= 0) return show;
+    if (fallback >= 0) return fallback;
+    if (sw->st[0].n == 0) die("%s: every run diverged; nothing to analyse", r->exp->name);
+    return r->P[0];
+}
+
+/* The analysed run at P: seed 0, or the first seed that did not diverge. */
+static int shown_seed(const struct sweep *sw, int P) {
+    const int k = sweep_index(sw, P);
+    ASSERT(k >= 0);
+    for (int s = 0; s < sw->S; s++)
+        if (!sw->diverged[(size_t)k * sw->S + s]) return s;
+    die("%s: every run at P=%d diverged; nothing to analyse", sw->r->exp->name, P);
 }
 
 /* The analysis of one run: final states as reals, labels, and the dimensions. */
@@ -239,14 +247,25 @@ static void read_analysis(const struct resolved *r, const char *root, int P, int
                           struct run_analysis *a) {
     struct h5file f;
     summary_open_run(r, root, P, seed, &f);
-    size_t n, dims[4];
-    double *z = h5_read_f64(&f, "/analysis/final_z", &n, NULL, dims);
+    size_t dims[4];
+    double *z = summary_read_f64(&f, "/analysis/final_z", 2, SHAPE(-1, r->s.M), dims);
     a->n = (int)dims[0], a->M = (int)dims[1];
+    if (a->n < 2) die("%s: /analysis/final_z holds %d states, too few for a PCA", f.path, a->n);
+    const size_t n = (size_t)a->n * a->M;
     a->z = xmalloc(n * sizeof(real));
-    for (size_t i = 0; i < n; i++) a->z[i] = (real)z[i];
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(z[i]))
+            die("%s: /analysis/final_z holds a non-finite value (state %zu): the run file is "
+                "damaged or its run diverged unnoticed; retrain it", f.path, i / (size_t)a->M);
+        a->z[i] = (real)z[i];
+    }
     free(z);
-    a->label = h5_read_i32(&f, "/analysis/label", &n, NULL, NULL);
-    a->K = (int)h5_read_attr_int(&f, "/config", "K");
+    a->label = summary_read_i32(&f, "/analysis/label", 1, SHAPE(a->n), NULL);
+    a->K = (int)summary_attr_int(&f, "/config", "K", 2, 1 << 20);
+    for (int i = 0; i < a->n; i++)
+        if (a->label[i] < 0 || a->label[i] >= a->K)
+            die("%s: /analysis/label[%d] = %d is not a class 0..%d", f.path, i, a->label[i],
+                a->K - 1);
     h5_close(&f);
 }
 
@@ -303,21 +322,25 @@ static void write_spectra(const struct resolved *r, const char *root, int P, int
                           double *lead_cos) {
     struct h5file f;
     summary_open_run(r, root, P, seed, &f);
-    size_t n, dw[4];
-    double *W = h5_read_f64(&f, "/model/W", &n, NULL, dw);
-    const int M = (int)dw[0];
+    const int M = r->s.M;
+    double *W = summary_read_f64(&f, "/model/W", 2, SHAPE(M, M), NULL);
     double *A = NULL;
-    size_t na = 0;
-    if (h5_exists(&f, "/model/A")) A = h5_read_f64(&f, "/model/A", &na, NULL, NULL);
+    size_t na = 0, da[4];
+    if (h5_exists(&f, "/model/A")) {
+        A = summary_read_f64(&f, "/model/A", 1, SHAPE(-1), da);
+        na = da[0];
+        if (na > (size_t)M) die("%s: /model/A has %zu entries, more than M = %d", f.path, na, M);
+    }
     const int nw = bitcode_words(P);
     int n_codes = 1;
     uint64_t *codes = xcalloc((size_t)SPEC_CODES * nw, sizeof(uint64_t)); /* P = 0: one all-zero code */
     double freq[SPEC_CODES] = {1};
     if (P > 0) {
         size_t dc[4];
-        uint8_t *bits = h5_read_u8(&f, "/analysis/bitcode/code", &n, NULL, dc);
-        double *count = h5_read_f64(&f, "/analysis/bitcode/count", &n, NULL, NULL);
-        const double total = h5_read_scalar(&f, "/analysis/bitcode/total");
+        uint8_t *bits = summary_read_u8(&f, "/analysis/bitcode/code", 2, SHAPE(-1, P), dc);
+        double *count = summary_read_f64(&f, "/analysis/bitcode/count", 1, SHAPE(dc[0]), NULL);
+        const double total = summary_read_scalar(&f, "/analysis/bitcode/total");
+        if (!(total > 0)) die("%s: /analysis/bitcode/total is %g, expected > 0", f.path, total);
         n_codes = (int)dc[0] < SPEC_CODES ? (int)dc[0] : SPEC_CODES;
         for (int c = 0; c < n_codes; c++) {
             freq[c] = count[c] / total;
@@ -352,17 +375,23 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
     struct resolved ri, rs;
     experiment_resolve(experiment_find(fig->experiments[0]), p, &ri);
     experiment_resolve(experiment_find(fig->experiments[1]), p, &rs);
-    double *acc_i = read_accuracy(&ri, root), *acc_s = read_accuracy(&rs, root);
-    const int Pi = write_accuracy(&ri, acc_i, out, "figure2a.tsv",
+    struct sweep swi, sws;
+    sweep_read(&swi, &ri, root, "/test/accuracy");
+    sweep_read(&sws, &rs, root, "/test/accuracy");
+    const int Pi = write_accuracy(&swi, out, "figure2a.tsv",
                                   "IMDb test accuracy against P over seeds (Fig 2a)");
-    const int Ps = write_accuracy(&rs, acc_s, out, "figure2e.tsv",
+    const int Ps = write_accuracy(&sws, out, "figure2e.tsv",
                                   "sMNIST test accuracy against P over seeds (Fig 2e)");
+    const int si = shown_seed(&swi, Pi), ss = shown_seed(&sws, Ps);
+    summary_write_notes(out, fig->name, sweep_total_diverged(&swi) + sweep_total_diverged(&sws),
+                        ri.n_P * ri.s.seeds + rs.n_P * rs.s.seeds);
     struct tsv t;
-    char hdr[256];
+    char hdr[512];
 
     /* (c) PC1 of the final states by sentiment */
     struct run_analysis a;
-    read_analysis(&ri, root, Pi, 0, &a);
+    read_analysis(&ri, root, Pi, si, &a);
+    if (a.K != 2) die("IMDb run P=%d seed %d has K = %d classes, expected 2", Pi, si, a.K);
     double ri1[1];
     double *imdb_dir1 = xmalloc((size_t)a.M * sizeof(double));
     real *pc1 = final_state_pcs(&a, 1, ri1, imdb_dir1);
@@ -378,9 +407,9 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
     }
     const double pc1_acc = threshold_accuracy(pc1, 1, a.label, a.n);
     snprintf(hdr, sizeof hdr,
-             "IMDb P=%d seed 0: PC1 of the final states of %d test reviews, fraction of each "
+             "IMDb P=%d seed %d: PC1 of the final states of %d test reviews, fraction of each "
              "class per bin (Fig 2c)",
-             Pi, a.n);
+             Pi, si, a.n);
     tsv_open(&t, out, "figure2c.tsv", hdr);
     fprintf(t.fp, "pc1_center\tfrac_negative\tfrac_positive\n");
     for (int b = 0; b < PC1_BINS; b++)
@@ -394,22 +423,25 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
     double top1 = NAN, top10 = NAN, n_codes = NAN;
     {
         struct h5file f;
-        summary_open_run(&ri, root, Pi, 0, &f);
+        summary_open_run(&ri, root, Pi, si, &f);
         snprintf(hdr, sizeof hdr,
-                 "IMDb P=%d seed 0: most frequent bitcodes over all steps of the analysed test "
+                 "IMDb P=%d seed %d: most frequent bitcodes over all steps of the analysed test "
                  "reviews (Fig 2d); freq = steps in the code / steps counted",
-                 Pi);
+                 Pi, si);
         tsv_open(&t, out, "figure2d.tsv", hdr);
         fprintf(t.fp, "rank\tfreq_all\tfreq_negative\tfreq_positive\tcode\n");
         if (h5_exists(&f, "/analysis/bitcode/code")) {
-            size_t n, dc[4];
-            uint8_t *code = h5_read_u8(&f, "/analysis/bitcode/code", &n, NULL, dc);
-            double *count = h5_read_f64(&f, "/analysis/bitcode/count", &n, NULL, NULL);
-            double *byc = h5_read_f64(&f, "/analysis/bitcode/count_by_class", &n, NULL, NULL);
-            double *cs = h5_read_f64(&f, "/analysis/class_steps", &n, NULL, NULL);
-            const double total = h5_read_scalar(&f, "/analysis/bitcode/total");
-            n_codes = h5_read_scalar(&f, "/analysis/bitcode/n_codes");
+            size_t dc[4];
+            uint8_t *code = summary_read_u8(&f, "/analysis/bitcode/code", 2, SHAPE(-1, Pi), dc);
             const int n_top = (int)dc[0], P = (int)dc[1];
+            if (n_top < 1) die("%s: /analysis/bitcode/code holds no code", f.path);
+            double *count = summary_read_f64(&f, "/analysis/bitcode/count", 1, SHAPE(n_top), NULL);
+            double *byc =
+                summary_read_f64(&f, "/analysis/bitcode/count_by_class", 2, SHAPE(n_top, 2), NULL);
+            double *cs = summary_read_f64(&f, "/analysis/class_steps", 1, SHAPE(2), NULL);
+            const double total = summary_read_scalar(&f, "/analysis/bitcode/total");
+            if (!(total > 0)) die("%s: /analysis/bitcode/total is %g, expected > 0", f.path, total);
+            n_codes = summary_read_scalar(&f, "/analysis/bitcode/n_codes");
             char *s = xmalloc((size_t)P + 1);
             top1 = count[0] / total, top10 = 0;
             for (int c = 0; c < n_top && c < 10; c++) top10 += count[c] / total;
@@ -426,14 +458,14 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
     }
 
     /* (f) sMNIST final states on 3 PCs */
-    read_analysis(&rs, root, Ps, 0, &a);
+    read_analysis(&rs, root, Ps, ss, &a);
     double rs3[3];
     double *sm_dir1 = xmalloc((size_t)a.M * sizeof(double));
     real *pcs = final_state_pcs(&a, 3, rs3, sm_dir1);
     snprintf(hdr, sizeof hdr,
-             "sMNIST P=%d seed 0: final states of %d test digits on PC1-3 (explained %.3f %.3f "
+             "sMNIST P=%d seed %d: final states of %d test digits on PC1-3 (explained %.3f %.3f "
              "%.3f) (Fig 2f)",
-             Ps, a.n, rs3[0], rs3[1], rs3[2]);
+             Ps, ss, a.n, rs3[0], rs3[1], rs3[2]);
     tsv_open(&t, out, "figure2f.tsv", hdr);
     fprintf(t.fp, "pc1\tpc2\tpc3\tdigit\n");
     for (int i = 0; i < a.n; i++)
@@ -444,13 +476,14 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
 
     double imdb_lmod, imdb_lcos, sm_lmod, sm_lcos;
     snprintf(hdr, sizeof hdr,
-             "subregion matrices W_Omega of the shown models (seed 0) for their most frequent "
+             "subregion matrices W_Omega of the shown models (IMDb seed %d, sMNIST seed %d) for their most frequent "
              "codes: the two largest eigenvalue moduli, the angle of the largest, how many "
-             "moduli exceed 0.9, |cos| of its eigenvector (if real) with PC1 of the final states");
+             "moduli exceed 0.9, |cos| of its eigenvector (if real) with PC1 of the final states",
+             si, ss);
     tsv_open(&t, out, "figure2_spectra.tsv", hdr);
     fprintf(t.fp, "experiment\tP\tcode_rank\tfreq\tmodulus1\tmodulus2\tangle1\tn_above_0.9\tcos_pc1\n");
-    write_spectra(&ri, root, Pi, 0, imdb_dir1, "imdb", t.fp, &imdb_lmod, &imdb_lcos);
-    write_spectra(&rs, root, Ps, 0, sm_dir1, "smnist", t.fp, &sm_lmod, &sm_lcos);
+    write_spectra(&ri, root, Pi, si, imdb_dir1, "imdb", t.fp, &imdb_lmod, &imdb_lcos);
+    write_spectra(&rs, root, Ps, ss, sm_dir1, "smnist", t.fp, &sm_lmod, &sm_lcos);
     free(imdb_dir1), free(sm_dir1);
     tsv_close(&t);
 
@@ -474,42 +507,48 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
            "code's subregion %.4f\n",
            Pi, ri1[0], pc1_acc, top1, top10, n_codes, imdb_lmod, imdb_lcos, Ps, rs3[0], rs3[1],
            rs3[2], sm_lmod);
-    free(acc_i);
-    free(acc_s);
+    sweep_free(&swi);
+    sweep_free(&sws);
 }
 
 void summarize_figure_hamming(const struct figure *fig, profile_kind p, const char *root,
                               const char *out) {
     struct resolved r;
     experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
-    double *acc = read_accuracy(&r, root);
-    struct stats st;
+    struct sweep sw;
+    sweep_read(&sw, &r, root, "/test/accuracy");
+    summary_write_notes(out, fig->name, sweep_total_diverged(&sw), r.n_P * r.s.seeds);
     int Ps = -1;
     double best = -1;
-    for (int k = 0; k < r.n_P; k++) {
-        st = stats_of(acc + (size_t)k * r.s.seeds, r.s.seeds);
-        if (r.P[k] > 0 && r.P[k] < r.s.M && st.mean > best) best = st.mean, Ps = r.P[k];
-    }
+    for (int k = 0; k < r.n_P; k++)
+        if (sw.st[k].n && r.P[k] > 0 && r.P[k] < r.s.M && sw.st[k].mean > best)
+            best = sw.st[k].mean, Ps = r.P[k];
     for (int k = 0; Ps < 0 && k < r.n_P; k++)
-        if (r.P[k] > 0) Ps = r.P[k];
-    if (Ps < 0) die("figure-hamming: the %s sweep has no run with P >= 1", r.exp->name);
+        if (r.P[k] > 0 && sw.st[k].n) Ps = r.P[k];
+    if (Ps < 0)
+        die("figure-hamming: the %s sweep has no run with P >= 1 that did not diverge", r.exp->name);
+    const int seed = shown_seed(&sw, Ps);
 
     struct h5file f;
-    summary_open_run(&r, root, Ps, 0, &f);
-    size_t n, dh[4], di[4];
-    double *hf = h5_read_f64(&f, "/analysis/hamming_first", &n, NULL, dh);
-    double *hm = h5_read_f64(&f, "/analysis/hamming_mode", &n, NULL, NULL);
-    double *img = h5_read_f64(&f, "/analysis/class_mean_x", &n, NULL, di);
+    summary_open_run(&r, root, Ps, seed, &f);
+    size_t dh[4], di[4];
+    const int K = (int)summary_attr_int(&f, "/config", "K", 1, 1 << 20);
+    double *hf = summary_read_f64(&f, "/analysis/hamming_first", 2, SHAPE(K, -1), dh);
+    const int T = (int)dh[1];
+    double *hm = summary_read_f64(&f, "/analysis/hamming_mode", 2, SHAPE(K, T), NULL);
+    double *img = summary_read_f64(&f, "/analysis/class_mean_x", 2, SHAPE(K, -1), di);
+    const int L = (int)di[1], side = (int)lround(sqrt(L));
+    if (T < 1 || L < 1 || side * side != L || L % T != 0)
+        die("%s: /analysis/class_mean_x has %d pixels and /analysis/hamming_first %d steps: "
+            "expected a square image read in equal windows", f.path, L, T);
     h5_close(&f);
-    const int K = (int)dh[0], T = (int)dh[1], L = (int)di[1], side = (int)lround(sqrt(L));
-    ASSERT(side * side == L && L % T == 0);
     char hdr[512];
     snprintf(hdr, sizeof hdr,
-             "sMNIST P=%d seed 0: per digit, the mean Hamming distance of the bitcode of the step "
+             "sMNIST P=%d seed %d: per digit, the mean Hamming distance of the bitcode of the step "
              "that reads each pixel (%d pixels per step) from the sequence's first code (first) "
              "and from the most frequent code (mode); ink = the digit's mean image. One block per "
              "digit, 0..%d",
-             Ps, L / T, K - 1);
+             Ps, seed, L / T, K - 1);
     struct tsv t;
     tsv_open(&t, out, "figure-hamming.tsv", hdr);
     for (int k = 0; k < K; k++) {
@@ -539,31 +578,35 @@ void summarize_figure_hamming(const struct figure *fig, profile_kind p, const ch
     fprintf(t.fp, "key\tvalue\nshown_P\t%d\nsteps\t%d\npixels_per_step\t%d\nmax_hamming_first\t%.5g\n",
             Ps, T, L / T, mx);
     tsv_close(&t);
-    printf("figure-hamming: sMNIST P=%d seed 0, %d steps of %d pixels; mean distance from the "
+    printf("figure-hamming: sMNIST P=%d seed %d, %d steps of %d pixels; mean distance from the "
            "first code at the last step:",
-           Ps, T, L / T);
+           Ps, seed, T, L / T);
     for (int k = 0; k < K; k++) printf(" %d:%.2f", k, hf[(size_t)k * T + T - 1]);
     printf("\n");
-    free(hf), free(hm), free(img), free(acc);
+    free(hf), free(hm), free(img);
+    sweep_free(&sw);
 }
 
 void summarize_figure_audio(const struct figure *fig, profile_kind p, const char *root,
                             const char *out) {
     struct resolved r;
     experiment_resolve(experiment_find(fig->experiments[0]), p, &r);
-    double *acc = read_accuracy(&r, root);
+    struct sweep sw;
+    sweep_read(&sw, &r, root, "/test/accuracy");
+    summary_write_notes(out, fig->name, sweep_total_diverged(&sw), r.n_P * r.s.seeds);
     char name[256], title[256];
     snprintf(name, sizeof name, "%s-a.tsv", fig->name);
     snprintf(title, sizeof title, "%s test accuracy against P over seeds", r.exp->name);
-    const int Ps = write_accuracy(&r, acc, out, name, title);
+    const int Ps = write_accuracy(&sw, out, name, title);
+    const int seed = shown_seed(&sw, Ps);
     struct run_analysis a;
-    read_analysis(&r, root, Ps, 0, &a);
+    read_analysis(&r, root, Ps, seed, &a);
     double ratio[2];
     real *pcs = final_state_pcs(&a, 2, ratio, NULL);
     snprintf(name, sizeof name, "%s-b.tsv", fig->name);
     snprintf(title, sizeof title,
-             "%s P=%d seed 0: final states of %d test clips on PC1-2 (explained %.3f %.3f)",
-             r.exp->name, Ps, a.n, ratio[0], ratio[1]);
+             "%s P=%d seed %d: final states of %d test clips on PC1-2 (explained %.3f %.3f)",
+             r.exp->name, Ps, seed, a.n, ratio[0], ratio[1]);
     struct tsv t;
     tsv_open(&t, out, name, title);
     fprintf(t.fp, "pc1\tpc2\tclass\n");
@@ -576,5 +619,5 @@ void summarize_figure_audio(const struct figure *fig, profile_kind p, const char
     tsv_close(&t);
     free(pcs);
     free_analysis(&a);
-    free(acc);
+    sweep_free(&sw);
 }

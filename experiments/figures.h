@@ -5,6 +5,7 @@
 #include "experiments.h"
 
 void summarize_figure4(const struct figure *f, profile_kind p, const char *root, const char *out);
+void summarize_figure1(const struct figure *f, profile_kind p, const char *root, const char *out);
 
 #include "fig_synthetic.h"
 #include "fig_realdata.h"

@@ -1,14 +1,19 @@
 /* main.c: bin/alrnn, the one driver of every experiment.
  *
- *   alrnn list | figures | run | summarize | makefile | help
+ *   alrnn list | figures | run | summarize | analyze | verify | makefile | slurm | help
  *
  * Errors in the command line or the environment print one line "alrnn: ..." and exit 1;
  * `run` creates no result file unless the run completes. */
 #include <cblas.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "claims.h"
 #include "experiments.h"
 #include "scan_data.h"
+#include "slurm.h"
+#include "summary.h"
 
 static const char usage[] =
     "usage: alrnn <command> [options]\n"
@@ -16,26 +21,65 @@ static const char usage[] =
     "commands:\n"
     "  list                      one experiment per line: name, task, figures, description\n"
     "  figures                   one figure per line: name, experiments, description\n"
-    "  run EXPERIMENT --P N [--seed S] [--profile smoke|quick|paper] [--out FILE] [--threads K]\n"
-    "                            train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
+    "  run EXPERIMENT --P N [--seed S] [--profile smoke|quick|paper|verify] [--out FILE] [--threads K]\n"
+    "      [--data-dir DIR]      train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
     "                            unless --out is given. Progress (epoch, loss, rate, ETA) on stderr.\n"
-    "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads).\n"
+    "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads),\n"
+    "                            --data-dir $ALRNN_DATA_DIR or data (where real-data tasks read).\n"
+    "                            [--checkpoint-every N] [--checkpoint-seconds S]: write FILE.ckpt\n"
+    "                            after every N epochs (default 0: off) and at least every S seconds\n"
+    "                            (default 120; 0: off), and on SIGTERM / SIGINT (then exit 1) and\n"
+    "                            SIGUSR1 (then go on). A run resumes from its own checkpoint by\n"
+    "                            itself; the checkpoint is deleted when the run file is complete.\n"
     "  show EXPERIMENT [--profile P]\n"
     "                            the resolved settings of an experiment for a profile\n"
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
     "                            read the figure's run files (DIR default results) and write its TSV\n"
-    "                            files (default plots/data/<profile>)\n"
+    "                            files (default plots/data/<profile>); refuses missing, foreign,\n"
+    "                            stale (row edited since) or damaged run files, naming them\n"
+    "  analyze RUN.h5 [--input zero|mean|V1,..,VN] [--max-cycle K] [--min-cycle K0] [--tries R]\n"
+    "          [--seed S] [--out FILE]\n"
+    "                            dynamics of the run's kept model under a constant input (default\n"
+    "                            zero; mean = mean stored test input): visited subregions, every\n"
+    "                            subregion's W_Omega spectrum and fixed point (real/virtual, stability;\n"
+    "                            all 2^P when 2^P <= 4096, else the subregions seen), k-cycles up to K\n"
+    "                            (default 100, from K0 = 1; exhaustive over code sequences while (2^P)^k <= 4096,\n"
+    "                            else from trajectories, the iterated map and R random SCYFI starts\n"
+    "                            per k, default 4), each verified on the map to 1e-9; transition graph;\n"
+    "                            switch times on the stored trajectories.\n"
+    "                            Writes FILE (default RUN.analysis.h5), FILE.dot, the graph TSV and\n"
+    "                            _graph.png; a summary on stdout\n"
     "  scan-grammar [--check DIR]\n"
     "                            print all 20,910 SCAN commands generated from its grammar, one\n"
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
     "                            regenerated length / add-primitive splits with the files in DIR\n"
+    "  verify [--profile P] [--claims C1,C3] [--results DIR] [--out DIR]\n"
+    "                            test the paper's claims (experiments/claims.c) on the run files\n"
+    "                            under DIR (default results); writes claims.md and claims.tsv into\n"
+    "                            --out (default plots/out/<profile>) for the claims listed (default\n"
+    "                            all). It trains nothing: `make verify` trains the missing runs first.\n"
     "  makefile [--profile P]    print the make rules for every run and figure of a profile\n"
-    "                            (the Makefile includes them; see `make help`)\n"
+    "                            (the Makefile includes them; see `make help`); writes each\n"
+    "                            row's hash to results/<profile>/<experiment>/row.hash when it\n"
+    "                            changed, so the runs of an edited row are retrained\n"
+    "  slurm FIGURE|EXPERIMENT [--profile P] [--partition NAME] [--time LIMIT] [--mem SIZE]\n"
+    "        [--max-parallel N] [--dry-run] [--wait]\n"
+    "                            submit the runs whose files are missing or stale as a Slurm job\n"
+    "                            array (before the time limit a run checkpoints and its task\n"
+    "                            requeues itself; requeued on preemption) and a job that\n"
+    "                            summarizes and draws the figure after it (afterany). Scripts in\n"
+    "                            results/<profile>/slurm/, logs in results/<profile>/logs/.\n"
+    "                            --dry-run prints the scripts; --wait waits for the figure job\n"
+    "                            and exits 1 naming the runs still missing. Rerun to resubmit\n"
+    "                            only what is missing. REPRODUCE.md: \"Paper profile on a cluster\".\n"
     "  help                      this text\n"
     "\n"
-    "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, git_revision,\n"
-    "created_utc; /config attributes; /model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>;\n"
-    "/test/<metric>; /test/sample/{x,z,bitcode,readout,target|label,mask}. See README.md.\n";
+    "Run files (HDF5): root attributes experiment, task, profile, seed, M, P, row_hash,\n"
+    "git_revision, created_utc (diverged = 1 when training diverged); /config attributes;\n"
+    "/model/<A,W,C,h,D,b>; /train/loss; /eval/<metric>; /test/<metric>;\n"
+    "/test/sample/{x,z,bitcode,readout,target|label,mask}. See README.md.\n";
+
+int cmd_analyze(int argc, char **argv); /* experiments/analyze.c */
 
 static const struct experiment *need_experiment(const char *name) {
     const struct experiment *e = experiment_find(name);
@@ -45,7 +89,8 @@ static const struct experiment *need_experiment(const char *name) {
 
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
-    const char *P, *seed, *profile, *out, *results, *threads;
+    const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds,
+        *data_dir, *claims;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -58,6 +103,10 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--out")) slot = &o->out;
         else if (!strcmp(a, "--results")) slot = &o->results;
         else if (!strcmp(a, "--threads")) slot = &o->threads;
+        else if (!strcmp(a, "--checkpoint-every")) slot = &o->ckpt_every;
+        else if (!strcmp(a, "--checkpoint-seconds")) slot = &o->ckpt_seconds;
+        else if (!strcmp(a, "--data-dir")) slot = &o->data_dir;
+        else if (!strcmp(a, "--claims")) slot = &o->claims;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -91,20 +140,40 @@ static int cmd_figures(void) {
 static int cmd_show(const struct experiment *e, profile_kind p) {
     struct resolved r;
     experiment_resolve(e, p, &r);
-    const struct train_config *t = &r.s.train;
-    const struct task_params *d = &r.s.data;
-    printf("experiment %s (%s), profile %s\n", e->name, e->description, profile_names[p]);
-    printf("task %s: %s\n", e->task->name, e->task->description);
-    printf("model: M %d, P grid %s, form %s, init %s, z0 %s, seeds 0..%d\n", r.s.M, r.s.P_grid,
-           alrnn_form_names[e->form], alrnn_init_names[e->init], z0_kind_names[e->z0],
-           r.s.seeds - 1);
-    printf("training: epochs %d, batch %d, lr %g, cosine %d, clip %g, tau %g, M_reg %d, "
-           "eval_every %d, select %s\n",
-           t->epochs, t->batch, t->lr, t->cosine, t->clip, t->tau, t->M_reg, t->eval_every,
-           select_kind_names[t->select]);
-    printf("data: T %d, n_train %d, n_val %d, n_test %d, n_per_group %d, opts '%s'\n", d->T,
-           d->n_train, d->n_val, d->n_test, d->n_per_group, d->opts ? d->opts : "");
+    resolved_dump(&r, stdout);
+    printf("row_hash %s\n", resolved_hash_hex(&r).s);
     return 0;
+}
+
+/* The run file's path must name a file that can be created: checked before any training, so
+ * a bad --out costs nothing. */
+static void check_out_path(const char *path) {
+    if (!*path) die("--out is empty: name the run file to write (e.g. results/x.h5)");
+    const size_t n = strlen(path);
+    if (path[n - 1] == '/') die("--out %s names a directory: name the run file to write", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        die("--out %s is an existing directory: name the run file to write", path);
+    /* the nearest existing ancestor must be a writable directory */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash) {
+            snprintf(dir, sizeof dir, ".");
+        } else if (slash == dir) {
+            dir[1] = 0;
+        } else {
+            *slash = 0;
+        }
+        if (stat(dir, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) die("cannot write %s: %s is not a directory", path, dir);
+            if (access(dir, W_OK | X_OK) != 0)
+                die("cannot write %s: directory %s is not writable", path, dir);
+            return;
+        }
+        if (!strcmp(dir, ".") || !strcmp(dir, "/")) return;
+    }
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -124,9 +193,21 @@ static int cmd_run(int argc, char **argv) {
     const int seed = o.seed ? (int)parse_long(o.seed, "--seed", 0, 2147483647L) : 0;
     const int threads = o.threads ? (int)parse_long(o.threads, "--threads", 1, 256) : 1;
     openblas_set_num_threads(threads);
+    const int ck_every =
+        o.ckpt_every ? (int)parse_long(o.ckpt_every, "--checkpoint-every", 0, 1000000000L) : 0;
+    const double ck_sec = o.ckpt_seconds ? parse_double(o.ckpt_seconds, "--checkpoint-seconds")
+                                         : 120;
+    if (!(ck_sec >= 0)) die("--checkpoint-seconds %s: need a number of seconds >= 0", o.ckpt_seconds);
+    run_set_checkpoint_options(ck_every, ck_sec);
     char path[4096];
     if (o.out) snprintf(path, sizeof path, "%s", o.out);
     else run_default_path(&r, P, seed, path, sizeof path);
+    check_out_path(path);
+    if (o.data_dir) {
+        if (!*o.data_dir)
+            die("--data-dir is empty: name the data directory (make datasets fills data/)");
+        r.s.data.data_dir = o.data_dir;
+    }
     experiment_dispatch(&r, P, seed, path);
     return 0;
 }
@@ -141,8 +222,97 @@ static int cmd_summarize(int argc, char **argv) {
     char out[4096];
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "plots/data/%s", profile_names[p]);
-    f->summarize(f, p, o.results ? o.results : "results", out);
+    const char *root = o.results ? o.results : "results";
+    summary_check_figure(f, p, root);
+    f->summarize(f, p, root, out);
+    summary_commit();
     return 0;
+}
+
+/* results/<profile>/<experiment>/row.hash holds the row's hash; rewritten only when the hash
+ * differs, so its mtime is the time the row last changed and the run rules depend on it. It
+ * lives beside the runs (not in build/), so `make clean` does not retrain anything. */
+static void write_row_stamp(const struct resolved *r, char *path, size_t n) {
+    snprintf(path, n, "results/%s/%s/row.hash", profile_names[r->profile], r->exp->name);
+    char want[32], have[32] = "";
+    snprintf(want, sizeof want, "%s\n", resolved_hash_hex(r).s);
+    FILE *fp = fopen(path, "r");
+    if (fp) {
+        if (!fgets(have, sizeof have, fp)) have[0] = 0;
+        fclose(fp);
+    }
+    if (!strcmp(have, want)) return;
+    make_parent_dirs(path);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    fp = fopen(tmp, "w");
+    if (!fp) die("cannot write %s", tmp);
+    fputs(want, fp);
+    if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        die("cannot write %s", path);
+    }
+}
+
+static int cmd_verify(int argc, char **argv) {
+    struct opts o = {0};
+    parse_opts(argc, argv, 2, &o);
+    const profile_kind p = o.profile ? profile_parse(o.profile) : PROFILE_QUICK;
+    int sel[64] = {0}, *selp = NULL;
+    ASSERT(n_claims <= 64);
+    if (o.claims) {
+        selp = sel;
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", o.claims);
+        for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            const struct claim *c = claim_find(t);
+            if (!c) die("unknown claim '%s' (the claims are C1..C%d)", t, n_claims);
+            sel[c - claims] = 1;
+        }
+    }
+    char out[4096];
+    if (o.out) snprintf(out, sizeof out, "%s", o.out);
+    else snprintf(out, sizeof out, "plots/out/%s", profile_names[p]);
+    struct claim_result *res = xcalloc((size_t)n_claims, sizeof *res);
+    const char *root = o.results ? o.results : "results";
+    claims_evaluate(p, root, res);
+    claims_write(p, root, res, selp, out);
+    for (int i = 0; i < n_claims; i++)
+        if (!selp || sel[i])
+            printf("%s\t%s\t%s\n", res[i].c->id, claim_verdict_names[res[i].verdict],
+                   res[i].reason);
+    claims_free(res);
+    free(res);
+    return 0;
+}
+
+/* Runs the claims read that the experiment's grid does not already have (verify arms), as
+ * (experiment, P, seed) triples for the make rules. */
+struct extra_runs {
+    const char *exp[4096];
+    int P[4096], seed[4096], n;
+};
+static void extra_add(void *ctx, const char *e, int P, int seed) {
+    struct extra_runs *x = ctx;
+    for (int i = 0; i < x->n; i++)
+        if (x->P[i] == P && x->seed[i] == seed && !strcmp(x->exp[i], e)) return;
+    ASSERT(x->n < 4096);
+    x->exp[x->n] = e, x->P[x->n] = P, x->seed[x->n] = seed, x->n++;
+}
+static void print_path(void *ctx, const char *e, int P, int seed) {
+    printf(" results/%s/%s/P%d_seed%d.h5", (const char *)ctx, e, P, seed);
+}
+
+/* One run's rule: it depends on the row stamp (an edited row retrains) and reads make's
+ * DATA_DIR. */
+static void print_run_rule(const struct resolved *r, int P, int seed, const char *stamp) {
+    char path[4096];
+    run_default_path(r, P, seed, path, sizeof path);
+    printf("%s: %s | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
+           "--data-dir '$(DATA_DIR)' --out $@\n\t$(sweep_progress)\n",
+           path, stamp, r->exp->needs_data ? " " : "",
+           r->exp->needs_data ? r->exp->needs_data : "", r->exp->name, P, seed,
+           profile_names[r->profile]);
 }
 
 static int cmd_makefile(profile_kind p) {
@@ -164,10 +334,22 @@ static int cmd_makefile(profile_kind p) {
            "$$((el / 60)) $$((el %% 60)) $$((el * (n - k) / k / 60)) $$((el * (n - k) / k %% 60))\n"
            "endef\n",
            pn);
+    static struct extra_runs extra;
+    extra.n = 0;
+    for (int c = 0; c < n_claims; c++) claim_run_paths(&claims[c], p, extra_add, &extra);
     for (int i = 0; i < n_experiments; i++) {
         struct resolved r;
         experiment_resolve(&experiments[i], p, &r);
         const char *en = r.exp->name;
+        char stamp[4096];
+        write_row_stamp(&r, stamp, sizeof stamp);
+        /* the claims' runs outside the grid get rules too */
+        for (int k = 0; k < extra.n; k++) {
+            if (strcmp(extra.exp[k], en) != 0) continue;
+            int in_grid = 0;
+            for (int g = 0; g < r.n_P; g++) in_grid |= r.P[g] == extra.P[k];
+            if (!in_grid && extra.seed[k] < r.s.seeds) print_run_rule(&r, extra.P[k], extra.seed[k], stamp);
+        }
         printf("\nRUNS_%s :=", en);
         char path[4096];
         for (int k = 0; k < r.n_P; k++)
@@ -177,15 +359,30 @@ static int cmd_makefile(profile_kind p) {
             }
         printf("\n.PHONY: runs-%s\nruns-%s: $(RUNS_%s) ## train every run of %s\n", en, en, en, en);
         printf("SWEEP_RUNS_runs-%s := $(RUNS_%s)\nALL_RUNS += $(RUNS_%s)\n", en, en, en);
+        /* a stamp removed since (make clean-results) is written again, with the same content */
+        printf("%s: | bin/alrnn\n\tbin/alrnn makefile --profile %s > /dev/null\n", stamp, pn);
         for (int k = 0; k < r.n_P; k++)
-            for (int s = 0; s < r.s.seeds; s++) {
-                run_default_path(&r, r.P[k], s, path, sizeof path);
-                printf("%s: | bin/alrnn%s%s\n\tbin/alrnn run %s --P %d --seed %d --profile %s "
-                       "--out $@\n\t$(sweep_progress)\n",
-                       path, r.exp->needs_data ? " " : "",
-                       r.exp->needs_data ? r.exp->needs_data : "", en, r.P[k], s, pn);
-            }
+            for (int s = 0; s < r.s.seeds; s++) print_run_rule(&r, r.P[k], s, stamp);
     }
+    /* make verify [CLAIMS=C1,C3] and verify-<id>: train the claims' missing runs, then test
+     * the claims and draw the forest plot */
+    const char *gp = "\t@mkdir -p plots/out/%s\n\tgnuplot -e \"datadir='plots/out/%s'; "
+                     "outbase='plots/out/%s/claims'; profile='%s'\" plots/claims.gp\n";
+    printf("\ncomma := ,\nVERIFY_CLAIM_IDS :=");
+    for (int c = 0; c < n_claims; c++) printf(" %s", claims[c].id);
+    printf("\n");
+    for (int c = 0; c < n_claims; c++) {
+        const char *id = claims[c].id;
+        printf("VERIFY_RUNS_%s :=", id);
+        claim_run_paths(&claims[c], p, print_path, (void *)pn);
+        printf("\n.PHONY: verify-%s\nverify-%s: $(VERIFY_RUNS_%s) | bin/alrnn\n", id, id, id);
+        printf("\tbin/alrnn verify --profile %s --claims %s\n", pn, id);
+        printf(gp, pn, pn, pn, pn);
+    }
+    printf(".PHONY: verify\nverify: $(foreach c,$(if $(CLAIMS),$(subst $(comma), "
+           ",$(CLAIMS)),$(VERIFY_CLAIM_IDS)),$(VERIFY_RUNS_$(c))) | bin/alrnn\n");
+    printf("\tbin/alrnn verify --profile %s $(if $(CLAIMS),--claims $(CLAIMS))\n", pn);
+    printf(gp, pn, pn, pn, pn);
     for (int f = 0; f < n_figures; f++) {
         const struct figure *fg = &figures[f];
         printf("\nSWEEP_RUNS_%s :=", fg->name);
@@ -216,6 +413,9 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "figures")) return cmd_figures();
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "summarize")) return cmd_summarize(argc, argv);
+    if (!strcmp(cmd, "slurm")) return cmd_slurm(argc, argv);
+    if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
+    if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv);
     if (!strcmp(cmd, "scan-grammar")) {
         if (argc == 2) {
             scan_grammar_print(stdout);

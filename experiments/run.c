@@ -9,8 +9,16 @@
  *   /test/<metric>, /test/loss            scalars, for the kept parameters
  *   /test/sample/...  a few test sequences: inputs, states z_0..z_T, bitcodes, readout at
  *                     every step, targets
- * The file is written as <out>.tmp.<pid> and renamed onto <out> when complete.
+ * The file is written as <out>.tmp.<pid> and renamed onto <out> when complete. SIGINT,
+ * SIGTERM and SIGHUP outside training remove it and end the process; during training
+ * train_run() handles SIGINT / SIGTERM (checkpoint, then die(), which removes it too). A
+ * temporary file of a killed earlier run of the same output (its pid no longer running) is
+ * removed when the next run of that output begins. Training checkpoints go to <out>.ckpt
+ * (train.h), carry the hash of the resolved settings (rowhash.c), are resumed by the next run
+ * of the same output, and are deleted once the run file is complete.
  */
+#include <errno.h>
+#include <glob.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -23,6 +31,9 @@
 enum { SAMPLE_MAX = 16 }; /* test sequences stored with full trajectories */
 
 static char tmp_path[4200];
+static char ckpt_path[4200];
+static int ckpt_every_epochs;          /* --checkpoint-every */
+static double ckpt_every_seconds = 120; /* --checkpoint-seconds */
 
 static void on_signal(int sig) {
     if (tmp_path[0]) unlink(tmp_path);
@@ -65,6 +76,7 @@ void run_file_training_config(const struct resolved *r, const struct h5file *f) 
     h5_attr_str(f, g, "P_grid", r->s.P_grid);
     h5_attr_int(f, g, "seeds", r->s.seeds);
     h5_attr_str(f, g, "precision", REAL_NAME);
+    h5_attr_str(f, "/", "row_hash", resolved_hash_hex(r).s);
 }
 
 static void write_config(const struct h5file *f, const struct resolved *r,
@@ -152,13 +164,48 @@ static void write_sample(const struct h5file *f, const struct alrnn *m, const st
     alrnn_work_free(&w);
 }
 
+/* Removes <prefix>.tmp.<pid> files whose process is gone (SIGKILLed earlier runs). */
+static void remove_stale_tmp(const char *prefix) {
+    char pat[4300];
+    snprintf(pat, sizeof pat, "%s.tmp.*", prefix);
+    glob_t g;
+    if (glob(pat, GLOB_NOSORT, NULL, &g) != 0) return;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char *p = g.gl_pathv[i] + strlen(prefix) + 5;
+        char *end;
+        const long pid = strtol(p, &end, 10);
+        if (*end || pid <= 0 || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH && unlink(g.gl_pathv[i]) == 0)
+            fprintf(stderr, "alrnn: removed %s, left by an interrupted run\n", g.gl_pathv[i]);
+    }
+    globfree(&g);
+}
+
 void run_file_begin(const char *out, struct h5file *f) {
     make_parent_dirs(out);
     snprintf(tmp_path, sizeof tmp_path, "%s.tmp.%ld", out, (long)getpid());
+    snprintf(ckpt_path, sizeof ckpt_path, "%s.ckpt", out);
+    remove_stale_tmp(out);
+    remove_stale_tmp(ckpt_path);
     die_register_tmpfile(tmp_path);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+    signal(SIGUSR1, SIG_IGN); /* a checkpoint request outside training: nothing to save */
     h5_create(f, tmp_path);
+}
+
+void run_set_checkpoint_options(int every_epochs, double every_seconds) {
+    ckpt_every_epochs = every_epochs, ckpt_every_seconds = every_seconds;
+}
+
+struct train_checkpoint run_file_checkpoint(const struct resolved *r, int P, int seed) {
+    ASSERT(ckpt_path[0]); /* after run_file_begin */
+    const struct train_checkpoint ck = {.path = ckpt_path,
+                                        .settings_hash = run_settings_hash(r, P, seed),
+                                        .every_epochs = ckpt_every_epochs,
+                                        .every_seconds = ckpt_every_seconds};
+    return ck;
 }
 
 void run_file_provenance(const struct resolved *r, const struct h5file *f, int P, int seed) {
@@ -182,6 +229,9 @@ void run_file_commit(const char *out, struct h5file *f) {
     if (rename(tmp_path, out) != 0) die("cannot rename %s to %s", tmp_path, out);
     die_register_tmpfile(NULL);
     tmp_path[0] = 0;
+    if (ckpt_path[0] && unlink(ckpt_path) != 0 && errno != ENOENT)
+        die("cannot remove the finished run's checkpoint %s", ckpt_path);
+    ckpt_path[0] = 0;
 }
 
 void resolved_test_override(struct resolved *r) {
@@ -197,6 +247,12 @@ void resolved_test_override(struct resolved *r) {
 }
 
 void experiment_dispatch(const struct resolved *r, int P, int seed, const char *out) {
+    /* refuse a checkpoint of other settings before any data is read */
+    char ck_path[4200];
+    snprintf(ck_path, sizeof ck_path, "%s.ckpt", out);
+    const struct train_checkpoint ck = {.path = ck_path,
+                                        .settings_hash = run_settings_hash(r, P, seed)};
+    train_checkpoint_probe(&ck);
     if (r->exp->runner) r->exp->runner(r, P, seed, out);
     else experiment_run(r, P, seed, out);
 }
@@ -245,8 +301,9 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     model_alrnn(&mo, &m, task);
     const struct train_data td = {.train = &train, .val = &val, .test = &test,
                                   .n_train = train.n, .n_val = val.n, .n_test = test.n};
+    const struct train_checkpoint ck = run_file_checkpoint(r, P, seed);
     struct train_history h;
-    train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &h);
+    train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &ck, &h);
 
     run_file_provenance(r, &f, P, seed);
     write_config(&f, r, &m, T);

@@ -826,8 +826,9 @@ void scan_run(const struct resolved *r, int P, int seed, const char *out) {
                              .loss_units = loss_kind_names[LOSS_CE],
                              .n_metrics = SCAN_M__COUNT, .metric_names = scan_metric_names};
     const struct train_data td = {.train = &tr, .test = &te, .n_train = tr.n, .n_test = te.n};
+    const struct train_checkpoint ck = run_file_checkpoint(r, P, seed);
     struct train_history h;
-    train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &h);
+    train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &ck, &h);
 
     struct eval_out ev = {.ok = xmalloc((size_t)te.n * 2),
                           .pred = xmalloc((size_t)te.n * o.decode * sizeof(int32_t))};

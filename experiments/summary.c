@@ -1,7 +1,8 @@
-/* summary.c: run-file reading, statistics and TSV files for the figure summarizers. */
+/* summary.c: run-file reading and checking, statistics and TSV files for the summarizers. */
 #include "summary.h"
 
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,46 +12,340 @@ void summary_run_path(const struct resolved *r, const char *results_root, int P,
              r->exp->name, P, seed);
 }
 
+static int attr_exists(const struct h5file *f, const char *name) {
+    return H5Aexists_by_name(f->id, "/", name, H5P_DEFAULT) > 0;
+}
+
+/* NULL when the root attributes of f match the row, P, seed and the row's hash; else why not
+ * (in buf). *stale is set when only the row hash differs (the row changed since training). */
+static const char *run_mismatch(const struct resolved *r, const struct h5file *f, int P,
+                                int seed, char *buf, size_t n, int *stale) {
+    static const char *const str_attrs[] = {"experiment", "profile", "row_hash"};
+    static const char *const int_attrs[] = {"P", "seed", "M"};
+    const struct row_hash_hex hex = resolved_hash_hex(r);
+    const char *want_s[3] = {r->exp->name, profile_names[r->profile], hex.s};
+    const long want_i[3] = {P, seed, r->s.M};
+    *stale = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!attr_exists(f, str_attrs[i])) {
+            *stale = i == 2;
+            snprintf(buf, n, "has no root attribute %s%s", str_attrs[i],
+                     i == 2 ? " (written before run files recorded their row)" : "");
+            return buf;
+        }
+        char *v = h5_read_attr_str(f, "/", str_attrs[i]);
+        const int ok = !strcmp(v, want_s[i]);
+        if (!ok) {
+            *stale = i == 2;
+            snprintf(buf, n, "%s is '%s', expected '%s'%s", str_attrs[i], v, want_s[i],
+                     i == 2 ? " (the row's settings changed since it was trained)" : "");
+        }
+        free(v);
+        if (!ok) return buf;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (!attr_exists(f, int_attrs[i])) {
+            snprintf(buf, n, "has no root attribute %s", int_attrs[i]);
+            return buf;
+        }
+        const long v = h5_read_attr_int(f, "/", int_attrs[i]);
+        if (v != want_i[i]) {
+            snprintf(buf, n, "%s is %ld, expected %ld", int_attrs[i], v, want_i[i]);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
 void summary_open_run(const struct resolved *r, const char *results_root, int P, int seed,
                       struct h5file *f) {
-    char path[4096];
+    char path[4096], why[512];
     summary_run_path(r, results_root, P, seed, path, sizeof path);
     if (access(path, R_OK) != 0)
         die("missing run file %s (train it with: bin/alrnn run %s --P %d --seed %d --profile %s)",
             path, r->exp->name, P, seed, profile_names[r->profile]);
     h5_open_read(f, path);
+    int stale;
+    if (run_mismatch(r, f, P, seed, why, sizeof why, &stale))
+        die("%s run file %s: %s; retrain it with: bin/alrnn run %s --P %d --seed %d --profile %s",
+            stale ? "stale" : "foreign", path, why, r->exp->name, P, seed,
+            profile_names[r->profile]);
+}
+
+void summary_check_figure(const struct figure *fig, profile_kind p, const char *results_root) {
+    char *msg = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&msg, &len);
+    if (!m) die("out of memory");
+    int n_bad = 0, n_stale = 0, n_missing = 0;
+    for (int e = 0; fig->experiments[e]; e++) {
+        struct resolved r;
+        experiment_resolve(experiment_find(fig->experiments[e]), p, &r);
+        for (int k = 0; k < r.n_P; k++)
+            for (int s = 0; s < r.s.seeds; s++) {
+                char path[4096], why[512];
+                summary_run_path(&r, results_root, r.P[k], s, path, sizeof path);
+                const char *bad = NULL;
+                int stale = 0;
+                struct h5file f;
+                if (access(path, R_OK) != 0) {
+                    bad = "missing";
+                    n_missing++;
+                } else {
+                    h5_open_read(&f, path);
+                    bad = run_mismatch(&r, &f, r.P[k], s, why, sizeof why, &stale);
+                    h5_close(&f);
+                    n_stale += bad && stale;
+                }
+                if (!bad) continue;
+                if (n_bad < 8) fprintf(m, "%s%s (%s)", n_bad ? "; " : "", path, bad);
+                n_bad++;
+            }
+    }
+    if (n_bad > 8) fprintf(m, "; and %d more", n_bad - 8);
+    fclose(m);
+    if (n_bad)
+        die("%s: %d run file%s cannot be summarised (%d missing, %d stale, %d foreign): %s; "
+            "retrain with: make %s PROFILE=%s (stale files are retrained because their row "
+            "changed; or remove them and run bin/alrnn run for each)",
+            fig->name, n_bad, n_bad > 1 ? "s" : "", n_missing, n_stale,
+            n_bad - n_missing - n_stale, msg, fig->name, profile_names[p]);
+    free(msg);
+}
+
+int summary_run_diverged(const struct h5file *f) {
+    if (!attr_exists(f, "diverged")) return 0;
+    return h5_read_attr_int(f, "/", "diverged") != 0;
+}
+
+static void check_shape(const struct h5file *f, const char *path, int rank, const long *want,
+                        int got_rank, const size_t *dims) {
+    int ok = got_rank == rank;
+    for (int i = 0; ok && i < rank; i++) ok = want[i] < 0 || (size_t)want[i] == dims[i];
+    if (ok) return;
+    char w[128] = "", g[128] = "";
+    size_t a = 0, b = 0;
+    for (int i = 0; i < rank; i++)
+        a += snprintf(w + a, sizeof w - a, "%s%ld", i ? "," : "", want[i]);
+    for (int i = 0; i < got_rank && i < 4; i++)
+        b += snprintf(g + b, sizeof g - b, "%s%zu", i ? "," : "", dims[i]);
+    die("%s: dataset %s has shape (%s), expected (%s) (-1: any size); the run file is damaged "
+        "or from another version: retrain it",
+        f->path, path, g, w);
+}
+
+#define CHECKED_READ(fn, type, reader)                                                          \
+    type *fn(const struct h5file *f, const char *path, int rank, const long *want,              \
+             size_t *dims) {                                                                    \
+        size_t n, d[4] = {0};                                                                   \
+        int got;                                                                                \
+        type *v = reader(f, path, &n, &got, d);                                                 \
+        check_shape(f, path, rank, want, got, d);                                               \
+        if (dims) memcpy(dims, d, sizeof d);                                                    \
+        return v;                                                                               \
+    }
+CHECKED_READ(summary_read_f64, double, h5_read_f64)
+CHECKED_READ(summary_read_i32, int32_t, h5_read_i32)
+CHECKED_READ(summary_read_u8, uint8_t, h5_read_u8)
+#undef CHECKED_READ
+
+double summary_read_scalar(const struct h5file *f, const char *path) {
+    size_t n;
+    double *v = h5_read_f64(f, path, &n, NULL, NULL);
+    if (n != 1) die("%s: dataset %s holds %zu values, expected one", f->path, path, n);
+    const double x = v[0];
+    free(v);
+    return x;
+}
+
+long summary_attr_int(const struct h5file *f, const char *obj, const char *name, long lo, long hi) {
+    const long v = h5_read_attr_int(f, obj, name);
+    if (v < lo || v > hi)
+        die("%s: attribute %s on %s is %ld, outside [%ld, %ld]", f->path, name, obj, v, lo, hi);
+    return v;
 }
 
 struct stats stats_of(const double *v, int n) {
-    struct stats s = {.n = n, .mean = NAN, .std = NAN, .min = NAN, .max = NAN};
-    if (n == 0) return s;
+    struct stats s = {.n = 0, .mean = NAN, .std = NAN, .min = NAN, .max = NAN};
     double sum = 0;
-    s.min = s.max = v[0];
     for (int i = 0; i < n; i++) {
+        if (!isfinite(v[i])) continue;
+        if (s.n == 0) s.min = s.max = v[i];
         sum += v[i];
         s.min = v[i] < s.min ? v[i] : s.min;
         s.max = v[i] > s.max ? v[i] : s.max;
+        s.n++;
     }
-    s.mean = sum / n;
+    if (s.n == 0) return s;
+    s.mean = sum / s.n;
     double ss = 0;
-    for (int i = 0; i < n; i++) ss += (v[i] - s.mean) * (v[i] - s.mean);
-    s.std = n > 1 ? sqrt(ss / (n - 1)) : 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(v[i])) ss += (v[i] - s.mean) * (v[i] - s.mean);
+    s.std = s.n > 1 ? sqrt(ss / (s.n - 1)) : 0;
     return s;
 }
 
+void sweep_read(struct sweep *sw, const struct resolved *r, const char *root, const char *metric) {
+    memset(sw, 0, sizeof *sw);
+    sw->r = r;
+    sw->n_P = r->n_P;
+    sw->S = r->s.seeds;
+    sw->v = xmalloc((size_t)sw->n_P * sw->S * sizeof(double));
+    sw->diverged = xcalloc((size_t)sw->n_P * sw->S, sizeof(int));
+    for (int k = 0; k < sw->n_P; k++) {
+        for (int s = 0; s < sw->S; s++) {
+            const size_t i = (size_t)k * sw->S + s;
+            struct h5file f;
+            summary_open_run(r, root, r->P[k], s, &f);
+            sw->diverged[i] = summary_run_diverged(&f);
+            sw->v[i] = sw->diverged[i] ? NAN : summary_read_scalar(&f, metric);
+            h5_close(&f);
+            if (!isfinite(sw->v[i])) {
+                sw->diverged[i] = 1;
+                sw->v[i] = NAN;
+            }
+            sw->n_diverged[k] += sw->diverged[i];
+        }
+        sw->st[k] = stats_of(sw->v + (size_t)k * sw->S, sw->S);
+    }
+}
+
+static void sweep_restat(struct sweep *sw) {
+    for (int k = 0; k < sw->n_P; k++) {
+        sw->n_diverged[k] = 0;
+        for (int s = 0; s < sw->S; s++) sw->n_diverged[k] += sw->diverged[(size_t)k * sw->S + s];
+        sw->st[k] = stats_of(sw->v + (size_t)k * sw->S, sw->S);
+    }
+}
+
+void sweep_union(struct sweep *sw, int n) {
+    const size_t m = (size_t)sw[0].n_P * sw[0].S;
+    for (size_t i = 0; i < m; i++) {
+        int d = 0;
+        for (int j = 0; j < n; j++) d |= sw[j].diverged[i];
+        for (int j = 0; j < n; j++) {
+            sw[j].diverged[i] = d;
+            if (d) sw[j].v[i] = NAN;
+        }
+    }
+    for (int j = 0; j < n; j++) sweep_restat(&sw[j]);
+}
+
+int sweep_index(const struct sweep *sw, int P) {
+    for (int k = 0; k < sw->n_P; k++)
+        if (sw->r->P[k] == P) return k;
+    return -1;
+}
+
+void sweep_free(struct sweep *sw) {
+    free(sw->v);
+    free(sw->diverged);
+    sw->v = NULL;
+    sw->diverged = NULL;
+}
+
+int sweep_total_diverged(const struct sweep *sw) {
+    int n = 0;
+    for (int k = 0; k < sw->n_P; k++) n += sw->n_diverged[k];
+    return n;
+}
+
+int sweep_best_P(const struct sweep *sw, int min_P, int higher_better) {
+    int kb = -1;
+    for (int k = 0; k < sw->n_P; k++) {
+        if (sw->r->P[k] < min_P || sw->st[k].n == 0) continue;
+        const double m = sw->st[k].mean, b = kb < 0 ? 0 : sw->st[kb].mean;
+        if (kb < 0 || (higher_better ? m > b : m < b)) kb = k;
+    }
+    return kb;
+}
+
+int sweep_best_seed(const struct sweep *sw, int k, int higher_better) {
+    int sb = -1;
+    for (int s = 0; s < sw->S; s++) {
+        const size_t i = (size_t)k * sw->S + s;
+        if (sw->diverged[i]) continue;
+        const double b = sb < 0 ? 0 : sw->v[(size_t)k * sw->S + sb];
+        if (sb < 0 || (higher_better ? sw->v[i] > b : sw->v[i] < b)) sb = s;
+    }
+    return sb;
+}
+
+/* The TSVs of this process: written under their tmp names and renamed all together by
+ * summary_commit(), so a summarize that fails part-way changes no TSV and leaves no tmp file
+ * (the exit handler removes them). */
+struct pending {
+    char *tmp, *path;
+};
+static struct pending *pending;
+static int n_pending, cap_pending;
+
+static void tsv_cleanup(void) {
+    for (int i = 0; i < n_pending; i++) {
+        unlink(pending[i].tmp);
+        free(pending[i].tmp);
+        free(pending[i].path);
+    }
+    n_pending = 0;
+}
+
+/* Ctrl-C or a kill during a summary: remove the tmp files (unlink is async-signal-safe), then
+ * die of the signal as before. */
+static void tsv_on_signal(int sig) {
+    for (int i = 0; i < n_pending; i++) unlink(pending[i].tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 void tsv_open(struct tsv *t, const char *out_dir, const char *name, const char *header_comment) {
+    static int registered;
+    if (!registered) {
+        atexit(tsv_cleanup);
+        signal(SIGINT, tsv_on_signal);
+        signal(SIGTERM, tsv_on_signal);
+        registered = 1;
+    }
     snprintf(t->path, sizeof t->path, "%s/%s", out_dir, name);
     snprintf(t->tmp, sizeof t->tmp, "%s.tmp.%ld", t->path, (long)getpid());
     make_parent_dirs(t->path);
+    if (n_pending == cap_pending) {
+        cap_pending = cap_pending ? 2 * cap_pending : 16;
+        pending = xrealloc(pending, cap_pending * sizeof *pending);
+    }
     t->fp = fopen(t->tmp, "w");
     if (!t->fp) die("cannot write %s", t->tmp);
-    die_register_tmpfile(t->tmp);
+    pending[n_pending++] = (struct pending){xstrdup(t->tmp), xstrdup(t->path)};
     if (header_comment) fprintf(t->fp, "# %s\n", header_comment);
 }
 
 void tsv_close(struct tsv *t) {
     if (fclose(t->fp) != 0) die("error writing %s", t->tmp);
-    if (rename(t->tmp, t->path) != 0) die("cannot rename %s to %s", t->tmp, t->path);
-    die_register_tmpfile(NULL);
-    fprintf(stderr, "wrote %s\n", t->path);
+    t->fp = NULL;
+}
+
+void summary_commit(void) {
+    for (int i = 0; i < n_pending; i++) {
+        if (rename(pending[i].tmp, pending[i].path) != 0)
+            die("cannot rename %s to %s", pending[i].tmp, pending[i].path);
+        fprintf(stderr, "wrote %s\n", pending[i].path);
+        free(pending[i].tmp);
+        free(pending[i].path);
+        pending[i].tmp = pending[i].path = NULL;
+        pending[i] = pending[n_pending - 1];
+        n_pending--;
+        i--;
+    }
+}
+
+void summary_write_notes(const char *out_dir, const char *figure, int n_diverged, int n_runs) {
+    char name[256];
+    snprintf(name, sizeof name, "%s_notes.gp", figure);
+    struct tsv t;
+    tsv_open(&t, out_dir, name, "gnuplot variables the figure's script prints");
+    if (n_diverged)
+        fprintf(t.fp, "diverged_note = \"%d of %d runs diverged (left out of means and of best choices)\"\n",
+                n_diverged, n_runs);
+    else
+        fprintf(t.fp, "diverged_note = \"\"\n");
+    tsv_close(&t);
 }

@@ -5,22 +5,28 @@
  *   2. add a row below: name, task, parameterisation, the paper's settings (PAPER.md, with
  *      the section in the description), then smoke (seconds, used by tests) and quick (the
  *      whole figure on one 2-core machine) overrides; a zero field keeps the paper's value;
+ *      a row that a claim of experiments/claims.c reads also gets a verify override (the
+ *      arms the claim compares, >= 5 seeds, trained to converge; applied on top of quick);
  *   3. name it in a figure (experiments/figures.c) to get `make figureN` for free.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "experiments.h"
 #include "figures.h"
 #include "tasks.h"
 
-const char *const profile_names[PROFILE__COUNT] = {
-    [PROFILE_SMOKE] = "smoke", [PROFILE_QUICK] = "quick", [PROFILE_PAPER] = "paper"};
+const char *const profile_names[] = {
+    [PROFILE_SMOKE] = "smoke", [PROFILE_QUICK] = "quick", [PROFILE_PAPER] = "paper",
+    [PROFILE_VERIFY] = "verify"};
+_Static_assert(ARRAY_LEN(profile_names) == PROFILE__COUNT,
+               "profile_names: one entry per enum value");
 
 profile_kind profile_parse(const char *s) {
     for (int i = 0; i < PROFILE__COUNT; i++)
         if (strcmp(s, profile_names[i]) == 0) return (profile_kind)i;
-    die("unknown profile '%s' (use smoke, quick or paper)", s);
+    die("unknown profile '%s' (use smoke, quick, paper or verify)", s);
 }
 
 const struct experiment experiments[] = {
@@ -44,6 +50,11 @@ const struct experiment experiments[] = {
                                .data = {.T = 20, .n_train = 256, .n_test = 64}},
             [PROFILE_QUICK] = {.P_grid = "0,1,2,5,10,50", .seeds = 3,
                                .train = {.epochs = 250, .eval_every = 10, .cosine = 1}},
+            /* claim C1: P = 0 against P = 2 (Fig 4b's P), 6 seeds each (the smallest n whose
+             * exact one-sided Mann-Whitney p, 1/924, survives Holm over 14 claims), quick's
+             * 250 cosine epochs, after which all 3 quick seeds of P = 2 had left the plateau
+             * (REPRODUCE.md); one run takes 98 CPU-s */
+            [PROFILE_VERIFY] = {.P_grid = "0,2", .seeds = 6},
         },
     },
 /* The other sections' rows, one file per group of tasks (same designated-initializer form). */
@@ -85,23 +96,44 @@ static void settings_merge(struct settings *s, const struct settings *o) {
 }
 #undef KEEP
 
+/* The settings every row must end up with after the merge (a zero there has no default):
+ * a missing one is a mistake in the table, reported as one line naming the row, the field
+ * and the profile instead of an abort deep inside training. */
+static void settings_check(const struct experiment *e, profile_kind p, const struct settings *s) {
+    const char *missing = NULL;
+    if (!e->task) missing = "task";
+    else if (s->M < 1) missing = "M";
+    else if (!s->P_grid || !*s->P_grid) missing = "P_grid";
+    else if (s->seeds < 1) missing = "seeds";
+    else if (s->train.epochs < 1) missing = "epochs";
+    else if (s->train.batch < 1) missing = "batch";
+    else if (!(s->train.lr > 0)) missing = "lr";
+    if (missing)
+        die("experiment '%s': %s is not set for profile %s", e->name, missing, profile_names[p]);
+}
+
 void experiment_resolve(const struct experiment *e, profile_kind p, struct resolved *r) {
     memset(r, 0, sizeof *r);
     r->exp = e;
     r->profile = p;
     r->s = e->paper;
+    /* verify layers its override over quick's (experiments.h) */
+    if (p == PROFILE_VERIFY) settings_merge(&r->s, &e->override[PROFILE_QUICK]);
     settings_merge(&r->s, &e->override[p]);
-    /* parse the P grid; the table is ours, so a bad grid is a programmer error */
-    for (const char *c = r->s.P_grid; c && *c;) {
-        ASSERT(r->n_P < MAX_GRID);
+    settings_check(e, p, &r->s);
+    /* the P grid: comma-separated integers in [0, M], at most MAX_GRID of them */
+    for (const char *c = r->s.P_grid; *c;) {
         char *end;
-        long v = strtol(c, &end, 10);
-        ASSERT(end != c && v >= 0 && v <= r->s.M);
+        const long v = strtol(c, &end, 10);
+        if (end == c || (*end != ',' && *end != 0) || r->n_P == MAX_GRID)
+            die("experiment '%s': P grid '%s' for profile %s is not a list of at most %d "
+                "integers", e->name, r->s.P_grid, profile_names[p], MAX_GRID);
+        if (v < 0 || v > r->s.M)
+            die("experiment '%s': P = %ld in the P grid for profile %s is outside [0, M = %d]",
+                e->name, v, profile_names[p], r->s.M);
         r->P[r->n_P++] = (int)v;
         c = *end == ',' ? end + 1 : end;
-        ASSERT(*end == ',' || *end == 0);
     }
-    ASSERT(r->n_P > 0 && r->s.seeds > 0);
 }
 
 void run_default_path(const struct resolved *r, int P, int seed, char *buf, size_t n) {

@@ -9,6 +9,8 @@ if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure-audio'
 if (!exists("profile")) profile = 'quick'
 name = outbase[strstrt(outbase, "figure"):]
+# diverged_note: how many runs diverged (left out of means), written by summarize
+load datadir.'/'.name.'_notes.gp'
 a = datadir.'/'.name.'-a.tsv'
 as = datadir.'/'.name.'-a_seeds.tsv'
 b = datadir.'/'.name.'-b.tsv'
@@ -24,7 +26,7 @@ do for [k=1:10] { set linetype 100+k lc rgb dc[k] pt 7 ps 0.5 }
 do for [fmt in "png pdf"] {
   if (fmt eq "png") { set terminal pngcairo size 1200,480 font ",10"; set output outbase.'.png' }
   if (fmt eq "pdf") { set terminal pdfcairo size 12in,4.8in font ",10"; set output outbase.'.pdf' }
-  set multiplot layout 1,2 title sprintf("Audio (%s): AL-RNN on 40 MFCCs, profile %s", what, profile)
+  set multiplot layout 1,2 title sprintf("Audio (%s): AL-RNN on 40 MFCCs, profile %s", what, profile).(diverged_note eq "" ? "" : "; ".diverged_note)
 
   set title "(a) test accuracy vs P (mean ± std over seeds)"
   set xlabel "P (ReLU units of M = 100)"

@@ -8,6 +8,8 @@
 if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure-context'
 if (!exists("profile")) profile = 'quick'
+# diverged_note: how many runs diverged (left out of means), written by summarize
+load datadir.'/figure-context_notes.gp'
 a = datadir.'/figure_context_a.tsv'
 b = datadir.'/figure_context_b.tsv'
 c = datadir.'/figure_context_c.tsv'
@@ -28,7 +30,7 @@ sd = int(STATS_min)
 do for [fmt in "png pdf"] {
   if (fmt eq "png") { set terminal pngcairo size 1500,1000 font ",10"; set output outbase.'.png' }
   if (fmt eq "pdf") { set terminal pdfcairo size 15in,10in font ",10"; set output outbase.'.pdf' }
-  set multiplot layout 2,2 title sprintf("Contextual integration (PAPER.md 2.6), profile %s", profile)
+  set multiplot layout 2,2 title sprintf("Contextual integration (PAPER.md 2.6), profile %s", profile).(diverged_note eq "" ? "" : "; ".diverged_note)
 
   # (a)
   set title "(a) test accuracy vs P (mean ± std over seeds)"

@@ -7,6 +7,8 @@
 if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure-hamming'
 if (!exists("profile")) profile = 'quick'
+# diverged_note: how many runs diverged (left out of means), written by summarize
+load datadir.'/figure-hamming_notes.gp'
 h = datadir.'/figure-hamming.tsv'
 hc = datadir.'/figure-hamming-curves.tsv'
 set datafile separator tab
@@ -20,7 +22,7 @@ array dc[10] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
 do for [fmt in "png pdf"] {
   if (fmt eq "png") { set terminal pngcairo size 1700,900 font ",10"; set output outbase.'.png' }
   if (fmt eq "pdf") { set terminal pdfcairo size 17in,9in font ",10"; set output outbase.'.pdf' }
-  set multiplot title sprintf("sMNIST, P = %s, seed 0: mean Hamming distance of the bitcode from the sequence's first code at the step reading each pixel; dots: the digit's mean ink > 0.3; profile %s", Ps, profile)
+  set multiplot title sprintf("sMNIST, P = %s, seed 0: mean Hamming distance of the bitcode from the sequence's first code at the step reading each pixel; dots: the digit's mean ink > 0.3; profile %s", Ps, profile).(diverged_note eq "" ? "" : "; ".diverged_note)
   set palette defined (0 "#fff7ec", 0.3 "#fdbb84", 0.7 "#e34a33", 1 "#7f0000")
   set size square
   unset key

@@ -15,6 +15,8 @@
 if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure-scan'
 if (!exists("profile")) profile = 'quick'
+# diverged_note: how many runs diverged (left out of means), written by summarize
+load datadir.'/figure-scan_notes.gp'
 load datadir.'/figure-scan_labels.gp'
 set datafile separator tab
 set datafile commentschars '#'
@@ -41,7 +43,7 @@ do for [c=1:6] { set linetype c lc rgb ccol[c] }
 do for [fmt in "png pdf"] {
   if (fmt eq "png") { set terminal pngcairo size 1800,1500 font ",10"; set output outbase.'.png' }
   if (fmt eq "pdf") { set terminal pdfcairo size 18in,15in font ",10"; set output outbase.'.pdf' }
-  set multiplot layout 3,3 title sprintf("SCAN, AL-RNN encoder-decoder (M = %d, P_{dec} = %d), profile %s, %d seeds per point", M, P_dec, profile, seeds)
+  set multiplot layout 3,3 title sprintf("SCAN, AL-RNN encoder-decoder (M = %d, P_{dec} = %d), profile %s, %d seeds per point", M, P_dec, profile, seeds).(diverged_note eq "" ? "" : "; ".diverged_note)
 
   # (a-c) sequence accuracy vs P_enc
   set logscale x 2

@@ -11,6 +11,8 @@
 if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure2'
 if (!exists("profile")) profile = 'quick'
+# diverged_note: how many runs diverged (left out of means), written by summarize
+load datadir.'/figure2_notes.gp'
 a = datadir.'/figure2a.tsv'
 as = datadir.'/figure2a_seeds.tsv'
 c = datadir.'/figure2c.tsv'
@@ -33,7 +35,7 @@ do for [k=1:10] { set linetype 100+k lc rgb dc[k] pt 7 ps 0.35 }
 do for [fmt in "png pdf"] {
   if (fmt eq "png") { set terminal pngcairo size 1650,950 font ",10"; set output outbase.'.png' }
   if (fmt eq "pdf") { set terminal pdfcairo size 16.5in,9.5in font ",10"; set output outbase.'.pdf' }
-  set multiplot layout 2,3 title sprintf("IMDb (top) and sequential MNIST (bottom), Fig 2, profile %s", profile)
+  set multiplot layout 2,3 title sprintf("IMDb (top) and sequential MNIST (bottom), Fig 2, profile %s", profile).(diverged_note eq "" ? "" : "; ".diverged_note)
 
   # (a)
   set title "(a) IMDb: test accuracy vs P (mean ± std over seeds)"

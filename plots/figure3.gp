@@ -9,6 +9,8 @@
 if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure3'
 if (!exists("profile")) profile = 'quick'
+# diverged_note: how many runs diverged (left out of means), written by summarize
+load datadir.'/figure3_notes.gp'
 btop = datadir.'/figure3b_top.tsv'
 bauto = datadir.'/figure3b_auto.tsv'
 bcyc = datadir.'/figure3b_cycle.tsv'
@@ -23,7 +25,7 @@ set key autotitle columnheader
 do for [fmt in "png pdf"] {
   if (fmt eq "png") { set terminal pngcairo size 1650,1000 font ",10"; set output outbase.'.png' }
   if (fmt eq "pdf") { set terminal pdfcairo size 16.5in,10in font ",10"; set output outbase.'.pdf' }
-  set multiplot layout 2,3 title sprintf("Copy task (Fig 3), profile %s", profile)
+  set multiplot layout 2,3 title sprintf("Copy task (Fig 3), profile %s", profile).(diverged_note eq "" ? "" : "; ".diverged_note)
 
   # (b) top
   set title "(b) PWL unit over time, two test inputs (P = 1, best seed)"

@@ -7,6 +7,8 @@
 if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure4'
 if (!exists("profile")) profile = 'quick'
+# diverged_note: how many runs diverged (left out of means), written by summarize
+load datadir.'/figure4_notes.gp'
 a = datadir.'/figure4a.tsv'
 as = datadir.'/figure4a_seeds.tsv'
 b = datadir.'/figure4b.tsv'
@@ -17,7 +19,7 @@ set datafile commentschars '#'
 do for [fmt in "png pdf"] {
   if (fmt eq "png") { set terminal pngcairo size 1500,460 font ",10"; set output outbase.'.png' }
   if (fmt eq "pdf") { set terminal pdfcairo size 15in,4.6in font ",10"; set output outbase.'.pdf' }
-  set multiplot layout 1,3 title sprintf("Addition problem (Fig 4), profile %s", profile)
+  set multiplot layout 1,3 title sprintf("Addition problem (Fig 4), profile %s", profile).(diverged_note eq "" ? "" : "; ".diverged_note)
 
   # (a)
   set title "(a) test MSE vs P (mean ± std over seeds)"

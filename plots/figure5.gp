@@ -8,6 +8,8 @@
 if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure5'
 if (!exists("profile")) profile = 'quick'
+# diverged_note: how many runs diverged (left out of means), written by summarize
+load datadir.'/figure5_notes.gp'
 a = datadir.'/figure5a.tsv'
 meta = datadir.'/figure5b_meta.tsv'
 set datafile separator tab
@@ -29,7 +31,7 @@ do for [i=1:3] {
 do for [fmt in "png pdf"] {
   if (fmt eq "png") { set terminal pngcairo size 2000,680 font ",10"; set output outbase.'.png' }
   if (fmt eq "pdf") { set terminal pdfcairo size 20in,6.8in font ",10"; set output outbase.'.pdf' }
-  set multiplot layout 1,4 title sprintf("11-task cognitive suite (Fig 5), profile %s", profile)
+  set multiplot layout 1,4 title sprintf("11-task cognitive suite (Fig 5), profile %s", profile).(diverged_note eq "" ? "" : "; ".diverged_note)
 
   # (a)
   set title "(a) mean test accuracy over 11 tasks vs P (mean ± std over seeds)"

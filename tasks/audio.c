@@ -67,9 +67,13 @@ static void list_fsdd(const char *root, struct clip_list *l) {
     realdata_need(dir, "datasets-fsdd");
     struct fsdd_list f;
     fsdd_list_dir(&f, dir);
-    if (f.n == 0) die("%s holds no .wav files: run `make datasets-fsdd`", dir);
-    for (size_t i = 0; i < f.n; i++)
+    if (f.n != FSDD_CLIPS)
+        die("%s holds %zu FSDD clips, expected %d: the directory is incomplete or mixed; "
+            "rerun `make datasets-fsdd` (it verifies every file)", dir, f.n, FSDD_CLIPS);
+    for (size_t i = 0; i < f.n; i++) {
+        wav_check_riff(f.item[i].path); /* every clip, not only the ones a profile reads */
         clip_add(l, f.item[i].path, f.item[i].digit, fsdd_is_test(&f.item[i]));
+    }
     fsdd_list_free(&f);
 }
 

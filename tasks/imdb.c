@@ -79,6 +79,10 @@ static void imdb_make_data(const struct task_params *p, rng_t *r, struct dataset
     struct imdb_split tr, te;
     imdb_read_tsv(&tr, trf);
     imdb_read_tsv(&te, tef);
+    if (tr.n != IMDB_SPLIT_REVIEWS || te.n != IMDB_SPLIT_REVIEWS)
+        die("%s: %zu reviews, expected %d: the file is incomplete; rerun `make datasets-imdb`",
+            tr.n != IMDB_SPLIT_REVIEWS ? trf : tef,
+            tr.n != IMDB_SPLIT_REVIEWS ? tr.n : te.n, IMDB_SPLIT_REVIEWS);
 
     int *idx = xmalloc(tr.n * sizeof(int));
     int n_train, val_start, n_val;

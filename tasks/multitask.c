@@ -73,13 +73,17 @@
 static const double mt_pi = 3.14159265358979323846;
 
 #define MT_NAME_(id, name) [id] = name,
-const char *const multitask_task_names[MT__COUNT] = {MULTITASK_LIST(MT_NAME_)};
+const char *const multitask_task_names[] = {MULTITASK_LIST(MT_NAME_)};
+_Static_assert(ARRAY_LEN(multitask_task_names) == MT__COUNT,
+               "multitask_task_names: one entry per enum value");
 #undef MT_NAME_
 
 #define MT_METRIC_(id, name) [id] = "acc_" name,
-static const char *const mt_metric_names[MT__COUNT + 1] = {
+static const char *const mt_metric_names[] = {
     MULTITASK_LIST(MT_METRIC_)[MT__COUNT] = "accuracy",
 };
+_Static_assert(ARRAY_LEN(mt_metric_names) == MT__COUNT + 1,
+               "mt_metric_names: one per task, then the mean");
 #undef MT_METRIC_
 
 double multitask_angle_diff(double a, double b) {
@@ -140,7 +144,7 @@ struct mt_task_def {
 #define MT_DMS {PER_CONTEXT, PER_STIM, PER_DELAY, PER_STIM, PER_DMS_DELAY2, PER_RESPONSE}
 #define MT_CTXINT {PER_CONTEXT, PER_STIM, PER_STIM, PER_CTXINT_DELAY, PER_RESPONSE}
 
-static const struct mt_task_def mt_defs[MT__COUNT] = {
+static const struct mt_task_def mt_defs[] = {
     [MT_DELAY_PRO] = {4, MT_DELAYED, MT_IN_RULE_A},
     [MT_DELAY_ANTI] = {4, MT_DELAYED, MT_IN_RULE_B},
     [MT_REACT_PRO] = {2, MT_REACT, MT_IN_RULE_A},
@@ -153,6 +157,7 @@ static const struct mt_task_def mt_defs[MT__COUNT] = {
     [MT_CTXINT_MOD2] = {5, MT_CTXINT, MT_IN_RULE_MOD2},
     [MT_GONOGO] = {3, MT_STIM_RESP, MT_IN_RULE_A},
 };
+_Static_assert(ARRAY_LEN(mt_defs) == MT__COUNT, "mt_defs: one entry per enum value");
 
 /* One sampled trial before it is written out. */
 struct mt_trial {

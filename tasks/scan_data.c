@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const scan_word_names[SCAN_WORD__COUNT] = {
+const char *const scan_word_names[] = {
     [SCAN_W_WALK] = "walk",         [SCAN_W_LOOK] = "look",     [SCAN_W_RUN] = "run",
     [SCAN_W_JUMP] = "jump",         [SCAN_W_TURN] = "turn",     [SCAN_W_LEFT] = "left",
     [SCAN_W_RIGHT] = "right",       [SCAN_W_OPPOSITE] = "opposite",
@@ -18,7 +18,7 @@ const char *const scan_word_names[SCAN_WORD__COUNT] = {
 static_assert(ARRAY_LEN(scan_word_names) == SCAN_WORD__COUNT && SCAN_WORD__COUNT == 13,
               "scan_word_names out of sync with enum scan_word");
 
-const char *const scan_action_names[SCAN_ACTION__COUNT] = {
+const char *const scan_action_names[] = {
     [SCAN_I_WALK] = "I_WALK",           [SCAN_I_LOOK] = "I_LOOK",
     [SCAN_I_RUN] = "I_RUN",             [SCAN_I_JUMP] = "I_JUMP",
     [SCAN_I_TURN_LEFT] = "I_TURN_LEFT", [SCAN_I_TURN_RIGHT] = "I_TURN_RIGHT",
@@ -30,7 +30,7 @@ static_assert((int)SCAN_W_WALK == (int)SCAN_I_WALK && (int)SCAN_W_LOOK == (int)S
                   (int)SCAN_W_RUN == (int)SCAN_I_RUN && (int)SCAN_W_JUMP == (int)SCAN_I_JUMP,
               "primitive words and their actions must share ids");
 
-const char *const scan_special_names[SCAN_N_SPECIAL] = {
+const char *const scan_special_names[] = {
     [SCAN_PAD] = "<pad>", [SCAN_UNK] = "<unk>", [SCAN_START] = "<start>", [SCAN_END] = "<end>",
 };
 static_assert(ARRAY_LEN(scan_special_names) == SCAN_N_SPECIAL, "scan_special_names out of sync");
@@ -346,16 +346,18 @@ void scan_split_add_prim(const struct scan_set *all, const char *prim, int n_cop
 const struct scan_split scan_splits[] = {
     {.name = "simple", .kind = SCAN_SPLIT_RANDOM,
      .train_path = "simple_split/tasks_train_simple.txt",
-     .test_path = "simple_split/tasks_test_simple.txt"},
+     .test_path = "simple_split/tasks_test_simple.txt", .train_lines = 16728, .test_lines = 4182},
     {.name = "length", .kind = SCAN_SPLIT_LENGTH,
      .train_path = "length_split/tasks_train_length.txt",
-     .test_path = "length_split/tasks_test_length.txt"},
+     .test_path = "length_split/tasks_test_length.txt", .train_lines = 16990, .test_lines = 3920},
     {.name = "addprim_jump", .kind = SCAN_SPLIT_ADD_PRIM, .prim = "jump",
      .train_path = "add_prim_split/tasks_train_addprim_jump.txt",
-     .test_path = "add_prim_split/tasks_test_addprim_jump.txt"},
+     .test_path = "add_prim_split/tasks_test_addprim_jump.txt", .train_lines = 14670,
+     .test_lines = 7706},
     {.name = "addprim_turn_left", .kind = SCAN_SPLIT_ADD_PRIM, .prim = "turn left",
      .train_path = "add_prim_split/tasks_train_addprim_turn_left.txt",
-     .test_path = "add_prim_split/tasks_test_addprim_turn_left.txt"},
+     .test_path = "add_prim_split/tasks_test_addprim_turn_left.txt", .train_lines = 21890,
+     .test_lines = 1208},
 };
 const int scan_n_splits = (int)ARRAY_LEN(scan_splits);
 
@@ -404,7 +406,8 @@ static const char *parse_line(const char *line, size_t len, struct line_side *in
     return why;
 }
 
-void scan_read(const char *path, struct scan_set *s) {
+/* scan_read; *final_newline (may be NULL) tells whether the last line ended in '\n'. */
+static void scan_read_ex(const char *path, struct scan_set *s, int *final_newline) {
     FILE *f = fopen(path, "r");
     if (!f) die("cannot open SCAN file %s (missing? see shared/datasets/scan/SOURCE.txt)", path);
     char *line = NULL;
@@ -415,6 +418,7 @@ void scan_read(const char *path, struct scan_set *s) {
     while ((got = getline(&line, &linecap, f)) != -1) {
         lineno++;
         size_t len = (size_t)got;
+        if (final_newline) *final_newline = len && line[len - 1] == '\n';
         if (len && line[len - 1] == '\n') line[--len] = 0;
         struct line_side in, out;
         const char *why = parse_line(line, len, &in, &out);
@@ -433,11 +437,29 @@ void scan_read(const char *path, struct scan_set *s) {
     if (s->n == n0) die("%s: no SCAN lines (empty file)", path);
 }
 
+void scan_read(const char *path, struct scan_set *s) { scan_read_ex(path, s, NULL); }
+
+/* Lines of a published SCAN file (path relative to the SCAN directory), 0 when unknown. */
+static int scan_published_lines(const char *rel) {
+    if (!strcmp(rel, "tasks.txt")) return SCAN_TASKS_LINES;
+    for (int i = 0; i < scan_n_splits; i++) {
+        if (!strcmp(rel, scan_splits[i].train_path)) return scan_splits[i].train_lines;
+        if (!strcmp(rel, scan_splits[i].test_path)) return scan_splits[i].test_lines;
+    }
+    return 0;
+}
+
 void scan_read_in(const char *dir, const char *rel, struct scan_set *s) {
     size_t n = strlen(dir) + strlen(rel) + 2;
     char *path = xmalloc(n);
     snprintf(path, n, "%s/%s", dir, rel);
-    scan_read(path, s);
+    const int n0 = s->n, want = scan_published_lines(rel);
+    int nl = 1;
+    scan_read_ex(path, s, &nl);
+    if (want && !nl) die("%s: the last line has no newline: the file is truncated", path);
+    if (want && s->n - n0 != want)
+        die("%s: %d lines, the published file has %d: the file is incomplete; rerun "
+            "`make datasets-scan`", path, s->n - n0, want);
     free(path);
 }
 

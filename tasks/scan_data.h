@@ -37,8 +37,8 @@ enum scan_action {
     SCAN_I_WALK, SCAN_I_LOOK, SCAN_I_RUN, SCAN_I_JUMP, SCAN_I_TURN_LEFT, SCAN_I_TURN_RIGHT,
     SCAN_ACTION__COUNT
 };
-extern const char *const scan_word_names[SCAN_WORD__COUNT];     /* "walk", ... */
-extern const char *const scan_action_names[SCAN_ACTION__COUNT]; /* "I_WALK", ... */
+extern const char *const scan_word_names[];   /* SCAN_WORD__COUNT: "walk", ... */
+extern const char *const scan_action_names[]; /* SCAN_ACTION__COUNT: "I_WALK", ... */
 
 /* ---- pairs and sets ------------------------------------------------------------------ */
 
@@ -124,7 +124,9 @@ struct scan_split {
     const char *train_path;    /* relative to the SCAN directory */
     const char *test_path;
     const char *prim;          /* ADD_PRIM: the held-out primitive command; else NULL */
+    int train_lines, test_lines; /* lines of the published files (brendenlake/SCAN) */
 };
+#define SCAN_TASKS_LINES 20910 /* lines of tasks.txt: every command of the grammar */
 extern const struct scan_split scan_splits[];
 extern const int scan_n_splits;
 const struct scan_split *scan_split_find(const char *name); /* NULL when unknown */
@@ -140,7 +142,9 @@ void scan_split_make(const struct scan_split *sp, const struct scan_set *all,
  * tab or other control bytes, a token "IN:" / "OUT:"), and when the file has no lines.
  * Does not check the grammar: see scan_interpret / scan_check_dir. */
 void scan_read(const char *path, struct scan_set *s);
-/* scan_read of the file dir/rel. */
+/* scan_read of the file dir/rel. When rel is a published file (tasks.txt or a split file of
+ * scan_splits), its line count must match and its last line must end in a newline: a cut or
+ * incomplete file is fatal, naming it. */
 void scan_read_in(const char *dir, const char *rel, struct scan_set *s);
 
 /* ---- multiset comparison --------------------------------------------------------------- */
@@ -163,7 +167,8 @@ int scan_check_dir(const char *dir, FILE *log);
 
 /* Ids 0..3 are the specials; batches are padded with 0. */
 enum { SCAN_PAD = 0, SCAN_UNK = 1, SCAN_START = 2, SCAN_END = 3, SCAN_N_SPECIAL = 4 };
-extern const char *const scan_special_names[SCAN_N_SPECIAL]; /* "<pad>" "<unk>" "<start>" "<end>" */
+/* SCAN_N_SPECIAL entries: "<pad>" "<unk>" "<start>" "<end>" */
+extern const char *const scan_special_names[];
 
 /* Ids SCAN_N_SPECIAL.. are the distinct tokens of one side of a (training) set in strcmp
  * order, so the ids do not depend on line order: 13 + 4 = 17 inputs, 6 + 4 = 10 outputs. */

@@ -10,8 +10,12 @@
 #include "scan_data.h"
 
 #define NAME_(id, name) [id] = name,
-const char *const scan_metric_names[SCAN_M__COUNT] = {SCAN_METRIC_LIST(NAME_)};
-const char *const scan_construct_names[SCAN_C__COUNT] = {SCAN_CONSTRUCT_LIST(NAME_)};
+const char *const scan_metric_names[] = {SCAN_METRIC_LIST(NAME_)};
+_Static_assert(ARRAY_LEN(scan_metric_names) == SCAN_M__COUNT,
+               "scan_metric_names: one entry per enum value");
+const char *const scan_construct_names[] = {SCAN_CONSTRUCT_LIST(NAME_)};
+_Static_assert(ARRAY_LEN(scan_construct_names) == SCAN_C__COUNT,
+               "scan_construct_names: one entry per enum value");
 #undef NAME_
 static_assert(ARRAY_LEN(scan_metric_names) == SCAN_M__COUNT, "metric names out of sync");
 static_assert(SCAN_C__COUNT <= 8, "construct masks are one byte per position");

@@ -122,7 +122,7 @@ void scan_backward(const struct scan_model *m, struct scan_work *w, real *grad);
 #define SCAN_M_ENUM_(id, name) id,
 enum scan_metric { SCAN_METRIC_LIST(SCAN_M_ENUM_) SCAN_M__COUNT };
 #undef SCAN_M_ENUM_
-extern const char *const scan_metric_names[SCAN_M__COUNT];
+extern const char *const scan_metric_names[]; /* SCAN_M__COUNT entries */
 
 /* Scores of one prediction pred[0..Tp) (raw argmax per step) against tgt[0..Tt) (actions,
  * <end>, pads). Adds to counts: [0] lenient matches, [1] n, [2] strict matches, [3] n + 1;
@@ -148,7 +148,7 @@ void scan_score_one(const int32_t *pred, int Tp, const int32_t *tgt, int Tt, lon
 #define SCAN_C_ENUM_(id, name) id,
 enum scan_construct { SCAN_CONSTRUCT_LIST(SCAN_C_ENUM_) SCAN_C__COUNT };
 #undef SCAN_C_ENUM_
-extern const char *const scan_construct_names[SCAN_C__COUNT];
+extern const char *const scan_construct_names[]; /* SCAN_C__COUNT entries */
 
 /* Actions of command (as scan_interpret, into actions (SCAN_MAX_ACTIONS) as enum scan_action
  * values) and mask[j] = the constructs with a boundary before position j. Returns n, or -1

@@ -62,6 +62,11 @@ static void smnist_make_data(const struct task_params *p, rng_t *r, struct datas
     struct mnist_set tr, te;
     mnist_load_dir(&tr, dir, 1);
     mnist_load_dir(&te, dir, 0);
+    if (tr.n != MNIST_TRAIN_COUNT || te.n != MNIST_TEST_COUNT)
+        die("%s/%s: %zu images, expected %d: the file is incomplete; rerun `make datasets-mnist`",
+            dir, tr.n != MNIST_TRAIN_COUNT ? MNIST_TRAIN_IMAGES : MNIST_TEST_IMAGES,
+            tr.n != MNIST_TRAIN_COUNT ? tr.n : te.n,
+            tr.n != MNIST_TRAIN_COUNT ? MNIST_TRAIN_COUNT : MNIST_TEST_COUNT);
     if (tr.rows * tr.cols != SMNIST_T || te.rows * te.cols != SMNIST_T)
         die("%s: images are %dx%d, sMNIST needs 28x28", dir, tr.rows, tr.cols);
 

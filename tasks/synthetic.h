@@ -52,7 +52,7 @@ enum {
 enum { MT_OUT_FIX, MT_OUT_COS, MT_OUT_SIN, MT_N_OUTPUTS };
 
 /* "DelayPro", ... "GoNogo": the names the metrics (acc_<name>) and figures use. */
-extern const char *const multitask_task_names[MT__COUNT];
+extern const char *const multitask_task_names[]; /* MT__COUNT entries */
 
 /* a - b wrapped to [-π, π]. */
 double multitask_angle_diff(double a, double b);

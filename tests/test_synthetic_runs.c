@@ -228,22 +228,32 @@ static void smoke_grid(const char *exp, char *grid, size_t n) {
     cr_assert(grid[0] && n > 64, "no P grid in `%s`", cmd);
 }
 
-/* The whole smoke sweep of each figure, then its summarizer: every TSV the script reads. */
+/* The summaries print accuracies with "%.6g": below 5e-6 relative. */
+#define TSV6_RTOL 1e-5
+
+/* The whole smoke sweep of each figure (one seed), then its summarizer: every TSV the script
+ * reads exists; the accuracy-vs-P table has one row per P of the grid, in order, every field
+ * finite, and its mean columns equal the runs' /test values (read with the HDF5 library). */
 Test(synthetic_runs, smoke_sweeps_summarize) {
     char dir[] = "/tmp/alrnn_synth_fig_XXXXXX", out[512], args[1024], err[8192];
     cr_assert(mkdtemp(dir));
     static const struct {
-        const char *figure, *exps[3], *tsv[4];
+        const char *figure, *exps[3], *tsv[4], *by_P; /* by_P: the accuracy-vs-P table */
+        struct { int col, exp; const char *dset; } mean[3];
     } figs[] = {
         {"figure3", {"copy"},
-         {"figure3c.tsv", "figure3d.tsv", "figure3e.tsv", "figure3b_auto.tsv"}},
+         {"figure3c.tsv", "figure3d.tsv", "figure3e.tsv", "figure3b_auto.tsv"}, "figure3c.tsv",
+         {{2, 0, "/test/symbol_accuracy"}, {6, 0, "/test/sequence_accuracy"}}},
         {"figure-context", {"context"},
          {"figure_context_a.tsv", "figure_context_b.tsv", "figure_context_c.tsv",
-          "figure_context_d.tsv"}},
+          "figure_context_d.tsv"}, "figure_context_a.tsv",
+         {{2, 0, "/test/accuracy"}, {6, 0, "/test/accuracy_ctx1"}, {8, 0, "/test/accuracy_ctx2"}}},
         {"figure5", {"multitask_n20", "multitask_n50", "multitask_n500"},
-         {"figure5a.tsv", "figure5b_1.tsv", "figure5b_3.tsv", "figure5b_meta.tsv"}},
+         {"figure5a.tsv", "figure5b_1.tsv", "figure5b_3.tsv", "figure5b_meta.tsv"}, "figure5a.tsv",
+         {{1, 0, "/test/accuracy"}, {3, 1, "/test/accuracy"}, {5, 2, "/test/accuracy"}}},
     };
     for (size_t i = 0; i < ARRAY_LEN(figs); i++) {
+        int grid_P[3][64], n_P[3] = {0};
         for (int e = 0; e < 3 && figs[i].exps[e]; e++) {
             char grid[128];
             smoke_grid(figs[i].exps[e], grid, sizeof grid);
@@ -251,18 +261,41 @@ Test(synthetic_runs, smoke_sweeps_summarize) {
                 char *end;
                 const int P = (int)strtol(g, &end, 10);
                 smoke_run(dir, figs[i].exps[e], P, out, sizeof out);
+                grid_P[e][n_P[e]++] = P;
                 g = *end ? end + 1 : end;
             }
         }
         snprintf(args, sizeof args, "summarize %s --profile smoke --results %s --out %s/tsv",
                  figs[i].figure, dir, dir);
         cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s: %s", args, err);
+        char path[600];
         for (int k = 0; k < 4; k++) {
-            char path[600];
             struct stat st;
             snprintf(path, sizeof path, "%s/tsv/%s", dir, figs[i].tsv[k]);
             cr_expect(stat(path, &st) == 0 && st.st_size > 0, "%s missing or empty", path);
         }
+        struct tu_tsv t;
+        snprintf(path, sizeof path, "%s/tsv/%s", dir, figs[i].by_P);
+        tu_tsv_read(&t, path);
+        cr_assert_eq(t.rows, n_P[0], "%s: %d rows for %d values of P", path, t.rows, n_P[0]);
+        for (int k = 0; k < t.rows; k++) {
+            cr_expect_eq(tu_tsv_at(&t, k, 0), grid_P[0][k], "%s row %d: P", path, k);
+            for (int c = 0; c < t.cols; c++)
+                cr_expect(isfinite(tu_tsv_at(&t, k, c)), "%s row %d, %s: not finite", path, k,
+                          t.name[c]);
+            for (int m = 0; m < 3 && figs[i].mean[m].dset; m++) {
+                const int e = figs[i].mean[m].exp;
+                cr_assert(n_P[e] == n_P[0] && grid_P[e][k] == grid_P[0][k], "grids differ");
+                snprintf(out, sizeof out, "%s/smoke/%s/P%d_seed0.h5", dir, figs[i].exps[e],
+                         grid_P[e][k]);
+                const double want = tu_h5_scalar(out, figs[i].mean[m].dset);
+                const double got = tu_tsv_at(&t, k, figs[i].mean[m].col);
+                cr_expect(fabs(got - want) <= TSV6_RTOL * fabs(want),
+                          "%s row P=%d, %s: %.9g, %s of the run %.9g", path, grid_P[0][k],
+                          t.name[figs[i].mean[m].col], got, figs[i].mean[m].dset, want);
+            }
+        }
+        tu_tsv_free(&t);
     }
     tu_rm_rf(dir);
 }

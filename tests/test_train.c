@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "gradcheck.h"
 #include "h5io.h"
 #include "model.h"
 #include "tasks.h"
@@ -38,6 +39,59 @@ static void setup_init(struct setup *s, uint64_t seed) {
 static void setup_free(struct setup *s) {
     alrnn_free(&s->net);
     dataset_free(&s->tr), dataset_free(&s->va), dataset_free(&s->te);
+}
+
+/* The gradient train_step() applies (backward + regulariser through the model interface)
+ * is that of forward_loss + regularizer: element-wise five-point differences on the smoke
+ * addition problem with P = 0 (no ReLU kinks, so no element is skipped), random initial
+ * states drawn from the same stream state at every evaluation. */
+Test(train, model_interface_gradient_matches_differences) {
+    enum { B = 8 };
+    struct task_params tp = {.T = 6, .n_train = B, .n_test = 4};
+    rng_t dr, ir;
+    rng_init(&dr, 11, RNG_STREAM_DATA);
+    rng_init(&ir, 11, RNG_STREAM_INIT);
+    struct dataset tr, va, te;
+    task_addition.make_data(&tp, &dr, &tr, &va, &te);
+    struct alrnn net;
+    struct alrnn_config c = {.M = 5, .P = 0, .N = 2, .K = 1, .z0 = Z0_UNIFORM,
+                             .readout = READOUT_LAST, .init = ALRNN_INIT_MULTITASK};
+    alrnn_create(&net, &c, NULL);
+    alrnn_init_params(&net, &ir);
+    struct model mo;
+    model_alrnn(&mo, &net, &task_addition);
+    int idx[B];
+    for (int i = 0; i < B; i++) idx[i] = i;
+    void *w = mo.type->work_alloc(&mo, &tr, B);
+    const double tau = 0.3;
+    const int M_reg = 3;
+    const size_t n = mo.n_params;
+    double *g = malloc(n * sizeof(double));
+    rng_t r;
+    rng_init(&r, 2, RNG_STREAM_BATCH);
+    mo.type->forward_loss(&mo, w, &tr, idx, B, &r, 1);
+    memset(g, 0, n * sizeof(double));
+    mo.type->backward(&mo, w, g);
+    mo.type->regularizer(&mo, tau, M_reg, g);
+    for (size_t i = 0; i < n; i++) {
+        const double p0 = mo.params[i];
+        double f[4];
+        const double off[4] = {-2, -1, 1, 2};
+        for (int k = 0; k < 4; k++) {
+            mo.params[i] = p0 + off[k] * GRAD_STEP;
+            rng_init(&r, 2, RNG_STREAM_BATCH);
+            f[k] = mo.type->forward_loss(&mo, w, &tr, idx, B, &r, 0) +
+                   mo.type->regularizer(&mo, tau, M_reg, NULL);
+        }
+        mo.params[i] = p0;
+        const double num = five_point(f);
+        cr_assert(rel_err(g[i], num) < GRAD_RTOL, "parameter %zu: analytic %.10g, numeric %.10g",
+                  i, g[i], num);
+    }
+    free(g);
+    mo.type->work_free(w);
+    alrnn_free(&net);
+    dataset_free(&tr), dataset_free(&va), dataset_free(&te);
 }
 
 /* One train_step on the first B training sequences; params and Adam checked unchanged
@@ -95,7 +149,7 @@ Test(train, absurd_learning_rate_stops_with_last_finite_state) {
     const struct train_config cfg = {.epochs = 5, .batch = 32, .lr = 1e4, .tau = 0.1,
                                      .M_reg = 4, .eval_every = 1};
     struct train_history h;
-    train_run(&s.mo, &cfg, &s.td, 7, "diverge", &h);
+    train_run(&s.mo, &cfg, &s.td, 7, "diverge", NULL, &h);
     cr_assert_eq(h.diverged, 1);
     cr_assert_eq(h.diverged_epoch, 1);
     cr_assert(h.diverged_step >= 2, "the first step cannot see a diverged model");
@@ -110,7 +164,7 @@ Test(train, absurd_learning_rate_stops_with_last_finite_state) {
     setup_free(&s);
     setup_init(&s, 7);
     const struct train_config ok = {.epochs = 2, .batch = 32, .lr = 1e-3, .eval_every = 1};
-    train_run(&s.mo, &ok, &s.td, 7, "ok", &h);
+    train_run(&s.mo, &ok, &s.td, 7, "ok", NULL, &h);
     cr_assert_eq(h.diverged, 0);
     cr_assert_eq(h.epochs, 2);
     train_history_free(&h);

@@ -5,6 +5,8 @@
 #define ALRNN_TESTUTIL_H
 
 #include <criterion/criterion.h>
+#include <hdf5.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,126 @@ static inline const char *tu_data_dir_with(const char *probe) {
         }
     }
     return NULL;
+}
+
+/* A TSV as the summarizers write it: '#' comment lines, one header line of column names,
+ * then rows of numbers (a field that is not a number reads as NaN, flagged in text). */
+enum { TU_TSV_MAX_COLS = 64, TU_TSV_MAX_ROWS = 4096 };
+struct tu_tsv {
+    int cols, rows;
+    char name[TU_TSV_MAX_COLS][128];    /* header fields */
+    double *v;                          /* (rows, cols) */
+    unsigned char *text;                /* (rows, cols): 1 where the field is not a number */
+    char comment[1024];                 /* the first comment line, without "# " */
+};
+
+static inline void tu_tsv_read(struct tu_tsv *t, const char *path) {
+    memset(t, 0, sizeof *t);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "cannot read %s", path);
+    t->v = malloc(sizeof(double) * TU_TSV_MAX_ROWS * TU_TSV_MAX_COLS);
+    t->text = calloc((size_t)TU_TSV_MAX_ROWS * TU_TSV_MAX_COLS, 1);
+    char line[16384];
+    int header = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        if (line[0] == '#') {
+            if (!t->comment[0]) snprintf(t->comment, sizeof t->comment, "%s", line + 2);
+            continue;
+        }
+        int c = 0;
+        for (char *p = line, *tab;; p = tab + 1) {
+            tab = strchr(p, '\t');
+            if (tab) *tab = 0;
+            cr_assert(c < TU_TSV_MAX_COLS, "%s: too many columns", path);
+            if (!header) {
+                snprintf(t->name[c], sizeof t->name[c], "%s", p);
+            } else {
+                cr_assert(t->rows < TU_TSV_MAX_ROWS, "%s: too many rows", path);
+                char *end;
+                const double x = strtod(p, &end);
+                const int num = end != p && *end == 0;
+                t->v[(size_t)t->rows * TU_TSV_MAX_COLS + c] = num ? x : NAN;
+                t->text[(size_t)t->rows * TU_TSV_MAX_COLS + c] = !num;
+            }
+            c++;
+            if (!tab) break;
+        }
+        if (!header) header = 1, t->cols = c;
+        else {
+            cr_assert_eq(c, t->cols, "%s: row %d has %d fields, the header %d", path, t->rows, c,
+                         t->cols);
+            t->rows++;
+        }
+    }
+    fclose(f);
+    cr_assert(header, "%s has no header line", path);
+}
+
+/* Column index of name, asserting it exists. */
+static inline int tu_tsv_col(const struct tu_tsv *t, const char *name) {
+    for (int c = 0; c < t->cols; c++)
+        if (strcmp(t->name[c], name) == 0) return c;
+    cr_assert_fail("no column '%s'", name);
+    return -1;
+}
+
+static inline double tu_tsv_at(const struct tu_tsv *t, int row, int col) {
+    return t->v[(size_t)row * TU_TSV_MAX_COLS + col];
+}
+
+static inline void tu_tsv_free(struct tu_tsv *t) {
+    free(t->v);
+    free(t->text);
+}
+
+/* Reads dataset dset of an HDF5 file as doubles with the HDF5 library itself (not the
+ * project's h5io wrappers, so a summary can be checked against an independent reading);
+ * dims (4) receives the shape. Returns the malloc'd values; *n their number. */
+static inline double *tu_h5_read(const char *path, const char *dset, size_t *n, size_t dims[4]) {
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(f >= 0, "cannot open %s", path);
+    const hid_t d = H5Dopen2(f, dset, H5P_DEFAULT);
+    cr_assert(d >= 0, "%s: no dataset %s", path, dset);
+    const hid_t s = H5Dget_space(d);
+    hsize_t h[4] = {1, 1, 1, 1};
+    const int rank = H5Sget_simple_extent_ndims(s);
+    cr_assert(rank >= 0 && rank <= 4);
+    H5Sget_simple_extent_dims(s, h, NULL);
+    *n = 1;
+    for (int i = 0; i < 4; i++) {
+        if (i < rank) *n *= h[i];
+        if (dims) dims[i] = i < rank ? (size_t)h[i] : 1;
+    }
+    double *v = malloc(sizeof(double) * (*n ? *n : 1));
+    cr_assert(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0,
+              "%s: cannot read %s", path, dset);
+    H5Sclose(s);
+    H5Dclose(d);
+    H5Fclose(f);
+    return v;
+}
+
+static inline double tu_h5_scalar(const char *path, const char *dset) {
+    size_t n;
+    double *v = tu_h5_read(path, dset, &n, NULL);
+    cr_assert_eq(n, 1, "%s: %s is not a scalar", path, dset);
+    const double x = v[0];
+    free(v);
+    return x;
+}
+
+/* An integer attribute of the file's root group, read with the HDF5 library. */
+static inline long tu_h5_root_attr_int(const char *path, const char *name) {
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(f >= 0, "cannot open %s", path);
+    const hid_t a = H5Aopen_by_name(f, "/", name, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert(a >= 0, "%s: no attribute %s", path, name);
+    long long v = 0;
+    cr_assert(H5Aread(a, H5T_NATIVE_LLONG, &v) >= 0);
+    H5Aclose(a);
+    H5Fclose(f);
+    return (long)v;
 }
 
 #endif

@@ -1,0 +1,299 @@
+/* test_claims.c: the claims' verdicts follow the run files (experiments/claims.c), and
+ * `make verify PROFILE=smoke` writes a row for every claim.
+ *
+ * The C1 tests write synthetic addition run files (just /test/mse, and the root attribute
+ * diverged where a test needs it) under a scratch results folder at the verify profile
+ * (6 seeds per arm), then change them: one seed's metric, deleted runs, diverged runs, the
+ * arm that must fail succeeding, the effect reversed. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "claims.h"
+#include "h5io.h"
+#include "testutil.h"
+
+static char root[256];
+
+static void put_run(int P, int seed, double mse, int diverged) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/verify/addition/P%d_seed%d.h5", root, P, seed);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    h5_write_scalar(&f, "/test/mse", mse, "test MSE", "1");
+    if (diverged) h5_attr_int(&f, "/", "diverged", 1);
+    h5_close(&f);
+}
+
+/* P = 0 at the constant predictor's MSE, P = 2 solved: C1 should hold */
+static void put_c1_sweep(void) {
+    tu_tmpdir(root, sizeof root, "claims");
+    for (int s = 0; s < 6; s++) {
+        put_run(0, s, 0.160 + 0.001 * s, 0);
+        put_run(2, s, 0.0020 + 0.0001 * s, 0);
+    }
+}
+
+static struct claim_result res[64];
+static const struct claim_result *eval_c1(void) {
+    claims_free(res);
+    memset(res, 0, sizeof res);
+    claims_evaluate(PROFILE_VERIFY, root, res);
+    return &res[claim_find("C1") - claims];
+}
+
+static void cleanup(void) {
+    claims_free(res);
+    memset(res, 0, sizeof res);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* Holm's family at the verify profile: the claims neither pending nor paper-only */
+static int family_size(void) {
+    int m = 0;
+    for (int i = 0; i < n_claims; i++) m += !claims[i].pending && !claims[i].paper_only;
+    return m;
+}
+
+Test(claims, c1_reproduced_on_separated_arms) {
+    put_c1_sweep();
+    const struct claim_result *r = eval_c1();
+    cr_assert_eq(r->verdict, VERDICT_REPRODUCED, "%s", r->reason);
+    cr_expect_eq(r->arm[0].n_used, 6);
+    cr_expect_eq(r->arm[1].n_used, 6);
+    cr_expect_eq(r->n_files, 12);
+    /* exact Mann-Whitney of complete separation, 6 vs 6: 1/924; Holm: x family size, the
+     * other claims having no runs (p = 1) */
+    cr_expect_float_eq(r->p, 1.0 / 924, 1e-12);
+    cr_expect_float_eq(r->p_holm, family_size() / 924.0, 1e-12);
+    /* effect = mean MSE(P=0) - mean MSE(P=2) = 0.1625 - 0.00225 */
+    cr_expect_float_eq(r->effect, 0.1625 - 0.00225, 1e-12);
+    cr_expect(r->lo > 0 && r->hi > r->lo, "[%g, %g]", r->lo, r->hi);
+    cr_expect_float_eq(r->delta, 1.0, 1e-12);
+    cleanup();
+}
+
+Test(claims, editing_one_metric_moves_the_statistic_and_the_verdict) {
+    put_c1_sweep();
+    const double p0 = eval_c1()->p, e0 = res[claim_find("C1") - claims].effect;
+    /* one P = 2 seed fails (MSE above every P = 0 seed): U drops from 36 to 30 */
+    put_run(2, 0, 0.5, 0);
+    const struct claim_result *r = eval_c1();
+    cr_expect_gt(r->p, p0);
+    cr_expect_lt(r->effect, e0);
+    cr_expect_float_eq(r->delta, 24.0 / 36, 1e-12); /* (30 - 6) / 36 */
+    /* resamples holding that seed twice or more (26 %) turn the difference negative */
+    cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE, "%s", r->reason);
+    cr_expect(strstr(r->reason, "interval spans zero"), "%s", r->reason);
+    cleanup();
+}
+
+Test(claims, deleted_runs_make_it_inconclusive_with_the_reason) {
+    put_c1_sweep();
+    char path[512];
+    for (int s = 0; s < 2; s++) {
+        snprintf(path, sizeof path, "%s/verify/addition/P2_seed%d.h5", root, s);
+        cr_assert_eq(unlink(path), 0);
+    }
+    const struct claim_result *r = eval_c1();
+    cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE);
+    cr_expect(strstr(r->reason, "fewer than 5 usable seeds") &&
+                  strstr(r->reason, "addition P=2 has 4 (2 missing"),
+              "%s", r->reason);
+    cr_expect(!r->have_stats);
+    cleanup();
+}
+
+Test(claims, diverged_runs_are_counted_and_left_out) {
+    put_c1_sweep();
+    put_run(2, 3, 0.002, 1);
+    put_run(2, 4, NAN, 0); /* a non-finite metric counts as diverged too */
+    const struct claim_result *r = eval_c1();
+    cr_expect_eq(r->arm[0].n_diverged, 2);
+    cr_expect_eq(r->arm[0].n_used, 4);
+    cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE);
+    cr_expect(strstr(r->reason, "2 diverged"), "%s", r->reason);
+    cleanup();
+}
+
+Test(claims, the_arm_that_should_fail_succeeds) {
+    put_c1_sweep();
+    for (int s = 0; s < 6; s++) put_run(0, s, 0.010 + 0.001 * s, 0); /* P = 0 below 0.04 */
+    const struct claim_result *r = eval_c1();
+    cr_expect_eq(r->verdict, VERDICT_NOT_REPRODUCED, "%s", r->reason);
+    cr_expect(strstr(r->reason, "should fail succeeds"), "%s", r->reason);
+    cleanup();
+}
+
+Test(claims, effect_the_other_way) {
+    put_c1_sweep();
+    for (int s = 0; s < 6; s++) put_run(2, s, 0.30 + 0.001 * s, 0);
+    const struct claim_result *r = eval_c1();
+    cr_expect_eq(r->verdict, VERDICT_NOT_REPRODUCED, "%s", r->reason);
+    cr_expect(strstr(r->reason, "other way"), "%s", r->reason);
+    cr_expect(r->hi < 0);
+    cleanup();
+}
+
+/* the table itself: unique ids, a quoted statement, a source, a figure and a rule each */
+Test(claims, table_is_complete) {
+    cr_assert_eq(n_claims, 14);
+    for (int i = 0; i < n_claims; i++) {
+        const struct claim *c = &claims[i];
+        char id[8];
+        snprintf(id, sizeof id, "C%d", i + 1);
+        cr_expect_str_eq(c->id, id);
+        cr_expect(c->statement && c->source && c->figure && c->rule && c->quantity, "%s", id);
+        const struct figure *f = figure_find(c->figure);
+        cr_expect_not_null(f, "%s rests on unknown figure %s", id, c->figure);
+    }
+}
+
+/* make verify PROFILE=smoke: trains the claims' smoke runs and writes every claim's row;
+ * nothing is decided at smoke (1 seed per arm) */
+Test(claims, make_verify_smoke_writes_every_row, .timeout = 300) {
+    char err[8192];
+    const int st = tu_sh("make --no-print-directory verify PROFILE=smoke", err, sizeof err);
+    cr_assert_eq(st, 0, "make verify PROFILE=smoke failed: %s", err);
+    FILE *f = fopen("plots/out/smoke/claims.tsv", "r");
+    cr_assert_not_null(f, "no plots/out/smoke/claims.tsv");
+    char line[4096];
+    int rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || !strncmp(line, "row\t", 4)) continue;
+        char id[16];
+        snprintf(id, sizeof id, "C%d\t", rows + 1);
+        cr_expect(strstr(line, id) != NULL, "row %d: %s", rows, line);
+        cr_expect(strstr(line, "\tinconclusive\t") != NULL, "decided at smoke: %s", line);
+        rows++;
+    }
+    fclose(f);
+    cr_expect_eq(rows, 14);
+    cr_expect(tu_exists("plots/out/smoke/claims.md"));
+    cr_expect(tu_exists("plots/out/smoke/claims.png"));
+}
+
+Test(claims, unknown_claim_is_one_line) {
+    char err[4096];
+    cr_expect_neq(tu_alrnn(NULL, "verify --profile smoke --claims C1,C99 --out /tmp", err,
+                           sizeof err),
+                  0);
+    cr_expect(strstr(err, "unknown claim 'C99'") && tu_lines(err) == 1, "%s", err);
+}
+
+/* The verify profile is sized to decide: for every claim it trains, each arm's P is in its
+ * row's verify grid, and the smallest p the arms' seed counts can reach (complete separation:
+ * 1 / C(nx + ny, nx) for Mann-Whitney, 2^-n for the sign test) passes Holm's worst factor
+ * (the family size) at CLAIM_ALPHA. */
+static void count_run(void *ctx, const char *e, int P, int seed) { ++*(int *)ctx; }
+
+Test(claims, verify_profile_can_decide_what_it_trains) {
+    int family = 0;
+    for (int i = 0; i < n_claims; i++) family += !claims[i].pending && !claims[i].paper_only;
+    for (int i = 0; i < n_claims; i++) {
+        const struct claim *c = &claims[i];
+        int nruns = 0;
+        claim_run_paths(c, PROFILE_VERIFY, count_run, &nruns);
+        if (c->pending || c->paper_only) {
+            cr_expect_eq(nruns, 0, "%s trains at verify", c->id);
+            continue;
+        }
+        cr_expect_gt(nruns, 0, "%s trains nothing at verify", c->id);
+        const struct claim_arm *arms[2 * CLAIM_MAX_CMP];
+        int na = 0;
+        if (c->kind == CLAIM_THRESHOLD) arms[na++] = &c->arm;
+        for (int k = 0; c->kind == CLAIM_COMPARE && k < CLAIM_MAX_CMP && c->cmp[k].hi.experiment;
+             k++)
+            arms[na++] = &c->cmp[k].hi, arms[na++] = &c->cmp[k].lo;
+        int seeds[2 * CLAIM_MAX_CMP];
+        for (int a = 0; a < na; a++) {
+            struct resolved r;
+            experiment_resolve(experiment_find(arms[a]->experiment), PROFILE_VERIFY, &r);
+            seeds[a] = r.s.seeds;
+            cr_expect_geq(seeds[a], CLAIM_MIN_SEEDS, "%s: %s", c->id, arms[a]->experiment);
+            /* every P of the arm is in the row's verify grid */
+            for (const char *s = arms[a]->P; *s;) {
+                char *end;
+                const int P = *s == 'M' ? r.s.M : (int)strtol(s, &end, 10);
+                if (*s == 'M') end = (char *)s + 1;
+                int in = 0;
+                for (int g = 0; g < r.n_P; g++) in |= r.P[g] == P;
+                cr_expect(in, "%s: %s P=%d not in its verify grid", c->id, r.exp->name, P);
+                s = *end ? end + 1 : end;
+            }
+        }
+        for (int a = 0; a < na; a += c->kind == CLAIM_COMPARE ? 2 : 1) {
+            double pmin;
+            if (c->kind == CLAIM_THRESHOLD) pmin = ldexp(1.0, -seeds[a]);
+            else {
+                const int nx = seeds[a], ny = seeds[a + 1];
+                double comb = 1;
+                for (int j = 1; j <= nx; j++) comb = comb * (ny + j) / j;
+                pmin = 1 / comb;
+            }
+            cr_expect_lt(pmin * family, CLAIM_ALPHA, "%s: smallest p %g x %d >= alpha", c->id,
+                         pmin, family);
+        }
+    }
+}
+
+Test(claims, show_resolves_every_row_at_verify) {
+    for (int i = 0; i < n_experiments; i++) {
+        char args[256], err[4096];
+        snprintf(args, sizeof args, "show %s --profile verify", experiments[i].name);
+        cr_expect_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s: %s", args, err);
+    }
+}
+
+/* C10 on synthetic IMDb runs (M = 100, P = 10 as at verify): W = diag(w), A = 0, the most
+ * visited code all ones, so W_Ω = diag(w); final states spread along unit `pc`. With w_0 = 1
+ * (leading eigenvector e_0) and PC1 = e_0 the score is min(1, 1) = 1; with PC1 = e_1 it is
+ * min(1, (0 - 0.8) / 0.2) = -4. A small offset on unit 2 tilts PC1 by ~1.4e-3 rad, which
+ * moves the score by ~5e-6: hence the 1e-4 tolerance. */
+static void put_imdb_run(int seed, int pc) {
+    enum { M = 100, P = 10, NZ = 6 };
+    char path[512];
+    snprintf(path, sizeof path, "%s/verify/imdb/P10_seed%d.h5", root, seed);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    h5_attr_int(&f, "/", "M", M);
+    h5_attr_int(&f, "/", "P", P);
+    static double W[M * M], A[P], z[NZ * M];
+    memset(W, 0, sizeof W), memset(z, 0, sizeof z);
+    for (int i = 0; i < M; i++) W[i * M + i] = i == 0 ? 1.0 : 0.5;
+    const double spread[NZ] = {-2, -1, -0.5, 0.5, 1, 2};
+    for (int r = 0; r < NZ; r++) z[r * M + pc] = spread[r], z[r * M + 2] = 0.01 * (r % 2);
+    uint8_t code[P];
+    memset(code, 1, sizeof code);
+    const size_t dw[2] = {M, M}, da[1] = {P}, dc[2] = {1, P}, dz[2] = {NZ, M};
+    h5_write(&f, "/model/W", H5K_F64, 2, dw, W, "W", "1");
+    h5_write(&f, "/model/A", H5K_F64, 1, da, A, "A", "1");
+    h5_write(&f, "/analysis/bitcode/code", H5K_U8, 2, dc, code, "codes", "bit");
+    h5_write(&f, "/analysis/final_z", H5K_F64, 2, dz, z, "final states", "1");
+    h5_close(&f);
+}
+
+Test(claims, c10_slow_mode_score_from_the_model_and_final_states) {
+    tu_tmpdir(root, sizeof root, "claims10");
+    for (int s = 0; s < 8; s++) put_imdb_run(s, 0);
+    claims_evaluate(PROFILE_VERIFY, root, res);
+    const struct claim_result *r = &res[claim_find("C10") - claims];
+    cr_assert_eq(r->arm[0].n_used, 8, "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, 1.0, 1e-4);
+    cr_expect_float_eq(r->p, 1.0 / 256, 1e-12); /* 8 of 8 above 0 */
+    cr_expect_eq(r->verdict, VERDICT_REPRODUCED, "%s", r->reason);
+    /* one seed's PC1 turns to e_1: score -4, 7 of 8 above: p = 9/256, fails Holm */
+    put_imdb_run(3, 1);
+    claims_free(res);
+    memset(res, 0, sizeof res);
+    claims_evaluate(PROFILE_VERIFY, root, res);
+    r = &res[claim_find("C10") - claims];
+    cr_expect_float_eq(r->arm[0].mean, (7 * 1.0 - 4.0) / 8, 1e-4);
+    cr_expect_float_eq(r->p, 9.0 / 256, 1e-12);
+    cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE, "%s", r->reason);
+    cleanup();
+}
