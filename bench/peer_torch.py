@@ -80,6 +80,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", help="TSV written by bin/bench")
     ap.add_argument("--reps", type=int, default=9)
+    ap.add_argument("--fused-only", action="store_true",
+                    help="skip the Python-loop AL-RNN (slow; the ratios use the fused RNN)")
     ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                     help="wall time, or the process's CPU time (as bin/bench --clock)")
     args = ap.parse_args()
@@ -103,7 +105,8 @@ def main():
             y, loss_fn = torch.randint(0, K, (B,)), torch.nn.functional.cross_entropy
         else:
             y, loss_fn = torch.randn(B, K), torch.nn.functional.mse_loss
-        al = B / time_model(ALRNN(M, M // 4, N, K), x, y, loss_fn, args.reps, clock)
+        al = (float("nan") if args.fused_only else
+              B / time_model(ALRNN(M, M // 4, N, K), x, y, loss_fn, args.reps, clock))
         fu = B / time_model(FusedRNN(M, N, K), x, y, loss_fn, args.reps, clock)
         torch.set_flush_denormal(True)
         fz = B / time_model(FusedRNN(M, N, K), x, y, loss_fn, args.reps, clock)
