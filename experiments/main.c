@@ -277,6 +277,7 @@ static int cmd_verify(int argc, char **argv) {
     const char *root = o.results ? o.results : "results";
     claims_evaluate(p, root, res);
     claims_write(p, root, res, selp, out);
+    summary_commit(); /* claims.tsv and claims.md onto their names */
     for (int i = 0; i < n_claims; i++)
         if (!selp || sel[i])
             printf("%s\t%s\t%s\n", res[i].c->id, claim_verdict_names[res[i].verdict],

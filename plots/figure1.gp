@@ -1,5 +1,5 @@
 # Figure 1 of Brenner & Koppe (PAPER.md §3, Fig 1), drawn from a trained model: an AL-RNN with
-# M = 6 units, the last P = 2 ReLU (row figure1_context, trained on contextual integration).
+# M = 6 units, the last P = 2 ReLU (row context_m6, trained on contextual integration).
 # Draws only; every number comes from `bin/alrnn summarize figure1` (TSV in datadir).
 #   (a) the PWL plane (the two ReLU units): the four subregions shaded by bitcode, boundaries
 #       dashed, a stored test trajectory coloured by its subregion, switches marked, and each
