@@ -13,6 +13,7 @@
 #define ALRNN_EXPERIMENTS_H
 
 #include "alrnn.h"
+#include "model_rnn.h"
 #include "task.h"
 #include "train.h"
 
@@ -37,6 +38,13 @@ struct experiment {
     const char *name;        /* command-line name; also the results/ folder */
     const char *description; /* one line, citing PAPER.md */
     const struct task_type *task;
+    /* The model trained: MODEL_ALRNN (zero, the default) or a baseline (MODEL_TANH,
+     * MODEL_LSTM, MODEL_GRU; core/model_rnn.h), M units either way. A baseline row has no P:
+     * its P grid is "0", `run` refuses any other --P, and its run files are P0_seed<S>.h5
+     * with /config model naming the cell. form, init and z0 are the AL-RNN's and are ignored
+     * (baselines start from h_0 = 0 with PyTorch's initialisation); analyze and runner must
+     * be NULL. */
+    model_kind model;
     alrnn_form form;
     alrnn_init init;
     z0_kind z0;

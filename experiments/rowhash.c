@@ -36,6 +36,9 @@ static void dump_identity(const struct resolved *r, FILE *fp) {
     const struct task_params *d = &r->s.data;
     fprintf(fp, "experiment %s\nprofile %s\ntask %s\n", e->name, profile_names[r->profile],
             e->task->name);
+    /* the model line only for baselines, so that the AL-RNN rows keep the hashes (and the
+     * run files) they had before there was a choice */
+    if (e->model != MODEL_ALRNN) fprintf(fp, "model %s\n", model_kind_names[e->model]);
     fprintf(fp, "M %d\nform %s\ninit %s\nz0 %s\nreadout_bias %d\n", r->s.M,
             alrnn_form_names[e->form], alrnn_init_names[e->init], z0_kind_names[e->z0],
             e->readout_bias);
@@ -57,9 +60,9 @@ void resolved_dump(const struct resolved *r, FILE *fp) {
     fprintf(fp, "experiment %s (%s), profile %s\n", e->name, e->description,
             profile_names[r->profile]);
     fprintf(fp, "task %s: %s\n", e->task->name, e->task->description);
-    fprintf(fp, "model: M %d, P grid %s, form %s, init %s, z0 %s, readout_bias %d, seeds 0..%d\n",
-            r->s.M, r->s.P_grid, alrnn_form_names[e->form], alrnn_init_names[e->init],
-            z0_kind_names[e->z0], e->readout_bias, r->s.seeds - 1);
+    fprintf(fp, "model %s: M %d, P grid %s, form %s, init %s, z0 %s, readout_bias %d, seeds 0..%d\n",
+            model_kind_names[e->model], r->s.M, r->s.P_grid, alrnn_form_names[e->form],
+            alrnn_init_names[e->init], z0_kind_names[e->z0], e->readout_bias, r->s.seeds - 1);
     fprintf(fp, "encoder: %s", e->encoder ? e->encoder->name : "none");
     for (int i = 0; e->encoder && i < ENCODER_MAX_OPTS; i++)
         fprintf(fp, "%s%d", i ? "," : " opts ", e->encoder_opt[i]);
