@@ -214,6 +214,8 @@ static void check_sequences(const struct csv_table *t, struct csv_data *d) {
                 csv_fail(t->file, t->line[r], 2, "step %d of id %d follows step %d: steps must "
                          "run 0..T-1 in order", s, i, step);
         } else {
+            if (id < 0 && i != 0)
+                csv_fail(t->file, t->line[r], 1, "the first id is %d: ids must start at 0", i);
             if (i != id + 1)
                 csv_fail(t->file, t->line[r], 1, "id %d follows id %d: ids must be 0..n-1, "
                          "contiguous and in order", i, id);
