@@ -62,6 +62,7 @@ const struct experiment experiments[] = {
 #include "rows_baselines.inc" /* tanh RNN, LSTM and GRU beside the AL-RNN rows */
 };
 #undef ADDITION_SETTINGS
+#undef COPY_SETTINGS
 const int n_experiments = (int)ARRAY_LEN(experiments);
 
 const struct experiment *experiment_find(const char *name) {
