@@ -28,6 +28,7 @@
 
 #include "experiments.h"
 #include "h5io.h"
+#include "tasks.h"
 
 enum { SAMPLE_MAX = 16 }; /* test sequences stored with full trajectories */
 
@@ -82,8 +83,15 @@ void run_file_training_config(const struct resolved *r, const struct h5file *f) 
 
 /* The /config attributes of the model: the AL-RNN's parameterisation, or the baseline's
  * cell (form is then absent; init and z0 say what the baseline does). */
+static int is_csv_task(const struct task_type *t) {
+    return t == &task_csv_class_last || t == &task_csv_class_all || t == &task_csv_reg_last ||
+           t == &task_csv_reg_all;
+}
+
+/* n_train, n_val, n_test: the row's settings, or for CSV data (whose files decide) the
+ * sizes of the splits trained on, with the folder in `data_dir`. */
 static void write_config(const struct h5file *f, const struct resolved *r, const struct model *mo,
-                         int T) {
+                         int T, const struct train_data *td) {
     const struct settings *s = &r->s;
     const struct train_config *tc = &s->train;
     const char *g = "/config";
@@ -115,9 +123,11 @@ static void write_config(const struct h5file *f, const struct resolved *r, const
     h5_attr_str(f, g, "loss", loss_kind_names[r->exp->task->loss]);
     h5_attr_int(f, g, "T", T);
     h5_attr_str(f, g, "select", select_kind_names[tc->select]);
-    h5_attr_int(f, g, "n_train", s->data.n_train);
-    h5_attr_int(f, g, "n_val", s->data.n_val);
-    h5_attr_int(f, g, "n_test", s->data.n_test);
+    const int csv = is_csv_task(r->exp->task);
+    h5_attr_int(f, g, "n_train", csv ? td->n_train : s->data.n_train);
+    h5_attr_int(f, g, "n_val", csv ? td->n_val : s->data.n_val);
+    h5_attr_int(f, g, "n_test", csv ? td->n_test : s->data.n_test);
+    if (csv) h5_attr_str(f, g, "data_dir", s->data.data_dir ? s->data.data_dir : "");
     h5_attr_int(f, g, "n_per_group", s->data.n_per_group);
     run_file_training_config(r, f);
 }
@@ -388,7 +398,7 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &ck, &h);
 
     run_file_provenance(r, &f, P, seed);
-    write_config(&f, r, &mo, T);
+    write_config(&f, r, &mo, T, &td);
     mo.type->write_params(&mo, &f);
     train_history_write(&f, &mo, &h);
     const int nm = task_metric_count(task);

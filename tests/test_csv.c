@@ -127,6 +127,9 @@ Test(csv, valid_folders_train_with_every_model, .timeout = 120) {
         cr_expect_str_eq(m, models[k]);
         cr_expect_str_eq(t, "csv-reg-last");
         cr_expect(isfinite(h5_read_scalar(&f, "/test/mse")));
+        cr_expect(h5_read_attr_int(&f, "/config", "n_train") == 2 &&
+                  h5_read_attr_int(&f, "/config", "n_val") == 1 &&
+                  h5_read_attr_int(&f, "/config", "n_test") == 1, "split sizes in /config");
         free(m), free(t);
         h5_close(&f);
         unlink(out);
