@@ -13,12 +13,14 @@
  *   run_settings_hash(r, P, seed) the row hash plus P, seed and the build's precision:
  *                                 a checkpoint resumes only the run that wrote it.
  * Neither covers provenance (time, git revision), the data directory (the data's checksums
- * are verified; where it lives does not change the result), threads, the output path or the
+ * are verified; where it lives does not change the result; except for `run csv`, whose
+ * folder is hashed), threads, the output path or the
  * checkpoint cadence. Changing what is hashed changes every hash: summaries then ask for
  * retraining and checkpoints refuse to resume, which is the safe direction. Hash: FNV-1a 64.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "experiments.h"
 
@@ -51,6 +53,10 @@ static void dump_identity(const struct resolved *r, FILE *fp) {
             t->eval_every, select_kind_names[t->select]);
     fprintf(fp, "T %d\nn_train %d\nn_val %d\nn_test %d\nn_per_group %d\nopts %s\n", d->T,
             d->n_train, d->n_val, d->n_test, d->n_per_group, d->opts ? d->opts : "");
+    /* CSV data (`run csv`) carries no checksums: its folder is part of the identity, so a
+     * checkpoint of another folder is not resumed */
+    if (!strncmp(e->task->name, "csv-", 4))
+        fprintf(fp, "csv_data %s\n", d->data_dir ? d->data_dir : "");
 }
 
 void resolved_dump(const struct resolved *r, FILE *fp) {
