@@ -8,7 +8,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "experiments.h"
 #include "h5io.h"
+#include "tasks.h"
 #include "testutil.h"
 
 /* A valid regression folder: 4 sequences of 3 steps, 2 features, one target each. */
@@ -189,4 +191,21 @@ Test(csv, exported_addition_trains_to_the_same_bytes, .timeout = 120) {
         expect_same_run(a, b);
     }
     tu_rm_rf(dir);
+}
+
+/* A CSV run's identity (row hash, checkpoint settings hash) includes its data folder: the
+ * files carry no checksums, so a checkpoint of another folder must not be resumed. */
+Test(csv, identity_includes_the_data_folder) {
+    struct experiment e = *experiment_find("addition");
+    e.name = "csv";
+    e.task = &task_csv_reg_last;
+    struct resolved a, b;
+    experiment_resolve(&e, PROFILE_SMOKE, &a);
+    b = a;
+    a.s.data = (struct task_params){.data_dir = "/data/one"};
+    b.s.data = (struct task_params){.data_dir = "/data/two"};
+    cr_expect_neq(resolved_hash(&a), resolved_hash(&b));
+    cr_expect_neq(run_settings_hash(&a, 2, 0), run_settings_hash(&b, 2, 0));
+    b.s.data.data_dir = "/data/one";
+    cr_expect_eq(resolved_hash(&a), resolved_hash(&b));
 }
