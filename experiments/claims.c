@@ -44,7 +44,7 @@ static int need(const struct h5file *f, const char *path, char *why, size_t n) {
     return 0;
 }
 
-/* C9: share of all analysed IMDb steps in the 8 most frequent codes (fig_realdata.c). */
+/* C9: share of all analysed IMDb steps in the 8 most frequent codes (analysis_realdata.c). */
 static double derive_top8_share(const struct h5file *f, char *why, size_t n) {
     if (!need(f, "/analysis/bitcode/count", why, n) || !need(f, "/analysis/bitcode/total", why, n))
         return NAN;
@@ -64,7 +64,7 @@ static double derive_top8_share(const struct h5file *f, char *why, size_t n) {
 
 /* C12: mean JSD between a pro and an anti task minus the mean JSD within the pro group and
  * within the anti group (Delay, React, Cat; tasks 0-5 in MULTITASK_LIST order, pro even),
- * from /analysis/jsd/trial (11, 11) (fig_multitask.c). > 0: pro and anti form two groups. */
+ * from /analysis/jsd/trial (11, 11) (analysis_multitask.c). > 0: pro and anti form two groups. */
 static double derive_pro_anti_contrast(const struct h5file *f, char *why, size_t n) {
     if (!need(f, "/analysis/jsd/trial", why, n)) return NAN;
     size_t k, dims[4];

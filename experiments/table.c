@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "experiments.h"
+#include "analyses.h"
 #include "figures.h"
 #include "tasks.h"
 

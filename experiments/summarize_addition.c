@@ -1,4 +1,4 @@
-/* fig_addition.c: Figure 4 (addition problem, PAPER.md §3 Fig 4, §2.5) from the sweep's runs.
+/* summarize_addition.c: Figure 4 (addition problem, PAPER.md §3 Fig 4, §2.5) from the sweep's runs.
  *
  * figure4a.tsv   test MSE against P: mean, sample std, min, max over seeds       (Fig 4a)
  * figure4a_seeds.tsv   the test MSE of every run (P, seed), drawn as points over (a)
