@@ -31,4 +31,10 @@ void summarize_figure_audio(const struct figure *f, profile_kind p, const char *
 void summarize_figure_scan(const struct figure *f, profile_kind p, const char *root,
                            const char *out);
 
+/* Generic: the scalar dataset fig->metric against P, mean ± std over seeds, one TSV per
+ * experiment of the figure (summarize_metric.c documents the files). A figure row that
+ * names it and .metric needs no C. */
+void summarize_metric_vs_P(const struct figure *f, profile_kind p, const char *root,
+                           const char *out);
+
 #endif
