@@ -32,24 +32,12 @@ void summarize_figure4(const struct figure *fig, profile_kind p, const char *roo
     struct sweep sw;
     sweep_read(&sw, &r, root, "/test/mse");
 
-    struct tsv t, ts;
-    tsv_open(&t, out, "figure4a.tsv",
-             "addition problem: test MSE against P over the seeds that did not diverge "
-             "(std = sample std; n_diverged runs left out)");
-    tsv_open(&ts, out, "figure4a_seeds.tsv",
-             "addition problem: test MSE of every run (nan: diverged)");
-    fprintf(t.fp, "P\tn_seeds\tmean_mse\tstd_mse\tmin_mse\tmax_mse\tn_diverged\n");
-    fprintf(ts.fp, "P\tseed\tmse\tdiverged\n");
-    for (int k = 0; k < r.n_P; k++) {
-        for (int s = 0; s < S; s++)
-            fprintf(ts.fp, "%d\t%d\t%.9g\t%d\n", r.P[k], s, sw.v[(size_t)k * S + s],
-                    sw.diverged[(size_t)k * S + s]);
-        const struct stats st = sw.st[k];
-        fprintf(t.fp, "%d\t%d\t%.9g\t%.9g\t%.9g\t%.9g\t%d\n", r.P[k], st.n, st.mean, st.std,
-                st.min, st.max, sw.n_diverged[k]);
-    }
-    tsv_close(&t);
-    tsv_close(&ts);
+    sweep_write_tsv(&sw, out, "figure4a.tsv",
+                    "addition problem: test MSE against P over the seeds that did not diverge "
+                    "(std = sample std; n_diverged runs left out)",
+                    "figure4a_seeds.tsv", "addition problem: test MSE of every run (nan: diverged)",
+                    "mse", "%.9g");
+    struct tsv t;
 
     /* Proposition 1: P = 0 against the best P >= 1 (settings whose seeds all diverged have no
      * mean and take no part) */

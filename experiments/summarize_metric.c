@@ -27,35 +27,21 @@ void summarize_metric_vs_P(const struct figure *fig, profile_kind p, const char 
     for (int e = 0; e < 4 && fig->experiments[e]; e++) {
         struct resolved r;
         experiment_resolve(experiment_find(fig->experiments[e]), p, &r);
-        const int S = r.s.seeds;
         struct sweep sw;
         sweep_read(&sw, &r, root, fig->metric);
-        char name[256], hdr[512];
-        struct tsv t, ts;
+        char name[256], hdr[512], seeds_name[256], seeds_hdr[512];
         snprintf(name, sizeof name, "%s_%s.tsv", fig->name, r.exp->name);
         snprintf(hdr, sizeof hdr, "%s: %s against P over the seeds that did not diverge (std = "
                  "sample std; n_diverged runs left out)", r.exp->name, fig->metric);
-        tsv_open(&t, out, name, hdr);
-        snprintf(name, sizeof name, "%s_%s_seeds.tsv", fig->name, r.exp->name);
-        snprintf(hdr, sizeof hdr, "%s: %s of every run (nan: diverged)", r.exp->name, fig->metric);
-        tsv_open(&ts, out, name, hdr);
-        fprintf(t.fp, "P\tn_seeds\tmean_%s\tstd_%s\tmin_%s\tmax_%s\tn_diverged\n", m, m, m, m);
-        fprintf(ts.fp, "P\tseed\t%s\tdiverged\n", m);
+        snprintf(seeds_name, sizeof seeds_name, "%s_%s_seeds.tsv", fig->name, r.exp->name);
+        snprintf(seeds_hdr, sizeof seeds_hdr, "%s: %s of every run (nan: diverged)", r.exp->name,
+                 fig->metric);
+        sweep_write_tsv(&sw, out, name, hdr, seeds_name, seeds_hdr, m, "%.9g");
         printf("%s: %s %s (mean ± std over seeds):", fig->name, r.exp->name, m);
-        for (int k = 0; k < r.n_P; k++) {
-            for (int s = 0; s < S; s++)
-                fprintf(ts.fp, "%d\t%d\t%.9g\t%d\n", r.P[k], s, sw.v[(size_t)k * S + s],
-                        sw.diverged[(size_t)k * S + s]);
-            const struct stats st = sw.st[k];
-            fprintf(t.fp, "%d\t%d\t%.9g\t%.9g\t%.9g\t%.9g\t%d\n", r.P[k], st.n, st.mean, st.std,
-                    st.min, st.max, sw.n_diverged[k]);
-            printf(" P=%d %.4g±%.3g", r.P[k], st.mean, st.std);
-        }
+        for (int k = 0; k < r.n_P; k++) printf(" P=%d %.4g±%.3g", r.P[k], sw.st[k].mean, sw.st[k].std);
         printf("\n");
-        tsv_close(&t);
-        tsv_close(&ts);
         n_div += sweep_total_diverged(&sw);
-        n_runs += r.n_P * S;
+        n_runs += r.n_P * r.s.seeds;
         sweep_free(&sw);
     }
     summary_write_notes(out, fig->name, n_div, n_runs);

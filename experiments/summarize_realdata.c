@@ -40,18 +40,16 @@ enum {
 static int write_accuracy(const struct sweep *sw, const char *out, const char *name,
                           const char *title) {
     const struct resolved *r = sw->r;
-    struct tsv t;
-    char hdr[512];
+    char hdr[512], seeds_name[256];
     snprintf(hdr, sizeof hdr, "%s; over the seeds that did not diverge (n_diverged left out)", title);
-    tsv_open(&t, out, name, hdr);
-    fprintf(t.fp, "P\tn_seeds\tmean_accuracy\tstd_accuracy\tmin_accuracy\tmax_accuracy\tn_diverged\n");
+    const size_t stem = strlen(name) > 4 ? strlen(name) - 4 : strlen(name); /* drop ".tsv" */
+    snprintf(seeds_name, sizeof seeds_name, "%.*s_seeds.tsv", (int)stem, name);
+    sweep_write_tsv(sw, out, name, hdr, seeds_name, hdr, "accuracy", "%.6f");
     int show = -1, fallback = -1;
     double best = -1;
     printf("%s test accuracy (mean ± std over %d seeds):", r->exp->name, r->s.seeds);
     for (int k = 0; k < r->n_P; k++) {
         const struct stats st = sw->st[k];
-        fprintf(t.fp, "%d\t%d\t%.6f\t%.6f\t%.6f\t%.6f\t%d\n", r->P[k], st.n, st.mean, st.std,
-                st.min, st.max, sw->n_diverged[k]);
         printf(" P=%d %.3f±%.3f", r->P[k], st.mean, st.std);
         if (sw->n_diverged[k]) printf(" (%d diverged)", sw->n_diverged[k]);
         if (st.n == 0) continue;
@@ -59,17 +57,6 @@ static int write_accuracy(const struct sweep *sw, const char *out, const char *n
         if (r->P[k] > 0) fallback = r->P[k];
     }
     printf("\n");
-    tsv_close(&t);
-    char seeds_name[256];
-    const size_t stem = strlen(name) > 4 ? strlen(name) - 4 : strlen(name); /* drop ".tsv" */
-    snprintf(seeds_name, sizeof seeds_name, "%.*s_seeds.tsv", (int)stem, name);
-    tsv_open(&t, out, seeds_name, hdr);
-    fprintf(t.fp, "P\tseed\taccuracy\tdiverged\n");
-    for (int k = 0; k < r->n_P; k++)
-        for (int sd = 0; sd < r->s.seeds; sd++)
-            fprintf(t.fp, "%d\t%d\t%.6f\t%d\n", r->P[k], sd, sw->v[(size_t)k * r->s.seeds + sd],
-                    sw->diverged[(size_t)k * r->s.seeds + sd]);
-    tsv_close(&t);
     if (show >= 0) return show;
     if (fallback >= 0) return fallback;
     if (sw->st[0].n == 0) die("%s: every run diverged; nothing to analyse", r->exp->name);

@@ -399,3 +399,27 @@ int summary_pick_P(const struct resolved *r, int want, int min_P) {
     }
     return best;
 }
+
+void sweep_write_tsv(const struct sweep *sw, const char *out_dir, const char *name,
+                     const char *hdr, const char *seeds_name, const char *seeds_hdr,
+                     const char *m, const char *num) {
+    const struct resolved *r = sw->r;
+    const int S = sw->S;
+    char row[128], seed_row[64];
+    snprintf(row, sizeof row, "%%d\t%%d\t%s\t%s\t%s\t%s\t%%d\n", num, num, num, num);
+    snprintf(seed_row, sizeof seed_row, "%%d\t%%d\t%s\t%%d\n", num);
+    struct tsv t, ts;
+    tsv_open(&t, out_dir, name, hdr);
+    tsv_open(&ts, out_dir, seeds_name, seeds_hdr);
+    fprintf(t.fp, "P\tn_seeds\tmean_%s\tstd_%s\tmin_%s\tmax_%s\tn_diverged\n", m, m, m, m);
+    fprintf(ts.fp, "P\tseed\t%s\tdiverged\n", m);
+    for (int k = 0; k < r->n_P; k++) {
+        for (int s = 0; s < S; s++)
+            fprintf(ts.fp, seed_row, r->P[k], s, sw->v[(size_t)k * S + s],
+                    sw->diverged[(size_t)k * S + s]);
+        const struct stats st = sw->st[k];
+        fprintf(t.fp, row, r->P[k], st.n, st.mean, st.std, st.min, st.max, sw->n_diverged[k]);
+    }
+    tsv_close(&t);
+    tsv_close(&ts);
+}

@@ -80,6 +80,15 @@ int sweep_best_P(const struct sweep *sw, int min_P, int higher_better);
 /* The best seed at grid index k (first among ties); -1 when all its seeds diverged. */
 int sweep_best_seed(const struct sweep *sw, int k, int higher_better);
 
+/* The sweep as two TSVs (tsv_open below) into out_dir: `name` with one row per P (P, n_seeds,
+ * mean_<m>, std_<m>, min_<m>, max_<m>, n_diverged; statistics over the runs that did not
+ * diverge) and `seeds_name` with one row per run (P, seed, <m>, diverged; nan when it
+ * diverged), each opened with its comment line; values printed with the conversion num
+ * (e.g. "%.9g"). The figures' shared "metric against P over seeds". */
+void sweep_write_tsv(const struct sweep *sw, const char *out_dir, const char *name,
+                     const char *hdr, const char *seeds_name, const char *seeds_hdr,
+                     const char *m, const char *num);
+
 /* A TSV being written: fopen of <path>.tmp.<pid>; tsv_close() closes it, summary_commit()
  * renames every closed TSV onto its name once the whole summary has succeeded. Every tmp
  * file not yet renamed is removed when the process exits (die() included). */
