@@ -10,6 +10,16 @@
 # Every source in core/, tasks/ (and its domain folders tasks/<domain>/) and experiments/ is
 # compiled (wildcards), so adding a task or an analysis needs no edit here.
 
+# Every core by default: a job count from the number of cores unless the command line (or an
+# exported MAKEFLAGS) gives one; `make -j1 ...` or JOBS=1 for one job at a time. Only the top
+# make sets it (a sub-make shares its parent's job server, or takes the -j it is given).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+ifeq ($(MAKELEVEL),0)
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
+endif
+
 # make verify runs at the verify profile unless PROFILE is given
 ifneq ($(filter verify verify-%,$(MAKECMDGOALS)),)
 PROFILE ?= verify
@@ -45,6 +55,10 @@ SAN64 := $(LIB_SRC:%.c=build/asan/f64/%.o)
 SANTEST := $(TEST_SRC:%.c=build/asan/f64/%.o)
 
 .DELETE_ON_ERROR:
+# `make clean all` and the like: removing and building must not overlap
+ifneq ($(filter clean clean-results,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
 .DEFAULT_GOAL := all
 .PHONY: all help deps test test-sanitize clean clean-results datasets bench FORCE
 

@@ -1,16 +1,22 @@
 # bench/bench.mk: `make bench` (engine throughput) and `make bench-peer` (PyTorch side by side).
 
+# BENCH_CLOCK=cpu times steps by the process's CPU time (both sides), for a loaded machine;
+# PEER_FLAGS=--fused-only skips the slow Python-loop AL-RNN on the PyTorch side
+BENCH_CLOCK ?= wall
+PEER_FLAGS ?=
+
 bin/bench: build/f32/bench/bench.o $(LIB32)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-bench: bin/bench ## time training steps on the smnist/addition/imdb shapes (TSV on stdout)
-	OPENBLAS_NUM_THREADS=1 bin/bench --scaling
+bench: bin/bench ## time training steps of the issue's and the paper's shapes at P = 0, M/4, M (TSV on stdout)
+	OPENBLAS_NUM_THREADS=1 bin/bench --scaling --clock $(BENCH_CLOCK)
 
 .PHONY: bench-peer
 bench-peer: bin/bench ## the same shapes in PyTorch (needs python3-torch) and the ratios
-	OPENBLAS_NUM_THREADS=1 bin/bench > build/bench_engine.tsv
-	OMP_NUM_THREADS=1 $(PYTHON) bench/peer_torch.py --engine build/bench_engine.tsv
+	OPENBLAS_NUM_THREADS=1 bin/bench --peer --clock $(BENCH_CLOCK) > build/bench_engine.tsv
+	OMP_NUM_THREADS=1 $(PYTHON) bench/peer_torch.py --clock $(BENCH_CLOCK) $(PEER_FLAGS) \
+	  --engine build/bench_engine.tsv
 -include build/f32/bench/bench.d
 
 # A sweep of 4 independent quick addition runs (P 2 and 10, seeds 0 and 1), once with one

@@ -6,7 +6,11 @@ times full training steps (forward, loss, backward, Adam) of
   - the AL-RNN written as a PyTorch module (a Python loop over T), and
   - PyTorch's fused nn.RNN(nonlinearity='relu') with a linear readout,
 after warm-up, and prints the median sequences/s next to the engine's (read from the TSV
-that bin/bench wrote) with the ratio engine / fused nn.RNN.
+that bin/bench wrote, its P = M/4 rows) with the ratio engine / fused nn.RNN. The fused RNN
+is timed twice: in PyTorch's default floating-point mode, and with
+torch.set_flush_denormal(True), the mode the engine trains in (FTZ/DAZ; on Intel cores a
+subnormal operand costs ~100x, so the default mode can be far slower there); the ratio
+against the latter is the like-for-like one.
 Not part of `make test`; needs Debian's python3-torch.
 """
 import argparse
@@ -19,7 +23,7 @@ CONFIGS = [  # name, B, M, N, T, K, loss
     ("smnist", 32, 64, 1, 784, 10, "ce"),
     ("addition", 64, 128, 2, 100, 1, "mse"),
     ("imdb", 32, 128, 128, 200, 2, "ce"),
-]
+]  # the first three rows of bench/bench.c
 
 
 class ALRNN(torch.nn.Module):
@@ -57,18 +61,18 @@ class FusedRNN(torch.nn.Module):
         return self.D(out[-1])
 
 
-def time_model(model, x, y, loss_fn, reps, warm=3):
+def time_model(model, x, y, loss_fn, reps, clock, warm=3):
     opt = torch.optim.Adam(model.parameters(), lr=1e-4)
     times = []
     for i in range(warm + reps):
-        t0 = time.perf_counter()
+        t0 = clock()
         opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
         if i >= warm:
-            times.append(time.perf_counter() - t0)
+            times.append(clock() - t0)
     return statistics.median(times)
 
 
@@ -76,7 +80,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", help="TSV written by bin/bench")
     ap.add_argument("--reps", type=int, default=9)
+    ap.add_argument("--fused-only", action="store_true",
+                    help="skip the Python-loop AL-RNN (slow; the ratios use the fused RNN)")
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="wall time, or the process's CPU time (as bin/bench --clock)")
     args = ap.parse_args()
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     torch.set_num_threads(1)
     torch.manual_seed(0)
     engine = {}
@@ -85,20 +94,26 @@ def main():
             header = f.readline().rstrip("\n").split("\t")
             for line in f:
                 row = dict(zip(header, line.rstrip("\n").split("\t")))
-                engine[row["config"]] = float(row["seq_per_s"])
+                if int(row["P"]) == int(row["M"]) // 4:
+                    engine[row["config"]] = float(row["seq_per_s"])
     print("config\tB\tM\tN\tT\tengine_seq_per_s\ttorch_alrnn_seq_per_s\ttorch_rnn_relu_seq_per_s"
-          "\tratio_vs_torch_alrnn\tratio_vs_rnn_relu")
+          "\ttorch_rnn_relu_ftz_seq_per_s\tratio_vs_torch_alrnn\tratio_vs_rnn_relu"
+          "\tratio_vs_rnn_relu_ftz")
     for name, B, M, N, T, K, loss in CONFIGS:
         x = torch.randn(T, B, N)
         if loss == "ce":
             y, loss_fn = torch.randint(0, K, (B,)), torch.nn.functional.cross_entropy
         else:
             y, loss_fn = torch.randn(B, K), torch.nn.functional.mse_loss
-        al = B / time_model(ALRNN(M, M // 4, N, K), x, y, loss_fn, args.reps)
-        fu = B / time_model(FusedRNN(M, N, K), x, y, loss_fn, args.reps)
+        al = (float("nan") if args.fused_only else
+              B / time_model(ALRNN(M, M // 4, N, K), x, y, loss_fn, args.reps, clock))
+        fu = B / time_model(FusedRNN(M, N, K), x, y, loss_fn, args.reps, clock)
+        torch.set_flush_denormal(True)
+        fz = B / time_model(FusedRNN(M, N, K), x, y, loss_fn, args.reps, clock)
+        torch.set_flush_denormal(False)
         e = engine.get(name, float("nan"))
-        print(f"{name}\t{B}\t{M}\t{N}\t{T}\t{e:.0f}\t{al:.0f}\t{fu:.0f}\t{e / al:.2f}\t{e / fu:.2f}",
-              flush=True)
+        print(f"{name}\t{B}\t{M}\t{N}\t{T}\t{e:.0f}\t{al:.0f}\t{fu:.0f}\t{fz:.0f}\t{e / al:.2f}"
+              f"\t{e / fu:.2f}\t{e / fz:.2f}", flush=True)
 
 
 if __name__ == "__main__":

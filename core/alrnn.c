@@ -3,6 +3,17 @@
  * all batch buffers are time-major, row-major. */
 #include "alrnn.h"
 
+#include "kernels.h"
+
+/* The per-step elementwise passes run for every step and sequence; the build targets the
+ * x86-64 baseline (SSE2), so they are compiled three times and the widest the CPU runs is
+ * picked when the program loads (GCC function multi-versioning). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ALRNN_ELEMENTWISE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define ALRNN_ELEMENTWISE_CLONES
+#endif
+
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -183,6 +194,10 @@ void alrnn_work_alloc(struct alrnn_work *w, const struct alrnn *m, int T_in, int
     w->dY = xcalloc((size_t)w->T_out * B * K, sizeof(real));
     w->dPhi = xcalloc((size_t)B * M, sizeof(real));
     w->Wt = xcalloc((size_t)M * M, sizeof(real));
+    w->Af = xcalloc(M, sizeof(real));
+    w->dAf = xcalloc(M, sizeof(real));
+    w->lin = xcalloc(M, sizeof(int32_t));
+    for (int i = 0; i < M - m->cfg.P; i++) w->lin[i] = 1;
 }
 
 void alrnn_work_free(struct alrnn_work *w) {
@@ -196,6 +211,9 @@ void alrnn_work_free(struct alrnn_work *w) {
     free(w->dY);
     free(w->dPhi);
     free(w->Wt);
+    free(w->Af);
+    free(w->dAf);
+    free(w->lin);
     memset(w, 0, sizeof *w);
 }
 
@@ -209,10 +227,41 @@ void alrnn_set_z0(const struct alrnn *m, struct alrnn_work *w, rng_t *r) {
     for (size_t i = 0; i < n; i++) w->Z[i] = (real)rng_uniform_range(r, -a, a);
 }
 
+/* Products up to this depth go to the small-product kernels (kernels.h); deeper ones (dC over
+ * all T·B rows, the encoders' weight gradients) to BLAS, which blocks k for the cache. */
+enum { KERN_MAX_K = 512 };
+/* A transposed right operand up to this many elements is copied once into a scratch buffer
+ * (kernels read B row-major); larger ones go to BLAS. */
+enum { KERN_MAX_TRANSPOSE = 1 << 16 };
+
+#ifdef ALRNN_DOUBLE
+#define KERN_GEMM kern_gemm_f64
+#else
+#define KERN_GEMM kern_gemm_f32
+#endif
+
 void mat_mul(int use_blas, int ta, int tb, int m, int n, int k, real alpha, const real *A,
              int lda, const real *B, int ldb, real beta, real *C, int ldc) {
     if (m == 0 || n == 0) return;
-    if (use_blas) {
+    const kern_kind kk = use_blas ? kern_default() : KERN_PLAIN;
+    if (kk >= KERN_AVX2 && alpha == 1 && (beta == 0 || beta == 1) && k <= KERN_MAX_K &&
+        (!tb || (size_t)k * n <= KERN_MAX_TRANSPOSE)) {
+        if (tb) { /* B (n, k) -> Bᵀ (k, n) */
+            static _Thread_local real *bt;
+            static _Thread_local size_t bt_cap;
+            if ((size_t)k * n > bt_cap) {
+                free(bt);
+                bt_cap = (size_t)k * n;
+                bt = xmalloc(bt_cap * sizeof(real));
+            }
+            for (int j = 0; j < n; j++)
+                for (int p = 0; p < k; p++) bt[(size_t)p * n + j] = B[(size_t)j * ldb + p];
+            B = bt, ldb = n;
+        }
+        KERN_GEMM(kk, m, n, k, A, ta ? 1 : lda, ta ? lda : 1, B, ldb, beta, C, ldc);
+        return;
+    }
+    if (kk != KERN_PLAIN) {
         GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n,
              k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
@@ -242,25 +291,37 @@ static void phi_rows(const real *z, real *phi, int B, int M, int P) {
 
 /* z_t += W Φ*(z_{t-1}) + h + A ⊙ z_{t-1}; then Φ*(z_t). z_t holds C s_t on entry and
  * w->Wt holds Wᵀ. One fused pass over the batch after the GEMM. */
+ALRNN_ELEMENTWISE_CLONES
 static void recur(const struct alrnn *m, struct alrnn_work *w, const struct alrnn_views *v, int t) {
-    const int B = w->B, M = m->cfg.M, P = m->cfg.P, a0 = m->a0;
+    const int B = w->B, M = m->cfg.M;
     const size_t BM = (size_t)B * M;
     real *zt = w->Z + t * BM;
     const real *zp = w->Z + (t - 1) * BM;
     /* (B, M) += Φ*(z_{t-1}) (B, M) · Wᵀ (M, M) */
     mat_mul(m->use_blas, 0, 0, B, M, M, 1, w->Phi + (t - 1) * BM, M, w->Wt, M, 1, zt, M);
     real *phi = t < w->T ? w->Phi + t * BM : NULL;
-    const real *h = v->h, *A = v->A - a0; /* A[i] for i >= a0 */
+    const real *h = v->h, *Af = w->Af;
+    const int32_t *lin = w->lin;
     for (int b = 0; b < B; b++) {
         real *zr = zt + (size_t)b * M;
         const real *zpr = zp + (size_t)b * M;
-        for (int i = 0; i < a0; i++) zr[i] += h[i];
-        for (int i = a0; i < M; i++) zr[i] += h[i] + A[i] * zpr[i];
+        for (int i = 0; i < M; i++) zr[i] += h[i] + Af[i] * zpr[i];
         if (!phi) continue;
         real *pr = phi + (size_t)b * M;
-        for (int i = 0; i < M - P; i++) pr[i] = zr[i];
-        for (int i = M - P; i < M; i++) pr[i] = zr[i] > 0 ? zr[i] : 0;
+        for (int i = 0; i < M; i++) {
+            const real z = zr[i];
+            pr[i] = (z > 0) | lin[i] ? z : 0;
+        }
     }
+}
+
+static void transpose(const real *W, real *Wt, int M);
+
+/* What every forward needs besides the parameters: Wᵀ and A spread over all M units. */
+static void forward_tables(const struct alrnn *m, struct alrnn_work *w, const struct alrnn_views *v) {
+    const int M = m->cfg.M, a0 = m->a0;
+    transpose(v->W, w->Wt, M);
+    for (int i = 0; i < M; i++) w->Af[i] = i >= a0 ? v->A[i - a0] : 0;
 }
 
 static void transpose(const real *W, real *Wt, int M) {
@@ -285,6 +346,7 @@ static void readout(const struct alrnn *m, const struct alrnn_views *v, const re
 enum { NARROW_INPUT = 8 };
 
 /* Z (R, M) = x (R, N) · Cᵀ with C (M, N). */
+ALRNN_ELEMENTWISE_CLONES
 static void input_narrow(const real *x, const real *C, int R, int M, int N, real *Z) {
     for (int r = 0; r < R; r++) {
         real *zr = Z + (size_t)r * M;
@@ -298,6 +360,7 @@ static void input_narrow(const real *x, const real *C, int R, int M, int N, real
 }
 
 /* dC (M, N) += Gᵀ (M, R) · x (R, N), accumulated as N dot-products per row of G. */
+ALRNN_ELEMENTWISE_CLONES
 static void input_narrow_grad(const real *G, const real *x, int R, int M, int N, real *dC) {
     real acc[NARROW_INPUT][512];
     for (int i0 = 0; i0 < M; i0 += 512) {
@@ -337,7 +400,7 @@ void alrnn_forward(const struct alrnn *m, struct alrnn_work *w, const real *x) {
     /* C s_t for every step at once: Z[1..T] (T·B, M) = x (T·B, N) · Cᵀ */
     input_term(m, &v, x, T * B, w->Z + BM);
     phi_rows(w->Z, w->Phi, B, M, c->P);
-    transpose(v.W, w->Wt, M);
+    forward_tables(m, w, &v);
     for (int t = 1; t <= T; t++) recur(m, w, &v, t);
     /* readout y = D z (+ b) from z_T, or from z_1..z_T */
     const real *zo = c->readout == READOUT_ALL ? w->Z + BM : w->Z + T * BM;
@@ -352,7 +415,7 @@ void alrnn_step(const struct alrnn *m, struct alrnn_work *w, int t, const real *
     struct alrnn_views v = alrnn_views(m, m->params);
     if (t == 1) {
         phi_rows(w->Z, w->Phi, B, M, c->P);
-        transpose(v.W, w->Wt, M);
+        forward_tables(m, w, &v);
     }
     input_term(m, &v, x_t, B, w->Z + t * BM);
     recur(m, w, &v, t);
@@ -362,10 +425,37 @@ void alrnn_step(const struct alrnn *m, struct alrnn_work *w, int t, const real *
         readout(m, &v, w->Z + t * BM, B, w->Y);
 }
 
+/* The elementwise part of one BPTT step, for B rows: dh += G_t, dA += G_t ⊙ z_{t-1} and,
+ * when more, dL/dz_{t-1} = [G_{t-1} if acc] + dΦ ⊙ Φ*'(z_{t-1}) + A ⊙ G_t, with A and dA
+ * spread over all M units (Af, dAf: zero where A does not act) and Φ*' = 1 on the linear
+ * units (lin) and 1[z > 0] on the ReLU units. gt, zp, dphi, gp: (B, M). One loop over all M
+ * units each, branch-free: the ReLU mask is a select on values loaded unconditionally,
+ * which becomes a vector blend (a conditional load compiles to a branch per element that
+ * mispredicts on the data, and per-range loops have P-dependent remainders; either makes the
+ * step's cost depend on P). */
+ALRNN_ELEMENTWISE_CLONES
+static void bptt_rows(const real *gt, const real *zp, const real *dphi, real *gp, real *dh,
+                      real *dAf, const real *Af, const int32_t *lin, int B, int M, int more,
+                      int acc) {
+    for (int b = 0; b < B; b++) {
+        const real *gr = gt + (size_t)b * M, *zr = zp + (size_t)b * M;
+        const real *dp = dphi + (size_t)b * M;
+        real *gpr = gp + (size_t)b * M;
+        for (int i = 0; i < M; i++) dh[i] += gr[i];
+        for (int i = 0; i < M; i++) dAf[i] += gr[i] * zr[i];
+        if (!more) continue;
+        for (int i = 0; i < M; i++) {
+            const real d = dp[i], z = zr[i];
+            const real back = ((z > 0) | lin[i] ? d : 0) + Af[i] * gr[i];
+            gpr[i] = acc ? gpr[i] + back : back;
+        }
+    }
+}
+
 void alrnn_backward(const struct alrnn *m, struct alrnn_work *w, const real *x, real *grad,
                     real *dx, real *dz0) {
     const struct alrnn_config *c = &m->cfg;
-    const int T = w->T, B = w->B, M = c->M, N = c->N, K = c->K, P = c->P, a0 = m->a0;
+    const int T = w->T, B = w->B, M = c->M, N = c->N, K = c->K, a0 = m->a0;
     const size_t BM = (size_t)B * M;
     const struct alrnn_views v = alrnn_views(m, m->params);
     struct alrnn_views g = alrnn_views(m, grad);
@@ -381,8 +471,7 @@ void alrnn_backward(const struct alrnn *m, struct alrnn_work *w, const real *x, 
             for (int k = 0; k < K; k++) g.b[k] += w->dY[(size_t)r * K + k];
     mat_mul(m->use_blas, 0, 0, rows, M, K, 1, w->dY, K, v.D, M, 0, go, M);
 
-    real *dA = g.A - a0; /* dA[i] for i >= a0 */
-    const real *A = v.A - a0;
+    memset(w->dAf, 0, M * sizeof(real));
     for (int t = T; t >= 1; t--) {
         const real *gt = w->G + t * BM;
         const real *zp = w->Z + (t - 1) * BM;
@@ -392,27 +481,11 @@ void alrnn_backward(const struct alrnn *m, struct alrnn_work *w, const real *x, 
         const int more = t > 1 || dz0;
         /* dL/dz_{t-1} = [G_{t-1} from the readout] + (G_t W) ⊙ Φ*'(z_{t-1}) + A ⊙ G_t */
         if (more) mat_mul(m->use_blas, 0, 0, B, M, M, 1, gt, M, v.W, M, 0, w->dPhi, M);
-        real *gp = w->G + (t - 1) * BM;
         const int acc = all && t > 1; /* G_{t-1} already holds a readout gradient */
-        for (int b = 0; b < B; b++) {
-            const real *gr = gt + (size_t)b * M, *zr = zp + (size_t)b * M;
-            const real *dp = w->dPhi + (size_t)b * M;
-            real *gpr = gp + (size_t)b * M;
-            /* short branch-free loops over unit ranges, each vectorised by the compiler */
-            for (int i = 0; i < M; i++) g.h[i] += gr[i];
-            for (int i = a0; i < M; i++) dA[i] += gr[i] * zr[i];
-            if (!more) continue;
-            const int lin = M - P; /* units [0, M-P) are linear, [M-P, M) ReLU */
-            if (acc) {
-                for (int i = 0; i < lin; i++) gpr[i] += dp[i];
-                for (int i = lin; i < M; i++) gpr[i] += zr[i] > 0 ? dp[i] : 0;
-            } else {
-                for (int i = 0; i < lin; i++) gpr[i] = dp[i];
-                for (int i = lin; i < M; i++) gpr[i] = zr[i] > 0 ? dp[i] : 0;
-            }
-            for (int i = a0; i < M; i++) gpr[i] += A[i] * gr[i];
-        }
+        bptt_rows(gt, zp, w->dPhi, w->G + (t - 1) * BM, g.h, w->dAf, w->Af, w->lin, B, M, more,
+                  acc);
     }
+    for (int i = a0; i < M; i++) g.A[i - a0] += w->dAf[i];
     /* dC += Σ_t G_tᵀ s_t over all steps at once; dL/ds = G C */
     const real *s = m->enc.type ? w->feat : x;
     if (m->use_blas && N <= NARROW_INPUT)

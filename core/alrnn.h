@@ -104,6 +104,11 @@ struct alrnn_work {
     real *dY;  /* (T_out, B, K) */
     real *dPhi;/* (B, M) */
     real *Wt;  /* (M, M) Wᵀ, so each step's product is an NN GEMM (faster than NT for small B) */
+    /* Per-unit tables, so that every elementwise pass runs over all M units in one
+     * branch-free loop whatever P is (its cost then does not depend on P): */
+    real *Af;       /* (M) A on the units it acts on, 0 elsewhere (refreshed by each forward) */
+    real *dAf;      /* (M) dL/dA in the same layout, during backward */
+    int32_t *lin;   /* (M) 1 for the linear units [0, M-P), 0 for the ReLU units */
 };
 /* T_in: raw input steps; the recurrence runs over the encoder's T_out of them. */
 /* Recurrence steps for T_in raw input steps (fewer when the encoder pools). */

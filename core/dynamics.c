@@ -29,9 +29,9 @@ const char *const dyn_stability_names[DYN_STAB__COUNT] = {[DYN_STABLE] = "stable
                                                           [DYN_REPELLER] = "repeller",
                                                           [DYN_NEUTRAL] = "neutral"};
 
-/* Below this reciprocal condition number of I - M_k the LU solve is not trusted and the SVD
- * decides rank: singular values under DYN_RANK_TOL · σ_max count as zero. 1e-12 leaves four
- * digits above double's 1e-16 for the closure test. */
+/* Below this smallest singular value of I - M_k, relative to max(1, ‖M_k‖), the LU solve is
+ * not trusted and the SVD decides rank: singular values under DYN_RANK_TOL · max(σ_max, 1,
+ * ‖M_k‖) count as zero. 1e-12 leaves four digits above double's 1e-16 for the closure test. */
 static const double rcond_min = 1e-12;
 #define DYN_RANK_TOL 1e-10
 /* Two points of a cycle closer than this (relative, as the closure) are the same point. */
@@ -216,16 +216,21 @@ static void solve_cycle_eq(const struct dyn_map *f, struct dyn_work *w, int k, c
     const int M = f->M;
     const size_t MM = (size_t)M * M;
     double *A = w->lu; /* column-major I - M_k */
-    double anorm = 0;
+    double anorm = 0, mnorm = 0;
     for (int j = 0; j < M; j++) {
-        double col = 0;
+        double col = 0, mcol = 0;
         for (int i = 0; i < M; i++) {
             const double v = (i == j) - w->Mk[(size_t)i * M + j];
             A[(size_t)j * M + i] = v;
-            col += fabs(v);
+            col += fabs(v), mcol += fabs(w->Mk[(size_t)i * M + j]);
         }
         anorm = col > anorm ? col : anorm;
+        mnorm = mcol > mnorm ? mcol : mnorm;
     }
+    /* rcond is scale-free: I - M_k made of rounding noise alone (M_k = I up to 1e-16, a
+     * rotation by 2π/k) is "well conditioned". Measure the smallest singular value, about
+     * rcond ‖I - M_k‖, against the size of the terms, max(1, ‖M_k‖), instead. */
+    const double scale_A = mnorm > 1 ? mnorm : 1;
     int info = 0, one = 1;
     dgetrf_(&M, &M, A, &M, w->ipiv, &info);
     double rcond = 0;
@@ -236,7 +241,7 @@ static void solve_cycle_eq(const struct dyn_map *f, struct dyn_work *w, int k, c
         ASSERT(info == 0);
     }
     c->solvable = 1, c->family = 0;
-    if (rcond > rcond_min) {
+    if (rcond * anorm / scale_A > rcond_min) {
         memcpy(z, w->rhs, (size_t)M * sizeof(double));
         dgetrs_("N", &M, &one, A, &M, w->ipiv, z, &M, &info, 1);
         ASSERT(info == 0);
@@ -266,7 +271,7 @@ static void solve_cycle_eq(const struct dyn_map *f, struct dyn_work *w, int k, c
         }
         r[i] = v;
     }
-    const double tol = DYN_RANK_TOL * (sv[0] > 1 ? sv[0] : 1);
+    const double tol = DYN_RANK_TOL * (sv[0] > scale_A ? sv[0] : scale_A);
     int rank = 0;
     double inconsistent = 0; /* the part of r outside the range of I - M_k */
     for (int q = 0; q < M; q++) {

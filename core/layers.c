@@ -18,10 +18,42 @@ static inline int imin(int a, int b) { return a < b ? a : b; }
 
 /* ---- conv1d ----------------------------------------------------------------------------- */
 
-/* Output steps t whose tap k reads an input step inside 0..T-1: t in [t0, t1). */
-static void tap_range(int T, int To, int k, int pad, int *t0, int *t1) {
-    *t0 = imax(0, pad - k);
-    *t1 = imin(To, T + pad - k);
+/* The convolution as products of depth K·Cin over blocks of CONV_ROWS output rows: each
+ * block's im2col rows (CONV_ROWS, K·Cin) are gathered into a buffer that stays in L2, then
+ * multiplied. One product per tap instead (the earlier form) read and wrote the whole output
+ * K times, with products of depth Cin (1 for the first sMNIST layer); a whole-layer im2col
+ * matrix (11 MB for the second sMNIST layer at B = 64) cost more in memory traffic than it
+ * saved. */
+enum { CONV_ROWS = 256 };
+
+/* A scratch buffer per slot, grown as needed and kept for the process. */
+static real *conv_scratch(int slot, size_t n) {
+    static _Thread_local real *buf[2];
+    static _Thread_local size_t cap[2];
+    ASSERT(slot >= 0 && slot < 2);
+    if (n > cap[slot]) {
+        free(buf[slot]);
+        buf[slot] = xmalloc(n * sizeof(real));
+        cap[slot] = n;
+    }
+    return buf[slot];
+}
+
+/* Rows r0..r0+R-1 (row = t·B + b) of im2col(x): [x_{t-pad}[b], ..., x_{t+K-1-pad}[b]],
+ * zeros outside 0..T-1. X: (R, K·Cin). */
+static void im2col_rows(int Cin, int K, int pad, const real *x, int T, int B, size_t r0, int R,
+                        real *X) {
+    const size_t KC = (size_t)K * Cin;
+    for (int r = 0; r < R; r++) {
+        const size_t row = r0 + r;
+        const int t = (int)(row / B), bb = (int)(row % B);
+        for (int k = 0; k < K; k++) {
+            const int ti = t + k - pad, inside = ti >= 0 && ti < T;
+            const real *src = x + ((size_t)(inside ? ti : 0) * B + bb) * Cin;
+            real *dst = X + r * KC + (size_t)k * Cin;
+            for (int c = 0; c < Cin; c++) dst[c] = inside ? src[c] : 0; /* Cin is 1..32 */
+        }
+    }
 }
 
 void conv1d_forward(int Cin, int Cout, int K, int pad, const real *w, const real *b,
@@ -29,16 +61,17 @@ void conv1d_forward(int Cin, int Cout, int K, int pad, const real *w, const real
     const int To = conv1d_T_out(T, K, pad);
     ASSERT(To >= 1 && pad >= 0 && pad < K);
     if (use_blas) {
-        for (size_t r = 0; r < (size_t)To * B; r++) memcpy(y + r * Cout, b, Cout * sizeof(real));
-        /* tap k: y[t0..t1) (rows, Cout) += x[t0+k-pad ..) (rows, Cin) · w_kᵀ, w_k = w + k·Cin
-         * seen as (Cout, Cin) with leading dimension K·Cin */
-        for (int k = 0; k < K; k++) {
-            int t0, t1;
-            tap_range(T, To, k, pad, &t0, &t1);
-            if (t1 <= t0) continue;
-            mat_mul(1, 0, 1, (t1 - t0) * B, Cout, Cin, 1, x + (size_t)(t0 + k - pad) * B * Cin,
-                    Cin, w + (size_t)k * Cin, K * Cin, 1, y + (size_t)t0 * B * Cout, Cout);
+        /* y rows (R, Cout) = X rows (R, K·Cin) · wᵀ + b, w seen as (Cout, K·Cin) */
+        const int KC = K * Cin;
+        const size_t rows = (size_t)To * B;
+        real *X = conv_scratch(0, (size_t)CONV_ROWS * KC);
+        for (size_t r0 = 0; r0 < rows; r0 += CONV_ROWS) {
+            const int R = rows - r0 < CONV_ROWS ? (int)(rows - r0) : CONV_ROWS;
+            im2col_rows(Cin, K, pad, x, T, B, r0, R, X);
+            mat_mul(1, 0, 1, R, Cout, KC, 1, X, KC, w, KC, 0, y + r0 * Cout, Cout);
         }
+        for (size_t r = 0; r < rows; r++)
+            for (int o = 0; o < Cout; o++) y[r * Cout + o] += b[o];
         return;
     }
     for (int t = 0; t < To; t++)
@@ -63,20 +96,30 @@ void conv1d_backward(int Cin, int Cout, int K, int pad, const real *w, const rea
     for (size_t r = 0; r < (size_t)To * B; r++)
         for (int o = 0; o < Cout; o++) db[o] += dy[r * Cout + o];
     if (use_blas) {
-        for (int k = 0; k < K; k++) {
-            int t0, t1;
-            tap_range(T, To, k, pad, &t0, &t1);
-            if (t1 <= t0) continue;
-            const int rows = (t1 - t0) * B;
-            const real *dyk = dy + (size_t)t0 * B * Cout;
-            const size_t xoff = (size_t)(t0 + k - pad) * B * Cin;
-            /* dw_k (Cout, Cin) += dyᵀ (Cout, rows) · x (rows, Cin) */
-            mat_mul(1, 1, 0, Cout, Cin, rows, 1, dyk, Cout, x + xoff, Cin, 1,
-                    dw + (size_t)k * Cin, K * Cin);
-            /* dx (rows, Cin) += dy (rows, Cout) · w_k (Cout, Cin) */
-            if (dx)
-                mat_mul(1, 0, 0, rows, Cin, Cout, 1, dyk, Cout, w + (size_t)k * Cin, K * Cin, 1,
-                        dx + xoff, Cin);
+        /* per block of output rows, with X = im2col rows as in forward:
+         * dw (Cout, K·Cin) += dyᵀ X; dX = dy w, scattered back onto dx (col2im) */
+        const int KC = K * Cin;
+        const size_t rows = (size_t)To * B;
+        real *X = conv_scratch(0, (size_t)CONV_ROWS * KC);
+        real *dX = dx ? conv_scratch(1, (size_t)CONV_ROWS * KC) : NULL;
+        for (size_t r0 = 0; r0 < rows; r0 += CONV_ROWS) {
+            const int R = rows - r0 < CONV_ROWS ? (int)(rows - r0) : CONV_ROWS;
+            const real *dyb = dy + r0 * Cout;
+            im2col_rows(Cin, K, pad, x, T, B, r0, R, X);
+            mat_mul(1, 1, 0, Cout, KC, R, 1, dyb, Cout, X, KC, 1, dw, KC);
+            if (!dx) continue;
+            mat_mul(1, 0, 0, R, KC, Cout, 1, dyb, Cout, w, KC, 0, dX, KC);
+            for (int r = 0; r < R; r++) {
+                const size_t row = r0 + r;
+                const int t = (int)(row / B), bb = (int)(row % B);
+                for (int k = 0; k < K; k++) {
+                    const int ti = t + k - pad;
+                    if (ti < 0 || ti >= T) continue;
+                    const real *src = dX + (size_t)r * KC + (size_t)k * Cin;
+                    real *dst = dx + ((size_t)ti * B + bb) * Cin;
+                    for (int c = 0; c < Cin; c++) dst[c] += src[c];
+                }
+            }
         }
         return;
     }
@@ -139,9 +182,10 @@ void relu_forward(const real *x, size_t n, real *y) {
     for (size_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
 
+/* Branch-free (a select the compiler vectorises): the sign pattern of a conv layer's
+ * pre-activations is data, and a branch on it mispredicts about half the time. */
 void relu_backward(const real *x, size_t n, const real *dy, real *dx) {
-    for (size_t i = 0; i < n; i++)
-        if (x[i] > 0) dx[i] += dy[i];
+    for (size_t i = 0; i < n; i++) dx[i] += x[i] > 0 ? dy[i] : 0;
 }
 
 /* ---- maxpool ---------------------------------------------------------------------------- */
@@ -155,8 +199,7 @@ void maxpool_forward(int C, int k, const real *x, int T, int B, real *y) {
         memcpy(yt, x + (size_t)t * k * row, row * sizeof(real));
         for (int j = 1; j < k; j++) {
             const real *xt = x + ((size_t)t * k + j) * row;
-            for (size_t i = 0; i < row; i++)
-                if (xt[i] > yt[i]) yt[i] = xt[i];
+            for (size_t i = 0; i < row; i++) yt[i] = xt[i] > yt[i] ? xt[i] : yt[i];
         }
     }
 }
@@ -170,7 +213,8 @@ void maxpool_backward(int C, int k, const real *x, int T, int B, const real *dy,
             real m = x[(size_t)t * k * row + i];
             for (int j = 1; j < k; j++) {
                 const real v = x[((size_t)t * k + j) * row + i];
-                if (v > m) m = v, best = j;
+                best = v > m ? j : best; /* selects, not branches (see relu_backward) */
+                m = v > m ? v : m;
             }
             dx[((size_t)t * k + best) * row + i] += dy[t * row + i];
         }

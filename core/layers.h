@@ -5,9 +5,10 @@
  *
  * Layout. Every activation is time-major, x (T, B, C): step t of sequence b is the row
  * t·B + b of C values, the layout the AL-RNN consumes. A dense layer or an embedding treats
- * the T·B rows alike; a convolution or a pooling layer acts along t. Consequence: the rows
- * of a contiguous range of steps form one matrix, so a convolution is one GEMM per kernel tap
- * over all (t, b) rows at once, with no im2col buffer.
+ * the T·B rows alike; a convolution or a pooling layer acts along t. A convolution gathers
+ * the K taps of a block of (t, b) output rows into a small im2col buffer (it stays in L2)
+ * and is one GEMM of depth K·Cin per block (layers.c says why not per tap, nor one
+ * whole-layer im2col matrix).
  *
  * Conventions (STYLE.md 2): backward functions ACCUMULATE into every gradient they receive
  * (dw, db, dx); the caller zeroes them. dx may be NULL where no input gradient is wanted.
@@ -17,8 +18,8 @@
  *
  * Parameter layouts (row-major):
  *   conv1d   w (Cout, K, Cin)  -- PyTorch's Conv1d weight is (Cout, Cin, K): transpose the
- *            last two axes to load one. With this order tap k is the (Cout, Cin) submatrix
- *            w + k·Cin with leading dimension K·Cin, which the per-tap GEMM reads in place.
+ *            last two axes to load one. With this order w is the (Cout, K·Cin) matrix the
+ *            im2col product reads in place.
  *            b (Cout)
  *   dense    w (Cout, Cin) (PyTorch nn.Linear's layout), b (Cout)
  *   embed    E (V, D): row id is the vector of token id

@@ -47,6 +47,7 @@
  * A short summary goes to stdout. Bad input (no model, a malformed --input, input sizes that do
  * not match C) dies with one line before any file is written.
  */
+#include <fcntl.h>
 #include <math.h>
 #include <spawn.h>
 #include <string.h>
@@ -910,17 +911,19 @@ int cmd_analyze(int argc, char **argv) {
     for (int q = 0; q < nt; q++) {
         slot[top[q]] = q;
         fprintf(fp, "%d\t%.6f\t%.6f\t%s\t%.4g\t%lld\n", q, cos(two_pi * q / (nt ? nt : 1)), sin(two_pi * q / (nt ? nt : 1)),
-                bitcode_to_string(nd.set.codes + (size_t)top[q] * nd.set.W, P, str), traj_total ? (double)nd.traj[top[q]] / traj_total : 0,
+                P ? bitcode_to_string(nd.set.codes + (size_t)top[q] * nd.set.W, P, str) : "(P = 0)", traj_total ? (double)nd.traj[top[q]] / traj_total : 0,
                 (long long)nd.autom[top[q]]);
     }
     close_tmp(fp, tmp, nodes_tsv);
     fp = open_tmp(edges_tsv, tmp, sizeof tmp);
+    int n_drawn = 0;
     fprintf(fp, "# transitions between them (self-loops left out); width = 1 + log10(count)\n"
                 "x0\ty0\tdx\tdy\ttraj_count\tmap_count\ttraj_width\tmap_width\n");
     for (int q = 0; q < ne; q++) {
         const int a = slot[ed[2 * q]], b = slot[ed[2 * q + 1]];
         if (a < 0 || b < 0 || a == b) continue;
         const double x0 = cos(two_pi * a / nt), y0 = sin(two_pi * a / nt), x1 = cos(two_pi * b / nt), y1 = sin(two_pi * b / nt);
+        n_drawn++;
         fprintf(fp, "%.6f\t%.6f\t%.6f\t%.6f\t%lld\t%lld\t%.3f\t%.3f\n", x0, y0, 0.9 * (x1 - x0), 0.9 * (y1 - y0),
                 (long long)etr[q], (long long)eau[q], etr[q] ? 1 + log10((double)etr[q]) : 0, eau[q] ? 1 + log10((double)eau[q]) : 0);
     }
@@ -928,13 +931,18 @@ int cmd_analyze(int argc, char **argv) {
     int drew = 0;
     { /* the figure, when gnuplot is there (not an error when it is not) */
         char arg[16384];
-        snprintf(arg, sizeof arg, "nodes='%s'; edges='%s'; out='%s'; title='%s, input %s'", nodes_tsv, edges_tsv, png, o.run, o.input);
+        snprintf(arg, sizeof arg, "nodes='%s'; edges='%s'; n_edges=%d; out='%s'; title='%s, input %s'", nodes_tsv, edges_tsv, n_drawn, png, o.run, o.input);
         char *av[] = {"gnuplot", "-e", arg, "plots/transitions.gp", NULL};
         pid_t pid;
         FILE *probe = fopen("plots/transitions.gp", "r");
         if (probe) {
             fclose(probe);
-            if (posix_spawnp(&pid, "gnuplot", NULL, NULL, av, environ) == 0) {
+            posix_spawn_file_actions_t fa; /* gnuplot's warnings (an empty edge list) stay quiet */
+            posix_spawn_file_actions_init(&fa);
+            posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+            const int spawned = posix_spawnp(&pid, "gnuplot", &fa, NULL, av, environ) == 0;
+            posix_spawn_file_actions_destroy(&fa);
+            if (spawned) {
                 int status = 0;
                 waitpid(pid, &status, 0);
                 drew = WIFEXITED(status) && WEXITSTATUS(status) == 0;

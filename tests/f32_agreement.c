@@ -11,6 +11,7 @@
 #include "agree.h"
 #include "alrnn.h"
 #include "enc_realdata.h"
+#include "kernels.h"
 #include "layers.h"
 #include "loss.h"
 #include "scan_data.h"
@@ -74,10 +75,16 @@ static void run(struct problem *p, real *grad, real *dx) {
     }
 }
 
+/* For each fast kernel set (cblas; AVX2 and AVX-512 small-product kernels where the CPU has
+ * them, core/kernels.h). */
 Test(f32, alrnn_blas_matches_plain_loops) {
     const struct { int M, P, T, B; readout_kind ro; alrnn_form f; } cases[] = {
         {7, 3, 9, 4, READOUT_LAST, ALRNN_FORM_SEQ}, {5, 0, 1, 1, READOUT_ALL, ALRNN_FORM_SEQ},
-        {5, 5, 4, 3, READOUT_ALL, ALRNN_FORM_DSR},  {32, 8, 20, 16, READOUT_LAST, ALRNN_FORM_DSR}};
+        {5, 5, 4, 3, READOUT_ALL, ALRNN_FORM_DSR},  {32, 8, 20, 16, READOUT_LAST, ALRNN_FORM_DSR}, {19, 4, 6, 7, READOUT_ALL, ALRNN_FORM_SEQ}};
+    const kern_kind keep = kern_default();
+    for (int kind = KERN_BLAS; kind < KERN__COUNT; kind++) {
+    if (!kern_available((kern_kind)kind)) continue;
+    kern_set_default((kern_kind)kind);
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         struct problem p;
         problem_init(&p, cases[c].f, cases[c].M, cases[c].P, cases[c].ro, cases[c].T, cases[c].B,
@@ -95,17 +102,19 @@ Test(f32, alrnn_blas_matches_plain_loops) {
             memcpy(Y[k], p.w.Y, ny * sizeof(real));
         }
         char what[64];
-        snprintf(what, sizeof what, "case %zu z", c);
+        snprintf(what, sizeof what, "%s case %zu z", kern_kind_names[kind], c);
         agree_expect_close(Z[0], Z[1], nz, what);
-        snprintf(what, sizeof what, "case %zu y", c);
+        snprintf(what, sizeof what, "%s case %zu y", kern_kind_names[kind], c);
         agree_expect_close(Y[0], Y[1], ny, what);
-        snprintf(what, sizeof what, "case %zu grad", c);
+        snprintf(what, sizeof what, "%s case %zu grad", kern_kind_names[kind], c);
         agree_expect_close(g[0], g[1], p.m.n_params, what);
-        snprintf(what, sizeof what, "case %zu dx", c);
+        snprintf(what, sizeof what, "%s case %zu dx", kern_kind_names[kind], c);
         agree_expect_close(dx[0], dx[1], nx, what);
         for (int k = 0; k < 2; k++) free(g[k]), free(dx[k]), free(Z[k]), free(Y[k]);
         problem_free(&p);
     }
+    }
+    kern_set_default(keep);
 }
 
 /* alrnn_step for t = 1..T reproduces alrnn_forward, on both paths. */

@@ -14,6 +14,7 @@
 #include "train.h"
 #include "agree.h"
 #include "gradcheck.h"
+#include "kernels.h"
 
 
 struct problem {
@@ -235,34 +236,44 @@ Test(alrnn, gradcheck_never_skips_a_whole_tensor) {
     cr_assert(r.skipped == 2 && !grad_ok(&r), "%zu skipped", r.skipped);
 }
 
-/* Forward outputs, states and every gradient agree between cblas and the plain loops. */
+/* Forward outputs, states and every gradient agree between each fast kernel set (cblas, and
+ * the AVX2 / AVX-512 small-product kernels where the CPU has them) and the plain loops. The
+ * last case has tails in every tile dimension (7 rows, 19 units). */
 Test(alrnn, blas_matches_plain_loops) {
     const struct { int M, P, T, B; readout_kind ro; alrnn_form f; } cases[] = {
         {7, 3, 9, 4, READOUT_LAST, ALRNN_FORM_SEQ}, {5, 0, 1, 1, READOUT_ALL, ALRNN_FORM_SEQ},
-        {5, 5, 4, 3, READOUT_ALL, ALRNN_FORM_DSR},  {16, 4, 12, 8, READOUT_LAST, ALRNN_FORM_DSR}};
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        struct problem p;
-        problem_init(&p, cases[c].f, cases[c].M, cases[c].P, cases[c].ro, LOSS_CE, cases[c].T,
-                     cases[c].B, 77 + c);
-        const size_t nz = (size_t)(p.T + 1) * p.B * p.m.cfg.M, nx = (size_t)p.T * p.B * 3;
-        real *g[2], *dx[2], *Z[2];
-        for (int k = 0; k < 2; k++) {
-            p.m.use_blas = k == 0;
-            g[k] = calloc(p.m.n_params, sizeof(real));
-            dx[k] = calloc(nx, sizeof(real));
-            objective(&p, g[k], dx[k], NULL, NULL);
-            Z[k] = malloc(nz * sizeof(real));
-            memcpy(Z[k], p.w.Z, nz * sizeof(real));
+        {5, 5, 4, 3, READOUT_ALL, ALRNN_FORM_DSR},  {16, 4, 12, 8, READOUT_LAST, ALRNN_FORM_DSR},
+        {19, 4, 3, 7, READOUT_ALL, ALRNN_FORM_SEQ}};
+    const kern_kind keep = kern_default();
+    for (int kind = KERN_BLAS; kind < KERN__COUNT; kind++) {
+        if (!kern_available((kern_kind)kind)) continue;
+        kern_set_default((kern_kind)kind);
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            struct problem p;
+            problem_init(&p, cases[c].f, cases[c].M, cases[c].P, cases[c].ro, LOSS_CE, cases[c].T,
+                         cases[c].B, 77 + c);
+            const size_t nz = (size_t)(p.T + 1) * p.B * p.m.cfg.M, nx = (size_t)p.T * p.B * 3;
+            real *g[2], *dx[2], *Z[2];
+            for (int k = 0; k < 2; k++) {
+                p.m.use_blas = k == 0;
+                g[k] = calloc(p.m.n_params, sizeof(real));
+                dx[k] = calloc(nx, sizeof(real));
+                objective(&p, g[k], dx[k], NULL, NULL);
+                Z[k] = malloc(nz * sizeof(real));
+                memcpy(Z[k], p.w.Z, nz * sizeof(real));
+            }
+            const char *kn = kern_kind_names[kind];
+            for (size_t i = 0; i < nz; i++)
+                cr_assert(fabs(Z[0][i] - Z[1][i]) <= AGREE_TOL * (1 + fabs(Z[0][i])), "%s case %zu z[%zu]", kn, c, i);
+            for (size_t i = 0; i < p.m.n_params; i++)
+                cr_assert(fabs(g[0][i] - g[1][i]) <= AGREE_TOL * (1 + fabs(g[0][i])), "%s case %zu grad[%zu]", kn, c, i);
+            for (size_t i = 0; i < nx; i++)
+                cr_assert(fabs(dx[0][i] - dx[1][i]) <= AGREE_TOL * (1 + fabs(dx[0][i])), "%s case %zu dx[%zu]", kn, c, i);
+            for (int k = 0; k < 2; k++) free(g[k]), free(dx[k]), free(Z[k]);
+            problem_free(&p);
         }
-        for (size_t i = 0; i < nz; i++)
-            cr_assert(fabs(Z[0][i] - Z[1][i]) <= AGREE_TOL * (1 + fabs(Z[0][i])), "case %zu z[%zu]", c, i);
-        for (size_t i = 0; i < p.m.n_params; i++)
-            cr_assert(fabs(g[0][i] - g[1][i]) <= AGREE_TOL * (1 + fabs(g[0][i])), "case %zu grad[%zu]", c, i);
-        for (size_t i = 0; i < nx; i++)
-            cr_assert(fabs(dx[0][i] - dx[1][i]) <= AGREE_TOL * (1 + fabs(dx[0][i])), "case %zu dx[%zu]", c, i);
-        for (int k = 0; k < 2; k++) free(g[k]), free(dx[k]), free(Z[k]);
-        problem_free(&p);
     }
+    kern_set_default(keep);
 }
 
 /* Known answer: with P = 0, A absent, W = I, C = I, h = 0 and z_0 = 0 the model sums its

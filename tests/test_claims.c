@@ -297,3 +297,50 @@ Test(claims, c10_slow_mode_score_from_the_model_and_final_states) {
     cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE, "%s", r->reason);
     cleanup();
 }
+
+/* C2 from /test/sample of synthetic addition runs (paper profile, 10 seeds): T = 12, marks
+ * at inputs 2 and 5; the code switches at t = 3 and 4 (input 2 drives z_3) and at t = 11,
+ * three steps past nothing marked, so 2 of 3 switches are at a mark. A switch at t = 1
+ * (from the random z_0) is not counted. */
+static void put_sample_run(int seed) {
+    enum { S = 1, T = 12, P = 2 };
+    char path[512];
+    snprintf(path, sizeof path, "%s/paper/addition/P2_seed%d.h5", root, seed);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    double x[S * T * 2] = {0};
+    x[2 * 2 + 1] = 1, x[5 * 2 + 1] = 1;
+    uint8_t c[S * (T + 1) * P] = {0};
+    c[0] = 1;                             /* z_0: differs from z_1 */
+    c[3 * P] = 1;                         /* z_3 on */
+    for (int t = 11; t <= T; t++) c[t * P + 1] = 1; /* z_11.. */
+    const size_t dx[3] = {S, T, 2}, dc[3] = {S, T + 1, P};
+    h5_write(&f, "/test/sample/x", H5K_F64, 3, dx, x, "inputs", "1");
+    h5_write(&f, "/test/sample/bitcode", H5K_U8, 3, dc, c, "codes", "bit");
+    h5_close(&f);
+}
+
+Test(claims, c2_switch_share_at_marks) {
+    tu_tmpdir(root, sizeof root, "claims2");
+    for (int s = 0; s < 10; s++) put_sample_run(s);
+    claims_evaluate(PROFILE_PAPER, root, res);
+    const struct claim_result *r = &res[claim_find("C2") - claims];
+    cr_assert_eq(r->arm[0].n_used, 10, "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, 2.0 / 3, 1e-12);
+    cr_expect_float_eq(r->p, 1.0 / 1024, 1e-12);
+    cr_expect_eq(r->verdict, VERDICT_REPRODUCED, "%s", r->reason);
+    /* the same runs read at verify (6 seeds): statistics shown, not decided */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/verify && cp -r %s/paper/addition %s/verify/", root,
+             root, root);
+    cr_assert_eq(system(cmd), 0);
+    claims_free(res);
+    memset(res, 0, sizeof res);
+    claims_evaluate(PROFILE_VERIFY, root, res);
+    r = &res[claim_find("C2") - claims];
+    cr_expect(r->have_stats && r->verdict == VERDICT_INCONCLUSIVE && isnan(r->p_holm), "%s",
+              r->reason);
+    cr_expect(strstr(r->reason, "paper profile"), "%s", r->reason);
+    cleanup();
+}

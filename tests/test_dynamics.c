@@ -143,6 +143,32 @@ Test(dynamics, rotation_k_cycle_family) {
     dyn_map_free(&f);
 }
 
+/* P = 0, M = 2: a pure rotation by 2π/7 about the origin. W^7 = I up to rounding, so I - W^7
+ * is rounding noise (scale-free condition numbers call it well conditioned): every point but
+ * the origin lies on a 7-cycle, a 2-dimensional family; from zref = (0, 2) the cycle is
+ * 2 (-sin(2πj/7), cos(2πj/7)), multipliers e^{±2πi·7/7} = 1, 1. */
+Test(dynamics, p0_pure_rotation_family) {
+    const int k = 7;
+    const double th = 2 * pi / k, W[4] = {cos(th), -sin(th), sin(th), cos(th)}, h[2] = {0, 0};
+    struct dyn_map f;
+    dyn_map_init(&f, 2, 0, 2, NULL, W, h, NULL, 0, NULL);
+    struct dyn_work w;
+    dyn_work_init(&w, &f, k);
+    struct dyn_cycle c;
+    dyn_cycle_init(&c, &f, k);
+    const uint64_t seq[7] = {0};
+    const double zref[2] = {0, 2};
+    cr_assert(dyn_cycle_solve(&f, &w, seq, k, zref, &c, 0), "a verified 7-cycle");
+    cr_expect(c.family == 2, "family %d", c.family);
+    for (int j = 0; j < k; j++)
+        cr_expect(fabs(c.z[2 * j] + 2 * sin(th * j)) < 1e-10 && fabs(c.z[2 * j + 1] - 2 * cos(th * j)) < 1e-10,
+                  "z_%d = (%g, %g)", j + 1, c.z[2 * j], c.z[2 * j + 1]);
+    cr_expect(c.stability == DYN_NEUTRAL);
+    dyn_cycle_free(&c);
+    dyn_work_free(&w);
+    dyn_map_free(&f);
+}
+
 /* M = 1, P = 1, DSR form: F(z) = 0.5 z + w relu(z) + 1.
  *   w = 1: slopes 0.5 (code 0) and 1.5 (code 1). Code 0: z* = 1 / 0.5 = 2 > 0, virtual. Code 1:
  *          z* = 1 / (1 - 1.5) = -2 <= 0, virtual. No fixed point in its region at all.

@@ -526,3 +526,36 @@ Test(layers, pretrained_embedding_mismatch_dies, .exit_code = 1) {
     rng_init(&r, 1, 1);
     e.type->init(&e, p, &r);
 }
+
+/* The GEMM path of a convolution works on blocks of output rows (core/layers.c CONV_ROWS):
+ * 630 rows (two full blocks and a tail), taps reaching past both ends, against the plain
+ * loops, forward and every gradient. */
+Test(layers, blas_matches_plain_conv_across_row_blocks) {
+    const int Cin = 3, Cout = 7, K = 5, pad = 2, T = 70, B = 9;
+    const int To = conv1d_T_out(T, K, pad);
+    const size_t nw = (size_t)Cout * K * Cin, nx = (size_t)T * B * Cin, ny = (size_t)To * B * Cout;
+    rng_t rg;
+    rng_init(&rg, 911, 1);
+    real *w = malloc(nw * sizeof(real)), *b = malloc(Cout * sizeof(real));
+    real *x = malloc(nx * sizeof(real)), *dy = malloc(ny * sizeof(real));
+    fill_normal(w, nw, &rg, 1), fill_normal(b, Cout, &rg, 1), fill_normal(x, nx, &rg, 1);
+    fill_normal(dy, ny, &rg, 1);
+    real *y[2], *dw[2], *db[2], *dx[2];
+    for (int p = 0; p < 2; p++) {
+        y[p] = malloc(ny * sizeof(real));
+        dw[p] = calloc(nw, sizeof(real)), db[p] = calloc(Cout, sizeof(real));
+        dx[p] = calloc(nx, sizeof(real));
+        conv1d_forward(Cin, Cout, K, pad, w, b, x, T, B, y[p], p);
+        conv1d_backward(Cin, Cout, K, pad, w, x, T, B, dy, dw[p], db[p], dx[p], p);
+    }
+    for (size_t i = 0; i < ny; i++)
+        cr_assert(fabs(y[0][i] - y[1][i]) <= AGREE_TOL * (1 + fabs(y[0][i])), "y[%zu]", i);
+    for (size_t i = 0; i < nw; i++)
+        cr_assert(fabs(dw[0][i] - dw[1][i]) <= AGREE_TOL * (1 + fabs(dw[0][i])), "dw[%zu]", i);
+    for (int i = 0; i < Cout; i++)
+        cr_assert(fabs(db[0][i] - db[1][i]) <= AGREE_TOL * (1 + fabs(db[0][i])), "db[%d]", i);
+    for (size_t i = 0; i < nx; i++)
+        cr_assert(fabs(dx[0][i] - dx[1][i]) <= AGREE_TOL * (1 + fabs(dx[0][i])), "dx[%zu]", i);
+    for (int p = 0; p < 2; p++) free(y[p]), free(dw[p]), free(db[p]), free(dx[p]);
+    free(w), free(b), free(x), free(dy);
+}
