@@ -8,7 +8,8 @@
  * The model calls forward before the recurrence and backward after BPTT, with dL/dfeatures.
  * Encoders may change the number of steps (pooling): T_in raw steps -> T_out feature steps.
  *
- * To add an encoder: write core/enc_<name>.c with one encoder_type, declare it below, and
+ * To add an encoder: write tasks/<domain>/enc_<name>.c with one encoder_type (built from
+ * the generic layers of layers.h), declare it in a header of its domain, and
  * name it in an experiment row. Gradients must pass the same finite-difference checks as the
  * AL-RNN (tests/test_alrnn.c shows the pattern).
  */

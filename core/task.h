@@ -6,7 +6,8 @@
  * every step), and it builds its train/val/test sets deterministically from an rng_t.
  * Optional hooks are NULL; the core then uses the generic default for the loss kind.
  *
- * To add a task: write tasks/<name>.c with one task_type, declare it in tasks/tasks.h, and
+ * To add a task: write tasks/<name>.c (or tasks/<domain>/<name>.c beside the readers and
+ * encoders only it uses) with one task_type, declare it in tasks/tasks.h, and
  * add an experiment row that points to it (experiments/table.c). Nothing in core/ changes.
  *
  * Layouts. Stored data sets are sequence-major: x is (n, T, N). Minibatches handed to the

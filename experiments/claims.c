@@ -3,7 +3,7 @@
  * How to add a claim: quote the paper's statement and its source from ../shared/PAPER.md,
  * name the figure target it rests on, pick the per-seed quantity (a scalar dataset of the run
  * file, or a claim_derive_fn over its /analysis groups, documented at the top of the
- * experiment's fig_*.c), the arms and the rule. Fix every threshold here before any run of
+ * experiment's analysis_*.c), the arms and the rule. Fix every threshold here before any run of
  * the claim exists, and give each arm's experiment a verify override (experiments/table.c,
  * rows_*.inc) with the arm's P and >= CLAIM_MIN_SEEDS seeds. A claim whose quantity needs an
  * analysis the run files do not have says so in .pending (it stays inconclusive).
@@ -79,7 +79,7 @@ static double derive_switch_share_at_marks(const struct h5file *f, char *why, si
     return v;
 }
 
-/* C9: share of all analysed IMDb steps in the 8 most frequent codes (fig_realdata.c). */
+/* C9: share of all analysed IMDb steps in the 8 most frequent codes (analysis_realdata.c). */
 static double derive_top8_share(const struct h5file *f, char *why, size_t n) {
     if (!need(f, "/analysis/bitcode/count", why, n) || !need(f, "/analysis/bitcode/total", why, n))
         return NAN;
@@ -99,7 +99,7 @@ static double derive_top8_share(const struct h5file *f, char *why, size_t n) {
 
 /* C12: mean JSD between a pro and an anti task minus the mean JSD within the pro group and
  * within the anti group (Delay, React, Cat; tasks 0-5 in MULTITASK_LIST order, pro even),
- * from /analysis/jsd/trial (11, 11) (fig_multitask.c). > 0: pro and anti form two groups. */
+ * from /analysis/jsd/trial (11, 11) (analysis_multitask.c). > 0: pro and anti form two groups. */
 static double derive_pro_anti_contrast(const struct h5file *f, char *why, size_t n) {
     if (!need(f, "/analysis/jsd/trial", why, n)) return NAN;
     size_t k, dims[4];

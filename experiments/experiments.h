@@ -129,6 +129,9 @@ struct figure {
     /* read results/<profile>/..., write TSV files into out_dir */
     void (*summarize)(const struct figure *f, profile_kind p, const char *results_root,
                       const char *out_dir);
+    /* For the generic summarizers (figures.h), e.g. summarize_metric_vs_P: the scalar
+     * run-file dataset to draw against P, e.g. "/test/accuracy". NULL otherwise. */
+    const char *metric;
 };
 extern const struct figure figures[];
 extern const int n_figures;

@@ -465,6 +465,65 @@ static void pick_raster(const struct scan_data *d, int *pick) {
     }
 }
 
+/* The raster of N_RASTER test commands (pick_raster): the decoder bitcode of the state that
+ * emits each target token (teacher-forced), the targets, the greedy predictions and the
+ * construct boundaries, under /analysis/raster. src, tgt: gather() buffers of >= 1 sequence. */
+static void analyze_raster(const struct h5file *f, const struct scan_model *m,
+                           const struct scan_data *d, const struct scan_vocab *vout,
+                           struct work_cache *wc, const struct eval_out *ev, int decode,
+                           const char *names, int32_t *src, int32_t *tgt) {
+    const int P = m->cfg.P_dec, M = m->cfg.M;
+    int actions[SCAN_MAX_ACTIONS];
+    uint8_t mask[SCAN_MAX_ACTIONS];
+    int pick[N_RASTER];
+    pick_raster(d, pick);
+    int Tr = 1;
+    for (int k = 0; k < N_RASTER; k++) Tr = d->len[pick[k]] > Tr ? d->len[pick[k]] : Tr;
+    uint8_t *rb = xcalloc((size_t)N_RASTER * Tr * P, 1);
+    int32_t *rtok = xcalloc((size_t)N_RASTER * Tr, sizeof(int32_t));
+    int32_t *rpred = xcalloc((size_t)N_RASTER * Tr, sizeof(int32_t));
+    uint8_t *rmask = xcalloc((size_t)N_RASTER * Tr, 1);
+    int32_t rlen[N_RASTER], rok[N_RASTER];
+    struct scan_work *w1 = work_for(wc, 1);
+    for (int k = 0; k < N_RASTER; k++) {
+        const int i = pick[k], n = d->len[i] - 1;
+        const int T = gather(d, &i, 1, src, tgt);
+        scan_forward(m, w1, src, tgt, T, T, 1.0, NULL);
+        scan_boundaries(d->cmd[i], actions, mask);
+        for (int j = 0; j <= n; j++) { /* column j: the state that emits token j */
+            alrnn_bitcode(&m->dec, w1->dec.Z + (size_t)(j + 1) * M, rb + ((size_t)k * Tr + j) * P);
+            rtok[(size_t)k * Tr + j] = tgt[j];
+            rmask[(size_t)k * Tr + j] = j < n ? mask[j] : 0;
+            rpred[(size_t)k * Tr + j] = ev->pred[(size_t)i * decode + (j < decode ? j : 0)];
+        }
+        rlen[k] = n + 1;
+        rok[k] = ev->ok[2 * i + 1];
+        char key[32];
+        snprintf(key, sizeof key, "command_%d", k);
+        h5_attr_str(f, "/analysis/raster", key, d->cmd[i]);
+    }
+    char vocab[512] = "";
+    for (int v = 0; v < vout->n; v++)
+        snprintf(vocab + strlen(vocab), sizeof vocab - strlen(vocab), "%s%s", v ? " " : "",
+                 vout->tok[v]);
+    h5_attr_str(f, "/analysis/raster", "vocab_out", vocab);
+    h5_attr_str(f, "/analysis/raster", "constructs", names);
+    const size_t r3[3] = {N_RASTER, Tr, P}, r2[2] = {N_RASTER, Tr}, r1[1] = {N_RASTER};
+    h5_write(f, "/analysis/raster/bitcode", H5K_U8, 3, r3, rb,
+             "decoder bitcode of the state emitting target token j (teacher-forced)", "bit");
+    h5_write(f, "/analysis/raster/target", H5K_I32, 2, r2, rtok,
+             "target token ids (actions, then <end>), vocab_out order", "token id");
+    h5_write(f, "/analysis/raster/pred", H5K_I32, 2, r2, rpred,
+             "greedy (free-running) prediction at the same positions", "token id");
+    h5_write(f, "/analysis/raster/boundary", H5K_U8, 2, r2, rmask,
+             "construct boundaries before token j: bit c = constructs[c]", "bitmask");
+    h5_write(f, "/analysis/raster/length", H5K_I32, 1, r1, rlen, "target length with <end>",
+             "tokens");
+    h5_write(f, "/analysis/raster/strict_correct", H5K_I32, 1, r1, rok,
+             "1 if greedy decoding reproduced the target and <end> exactly", "1");
+    free(rb), free(rtok), free(rpred), free(rmask);
+}
+
 /* Teacher-forced decoder states of test commands: the alignment statistics over all of them
  * and the raster of a few, written to /analysis. */
 static void analyze(const struct h5file *f, const struct scan_model *m, const struct scan_data *d,
@@ -577,54 +636,7 @@ static void analyze(const struct h5file *f, const struct scan_model *m, const st
     h5_write_scalar(f, "/analysis/distinct_codes", distinct.n,
                     "distinct decoder bitcodes over the teacher-forced test steps", "codes");
 
-    /* raster */
-    int pick[N_RASTER];
-    pick_raster(d, pick);
-    int Tr = 1;
-    for (int k = 0; k < N_RASTER; k++) Tr = d->len[pick[k]] > Tr ? d->len[pick[k]] : Tr;
-    uint8_t *rb = xcalloc((size_t)N_RASTER * Tr * P, 1);
-    int32_t *rtok = xcalloc((size_t)N_RASTER * Tr, sizeof(int32_t));
-    int32_t *rpred = xcalloc((size_t)N_RASTER * Tr, sizeof(int32_t));
-    uint8_t *rmask = xcalloc((size_t)N_RASTER * Tr, 1);
-    int32_t rlen[N_RASTER], rok[N_RASTER];
-    struct scan_work *w1 = work_for(wc, 1);
-    for (int k = 0; k < N_RASTER; k++) {
-        const int i = pick[k], n = d->len[i] - 1;
-        const int T = gather(d, &i, 1, src, tgt);
-        scan_forward(m, w1, src, tgt, T, T, 1.0, NULL);
-        scan_boundaries(d->cmd[i], actions, mask);
-        for (int j = 0; j <= n; j++) { /* column j: the state that emits token j */
-            alrnn_bitcode(&m->dec, w1->dec.Z + (size_t)(j + 1) * M, rb + ((size_t)k * Tr + j) * P);
-            rtok[(size_t)k * Tr + j] = tgt[j];
-            rmask[(size_t)k * Tr + j] = j < n ? mask[j] : 0;
-            rpred[(size_t)k * Tr + j] = ev->pred[(size_t)i * decode + (j < decode ? j : 0)];
-        }
-        rlen[k] = n + 1;
-        rok[k] = ev->ok[2 * i + 1];
-        char key[32];
-        snprintf(key, sizeof key, "command_%d", k);
-        h5_attr_str(f, "/analysis/raster", key, d->cmd[i]);
-    }
-    char vocab[512] = "";
-    for (int v = 0; v < vout->n; v++)
-        snprintf(vocab + strlen(vocab), sizeof vocab - strlen(vocab), "%s%s", v ? " " : "",
-                 vout->tok[v]);
-    h5_attr_str(f, "/analysis/raster", "vocab_out", vocab);
-    h5_attr_str(f, "/analysis/raster", "constructs", names);
-    const size_t r3[3] = {N_RASTER, Tr, P}, r2[2] = {N_RASTER, Tr}, r1[1] = {N_RASTER};
-    h5_write(f, "/analysis/raster/bitcode", H5K_U8, 3, r3, rb,
-             "decoder bitcode of the state emitting target token j (teacher-forced)", "bit");
-    h5_write(f, "/analysis/raster/target", H5K_I32, 2, r2, rtok,
-             "target token ids (actions, then <end>), vocab_out order", "token id");
-    h5_write(f, "/analysis/raster/pred", H5K_I32, 2, r2, rpred,
-             "greedy (free-running) prediction at the same positions", "token id");
-    h5_write(f, "/analysis/raster/boundary", H5K_U8, 2, r2, rmask,
-             "construct boundaries before token j: bit c = constructs[c]", "bitmask");
-    h5_write(f, "/analysis/raster/length", H5K_I32, 1, r1, rlen, "target length with <end>",
-             "tokens");
-    h5_write(f, "/analysis/raster/strict_correct", H5K_I32, 1, r1, rok,
-             "1 if greedy decoding reproduced the target and <end> exactly", "1");
-    free(rb), free(rtok), free(rpred), free(rmask);
+    analyze_raster(f, m, d, vout, wc, ev, decode, names, src, tgt);
     free(src), free(tgt), free(idx), free(zrow), free(codes);
     free(a->uflip), free(a->nb_uflip), free(a);
     bitcode_set_free(&distinct);

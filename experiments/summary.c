@@ -349,3 +349,77 @@ void summary_write_notes(const char *out_dir, const char *figure, int n_diverged
         fprintf(t.fp, "diverged_note = \"\"\n");
     tsv_close(&t);
 }
+
+/* ---- bitcodes and the P a figure shows ------------------------------------------------- */
+
+void summary_unpack_code(const uint64_t *c, int P, uint8_t *bits) {
+    for (int i = 0; i < P; i++) bits[i] = (uint8_t)((c[i >> 6] >> (i & 63)) & 1);
+}
+
+void summary_write_hist(const struct h5file *f, const char *g, const struct bitcode_hist *h,
+                    int n_top, const char *what) {
+    const int k = h->n_codes < n_top ? h->n_codes : n_top, P = h->P;
+    uint8_t *bits = xmalloc((size_t)(k ? k : 1) * (P ? P : 1));
+    int32_t *cnt = xmalloc((size_t)(k ? k : 1) * sizeof(int32_t));
+    double mass = 0;
+    for (int j = 0; j < k; j++) {
+        summary_unpack_code(h->codes + (size_t)j * h->W, P, bits + (size_t)j * P);
+        ASSERT(h->counts[j] <= INT32_MAX);
+        cnt[j] = (int32_t)h->counts[j];
+        mass += h->freq[j];
+    }
+    char path[256], desc[256];
+    const size_t dc[2] = {k, P}, dk[1] = {k};
+    snprintf(path, sizeof path, "%s/codes", g);
+    snprintf(desc, sizeof desc, "most frequent bitcodes of %s, most frequent first; bit i = "
+                                "1[z_{M-P+i} > 0]", what);
+    h5_write(f, path, H5K_U8, 2, dc, bits, desc, "bit");
+    snprintf(path, sizeof path, "%s/counts", g);
+    h5_write(f, path, H5K_I32, 1, dk, cnt, "steps in each stored code", "steps");
+    snprintf(path, sizeof path, "%s/freq", g);
+    h5_write(f, path, H5K_F64, 1, dk, h->freq, "count / total steps of each stored code", "1");
+    snprintf(path, sizeof path, "%s/n_codes", g);
+    h5_write_scalar(f, path, h->n_codes, "distinct codes visited (stored or not)", "codes");
+    snprintf(path, sizeof path, "%s/total", g);
+    h5_write_scalar(f, path, (double)h->total, "steps counted", "steps");
+    snprintf(path, sizeof path, "%s/top_mass", g);
+    h5_write_scalar(f, path, mass, "summed frequency of the stored codes", "1");
+    free(bits);
+    free(cnt);
+}
+
+int summary_pick_P(const struct resolved *r, int want, int min_P) {
+    int best = -1;
+    for (int k = 0; k < r->n_P; k++) {
+        const int P = r->P[k];
+        if (P < min_P) continue;
+        if (best < 0 || abs(P - want) < abs(best - want) ||
+            (abs(P - want) == abs(best - want) && P < best))
+            best = P;
+    }
+    return best;
+}
+
+void sweep_write_tsv(const struct sweep *sw, const char *out_dir, const char *name,
+                     const char *hdr, const char *seeds_name, const char *seeds_hdr,
+                     const char *m, const char *num) {
+    const struct resolved *r = sw->r;
+    const int S = sw->S;
+    char row[128], seed_row[64];
+    snprintf(row, sizeof row, "%%d\t%%d\t%s\t%s\t%s\t%s\t%%d\n", num, num, num, num);
+    snprintf(seed_row, sizeof seed_row, "%%d\t%%d\t%s\t%%d\n", num);
+    struct tsv t, ts;
+    tsv_open(&t, out_dir, name, hdr);
+    tsv_open(&ts, out_dir, seeds_name, seeds_hdr);
+    fprintf(t.fp, "P\tn_seeds\tmean_%s\tstd_%s\tmin_%s\tmax_%s\tn_diverged\n", m, m, m, m);
+    fprintf(ts.fp, "P\tseed\t%s\tdiverged\n", m);
+    for (int k = 0; k < r->n_P; k++) {
+        for (int s = 0; s < S; s++)
+            fprintf(ts.fp, seed_row, r->P[k], s, sw->v[(size_t)k * S + s],
+                    sw->diverged[(size_t)k * S + s]);
+        const struct stats st = sw->st[k];
+        fprintf(t.fp, row, r->P[k], st.n, st.mean, st.std, st.min, st.max, sw->n_diverged[k]);
+    }
+    tsv_close(&t);
+    tsv_close(&ts);
+}

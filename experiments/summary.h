@@ -1,6 +1,8 @@
-/* summary.h: helpers the figure summarizers share: reading and checking the run files of a
- * sweep, a metric against P over seeds (with diverged runs counted and left out), and TSV
- * output written to a temporary name and renamed when complete.
+/* summary.h: the summary library the figure summarizers (and the analyses, for bitcode
+ * histograms) share: reading and checking the run files of a sweep, a metric against P over
+ * seeds (with diverged runs counted and left out), the best P and seed, the P a figure shows,
+ * bitcode histograms in run files, and TSV output written to a temporary name and renamed
+ * when complete.
  *
  * Every run file is checked before anything of it is used: its root attributes experiment,
  * profile, P, seed and M must match the row and the file's path, and its row_hash the row as
@@ -12,6 +14,7 @@
 
 #include <stdio.h>
 
+#include "analysis.h"
 #include "experiments.h"
 #include "h5io.h"
 
@@ -77,6 +80,15 @@ int sweep_best_P(const struct sweep *sw, int min_P, int higher_better);
 /* The best seed at grid index k (first among ties); -1 when all its seeds diverged. */
 int sweep_best_seed(const struct sweep *sw, int k, int higher_better);
 
+/* The sweep as two TSVs (tsv_open below) into out_dir: `name` with one row per P (P, n_seeds,
+ * mean_<m>, std_<m>, min_<m>, max_<m>, n_diverged; statistics over the runs that did not
+ * diverge) and `seeds_name` with one row per run (P, seed, <m>, diverged; nan when it
+ * diverged), each opened with its comment line; values printed with the conversion num
+ * (e.g. "%.9g"). The figures' shared "metric against P over seeds". */
+void sweep_write_tsv(const struct sweep *sw, const char *out_dir, const char *name,
+                     const char *hdr, const char *seeds_name, const char *seeds_hdr,
+                     const char *m, const char *num);
+
 /* A TSV being written: fopen of <path>.tmp.<pid>; tsv_close() closes it, summary_commit()
  * renames every closed TSV onto its name once the whole summary has succeeded. Every tmp
  * file not yet renamed is removed when the process exits (die() included). */
@@ -91,5 +103,21 @@ void summary_commit(void);
 /* <out_dir>/<figure>_notes.gp: gnuplot variables the figure's script prints, e.g.
  * diverged_note = "2 of 18 runs diverged (left out of the means)" or "" when none did. */
 void summary_write_notes(const char *out_dir, const char *figure, int n_diverged, int n_runs);
+
+/* ---- bitcodes and the P a figure shows ------------------------------------------------- */
+
+/* Write the n_top most frequent codes of h under group g of a run file (analyses): codes
+ * (n_top, P) u8, counts, freq, and scalars n_codes (distinct codes), total (steps), top_mass
+ * (freq of the stored codes). */
+void summary_write_hist(const struct h5file *f, const char *g, const struct bitcode_hist *h,
+                        int n_top, const char *what);
+
+/* Unpack code c (bitcode_words(P) words) into P bytes 0/1. */
+void summary_unpack_code(const uint64_t *c, int P, uint8_t *bits);
+
+/* The value of the resolved P grid closest to want among those >= min_P (ties: the
+ * smaller), or -1 if there is none: the figures fall back to it when a profile's grid lacks
+ * the paper's P (the smoke profile's small M). */
+int summary_pick_P(const struct resolved *r, int want, int min_P);
 
 #endif

@@ -8,12 +8,14 @@
  *      a row that a claim of experiments/claims.c reads also gets a verify override (the
  *      arms the claim compares, >= 5 seeds, trained to converge; applied on top of quick);
  *   3. name it in a figure (experiments/figures.c) to get `make figureN` for free.
+ * docs/ADDING_A_TASK.md walks through all three with the row `xor` (at the end of the table).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "experiments.h"
+#include "analyses.h"
 #include "figures.h"
 #include "tasks.h"
 
@@ -69,6 +71,29 @@ const struct experiment experiments[] = {
 #include "rows_realdata.inc"  /* §2.1 IMDb, §2.2 sMNIST, §2.3 audio */
 #include "rows_scan.inc"      /* §2.9 SCAN */
 #include "rows_baselines.inc" /* tanh RNN, LSTM and GRU beside the AL-RNN rows */
+    /* The worked example of docs/ADDING_A_TASK.md: XOR of two marked bits (tasks/xor.c), not
+     * in the paper; settings chosen for it, drawn by figure-xor. */
+    {
+        .name = "xor",
+        .description = "XOR of two marked bits: test accuracy vs P (docs/ADDING_A_TASK.md; "
+                       "not in the paper)",
+        .task = &task_xor,
+        .form = ALRNN_FORM_SEQ,
+        .init = ALRNN_INIT_SEQ,
+        .z0 = Z0_ZERO,
+        .paper = {.M = 16,
+                  .P_grid = "0,1,2,4,16",
+                  .seeds = 3,
+                  .train = {.epochs = 200, .batch = 64, .lr = 1e-3, .eval_every = 20,
+                            .select = SELECT_FINAL},
+                  .data = {.T = 20, .n_train = 2000, .n_test = 500}},
+        .override = {
+            [PROFILE_SMOKE] = {.M = 4, .P_grid = "0,2", .seeds = 1,
+                               .train = {.epochs = 3, .eval_every = 1},
+                               .data = {.T = 8, .n_train = 128, .n_test = 64}},
+            /* quick = paper: the example's settings are already small */
+        },
+    },
 };
 #undef ADDITION_SETTINGS
 #undef COPY_SETTINGS

@@ -5,6 +5,7 @@
 #include "task.h"
 
 extern const struct task_type task_addition; /* tasks/addition.c, PAPER.md §2.5 */
+extern const struct task_type task_xor;      /* tasks/xor.c, docs/ADDING_A_TASK.md */
 
 #include "synthetic.h" /* copy, contextual integration, multi-task (§2.4, §2.6, §2.8) */
 #include "realdata.h"  /* IMDb, sMNIST, audio (§2.1–2.3) */

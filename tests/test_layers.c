@@ -1,5 +1,5 @@
 /* test_layers.c: the layer toolkit (core/layers.h) and the real-data encoders
- * (core/enc_realdata.h).
+ * (tasks/realdata/enc_realdata.h).
  *
  * Families (STYLE.md 10):
  *   - element-wise central-difference gradient checks of every layer alone (parameters and

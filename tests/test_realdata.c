@@ -1,4 +1,4 @@
-/* test_realdata.c: the real-data tasks (tasks/smnist.c, imdb.c, audio.c), their experiment
+/* test_realdata.c: the real-data tasks (tasks/realdata/smnist.c, imdb.c, audio.c), their experiment
  * rows and figures, end to end through bin/alrnn in the smoke profile.
  *
  * Data. The tests never download. They read the first directory that holds the set's files:

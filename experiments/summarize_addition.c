@@ -1,4 +1,4 @@
-/* fig_addition.c: Figure 4 (addition problem, PAPER.md §3 Fig 4, §2.5) from the sweep's runs.
+/* summarize_addition.c: Figure 4 (addition problem, PAPER.md §3 Fig 4, §2.5) from the sweep's runs.
  *
  * figure4a.tsv   test MSE against P: mean, sample std, min, max over seeds       (Fig 4a)
  * figure4a_seeds.tsv   the test MSE of every run (P, seed), drawn as points over (a)
@@ -75,24 +75,12 @@ void summarize_figure4(const struct figure *fig, profile_kind p, const char *roo
     struct sweep sw;
     sweep_read(&sw, &r, root, "/test/mse");
 
-    struct tsv t, ts;
-    tsv_open(&t, out, "figure4a.tsv",
-             "addition problem: test MSE against P over the seeds that did not diverge "
-             "(std = sample std; n_diverged runs left out)");
-    tsv_open(&ts, out, "figure4a_seeds.tsv",
-             "addition problem: test MSE of every run (nan: diverged)");
-    fprintf(t.fp, "P\tn_seeds\tmean_mse\tstd_mse\tmin_mse\tmax_mse\tn_diverged\n");
-    fprintf(ts.fp, "P\tseed\tmse\tdiverged\n");
-    for (int k = 0; k < r.n_P; k++) {
-        for (int s = 0; s < S; s++)
-            fprintf(ts.fp, "%d\t%d\t%.9g\t%d\n", r.P[k], s, sw.v[(size_t)k * S + s],
-                    sw.diverged[(size_t)k * S + s]);
-        const struct stats st = sw.st[k];
-        fprintf(t.fp, "%d\t%d\t%.9g\t%.9g\t%.9g\t%.9g\t%d\n", r.P[k], st.n, st.mean, st.std,
-                st.min, st.max, sw.n_diverged[k]);
-    }
-    tsv_close(&t);
-    tsv_close(&ts);
+    sweep_write_tsv(&sw, out, "figure4a.tsv",
+                    "addition problem: test MSE against P over the seeds that did not diverge "
+                    "(std = sample std; n_diverged runs left out)",
+                    "figure4a_seeds.tsv", "addition problem: test MSE of every run (nan: diverged)",
+                    "mse", "%.9g");
+    struct tsv t;
 
     /* Proposition 1: P = 0 against the best P >= 1 (settings whose seeds all diverged have no
      * mean and take no part) */

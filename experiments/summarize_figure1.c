@@ -1,4 +1,4 @@
-/* fig_figure1.c: Figure 1 (PAPER.md §3 Fig 1) drawn from a trained model instead of a
+/* summarize_figure1.c: Figure 1 (PAPER.md §3 Fig 1) drawn from a trained model instead of a
  * schematic: the AL-RNN with M = 6 units, the last P = 2 of them ReLU, trained on contextual
  * integration (row context_m6, PAPER.md §2.6). The two ReLU units' signs split state space into
  * 2^2 = 4 subregions (bitcodes 00, 01, 10, 11; bit i = 1[z_{M-P+i} > 0], first character unit

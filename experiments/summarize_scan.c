@@ -1,4 +1,4 @@
-/* fig_scan.c: figure-scan (PAPER.md §2.9, SCAN) from the three splits' sweeps.
+/* summarize_scan.c: figure-scan (PAPER.md §2.9, SCAN) from the three splits' sweeps.
  *
  * figure-scan_acc_<split>.tsv   per P_enc: mean and sample std over seeds of the four test
  *                               metrics (lenient / strict sequence and token accuracy)

@@ -1,8 +1,8 @@
 /* audio.c: spoken-word classification from MFCC frames (PAPER.md §2.3). Each clip becomes
- * T frames of 40 MFCCs (core/mfcc.h), z-scored per coefficient with the mean and std of a
+ * T frames of 40 MFCCs (tasks/realdata/mfcc.h), z-scored per coefficient with the mean and std of a
  * random 10% (at most 10 000) of the training clips, then zero-padded at the end (or cut) to
  * T frames; the class is read out from the last state (CE, 10 classes). The audio encoder
- * (two convolutions, core/enc_audio.c) sits before the AL-RNN.
+ * (two convolutions, tasks/realdata/enc_audio.c) sits before the AL-RNN.
  *
  * Two data sets:
  *   FSDD (default, offline; `make datasets-fsdd`): <data_dir>/fsdd/recordings, 3 000 clips of
@@ -17,7 +17,7 @@
  *     release's testing_list.txt are the test set; all other clips of the 10 words are cut
  *     90/10 per seed (the paper passes separate train and test roots and splits train 90/10).
  *     MFCC: mfcc_params_paper() (n_fft 400, hop 40, 64 mels): T = 401 frames for 1 s.
- * Splits and subsampling: tasks/realdata.h.
+ * Splits and subsampling: tasks/realdata/realdata.h.
  */
 #include <dirent.h>
 #include <math.h>

@@ -6,7 +6,7 @@
  *   task_audio   spoken words as 40 z-scored MFCCs per frame, 10 classes           (§2.3)
  *                (FSDD offline; Google Speech Commands with opts "sc=1")
  * Each reads its files from params->data_dir (`make datasets` fills data/), has CE on the
- * last step, and pairs with an encoder of core/enc_realdata.h in its experiment row.
+ * last step, and pairs with an encoder of tasks/realdata/enc_realdata.h in its experiment row.
  *
  * Splits (all tasks):
  *   - train/validation: the training pool is shuffled with the run's data generator and cut
@@ -25,9 +25,9 @@
 #include "enc_realdata.h"
 #include "task.h"
 
-extern const struct task_type task_smnist; /* tasks/smnist.c, PAPER.md §2.2 */
-extern const struct task_type task_imdb;   /* tasks/imdb.c, PAPER.md §2.1 */
-extern const struct task_type task_audio;  /* tasks/audio.c, PAPER.md §2.3 */
+extern const struct task_type task_smnist; /* tasks/realdata/smnist.c, PAPER.md §2.2 */
+extern const struct task_type task_imdb;   /* tasks/realdata/imdb.c, PAPER.md §2.1 */
+extern const struct task_type task_audio;  /* tasks/realdata/audio.c, PAPER.md §2.3 */
 
 /* Stream of the fixed test-order generator (rng_init(&r, 0, REALDATA_TEST_STREAM)). */
 #define REALDATA_TEST_STREAM 0x7e57

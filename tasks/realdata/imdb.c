@@ -2,11 +2,11 @@
  * 128 tokens; shorter reviews padded at the end with PAD, so the model runs through the
  * PADs), stored one id per step as a real; the label (0 negative, 1 positive) is read out
  * from the last state (CE, 2 classes). The token encoder (embedding + MLP,
- * core/enc_token.c) turns ids into features.
+ * tasks/realdata/enc_token.c) turns ids into features.
  *
  * Data: params->data_dir/imdb/{train,test}.tsv (`make datasets-imdb`): 25 000 training
  * reviews, cut 90/10 into 22 500 / 2 500 per seed, and the 25 000 test reviews. Tokenizer
- * and vocabulary: core/data_imdb.h. The vocabulary (PAD, UNK and the `vocab` most frequent
+ * and vocabulary: tasks/realdata/data_imdb.h. The vocabulary (PAD, UNK and the `vocab` most frequent
  * words, default 20 000) is built from the training part of the run only, after
  * subsampling, so no validation or test text shapes it.
  *

@@ -1,11 +1,11 @@
 /* smnist.c: sequential MNIST (PAPER.md §2.2): each 28×28 image is read row by row as 784
  * steps of one pixel value in [0, 1] (torchvision ToTensor, no normalisation, no
  * permutation); the label is read out from the last state (CE, 10 classes). The sMNIST
- * encoder (1-D CNN, core/enc_smnist.c) shortens the 784 steps to 196 before the AL-RNN.
+ * encoder (1-D CNN, tasks/realdata/enc_smnist.c) shortens the 784 steps to 196 before the AL-RNN.
  *
  * Data: params->data_dir/mnist/ (`make datasets-mnist`): 60 000 training images, cut 90/10
  * into 54 000 train / 6 000 validation per seed, and the 10 000 test images. Splits and
- * subsampling: tasks/realdata.h.
+ * subsampling: tasks/realdata/realdata.h.
  *
  * Options (params->opts):
  *   fashion=1  Fashion-MNIST instead of MNIST (the same IDX format, file names and sizes),
