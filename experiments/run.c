@@ -306,6 +306,10 @@ void run_file_commit(const char *out, struct h5file *f) {
     tmp_path[0] = 0;
     if (ckpt_path[0] && unlink(ckpt_path) != 0 && errno != ENOENT)
         die("cannot remove the finished run's checkpoint %s", ckpt_path);
+    /* again at the end: a run started right after a SIGKILL can find the killed process
+     * still being torn down (its pid alive for a moment), and skip its tmp file at start */
+    remove_stale_tmp(out);
+    if (ckpt_path[0]) remove_stale_tmp(ckpt_path);
     ckpt_path[0] = 0;
 }
 

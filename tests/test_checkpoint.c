@@ -274,6 +274,34 @@ Test(checkpoint, stale_temporaries_are_removed, .timeout = 60) {
     tu_rm_rf(dir);
 }
 
+/* A run started while a killed run's process is still being torn down finds its pid alive and
+ * keeps its temporary file at start; the run removes it when it finishes. Here the "killed
+ * run" is a child that lives until the new run trains, then is killed and reaped. */
+Test(checkpoint, temporaries_of_runs_that_die_meanwhile_are_removed_at_the_end, .timeout = 60) {
+    char dir[256], out[512], path[700], args[2048], errf[600];
+    tu_tmpdir(dir, sizeof dir, "ckpt-late");
+    snprintf(out, sizeof out, "%s/run.h5", dir);
+    snprintf(errf, sizeof errf, "%s/err", dir);
+    const pid_t victim = fork();
+    cr_assert(victim >= 0, "fork failed");
+    if (victim == 0) {
+        pause();
+        _exit(0);
+    }
+    snprintf(path, sizeof path, "%s.tmp.%ld", out, (long)victim);
+    fclose(fopen(path, "w"));
+    run_args(args, sizeof args, out, NULL);
+    const pid_t pid = spawn("ALRNN_TEST_OVERRIDE=epochs=300", args, errf);
+    wait_for_training(errf);
+    cr_assert(tu_exists(path), "the file of a live process was removed at start");
+    kill(victim, SIGKILL);
+    wait_status(victim);
+    cr_assert_eq(wait_status(pid), 0);
+    cr_assert(tu_exists(out));
+    cr_assert_eq(tmp_files(out), 0, "the dead run's temporary file outlived the run");
+    tu_rm_rf(dir);
+}
+
 /* The settings hash: equal for equal settings, different when any covered setting changes. */
 Test(checkpoint, settings_hash_covers_the_settings) {
     struct resolved r;
