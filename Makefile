@@ -141,3 +141,18 @@ endif
 -include $(wildcard datasets/*.mk bench/*.mk plots/*.mk)
 -include $(LIB32:.o=.d) $(LIB64:.o=.d) $(TEST64:.o=.d) build/f32/experiments/main.d \
          $(TEST32:.o=.d) $(SAN32:.o=.d) $(SAN64:.o=.d) $(SANTEST:.o=.d) build/asan/f32/experiments/main.d
+
+# --- fuzzing (clang + libFuzzer: apt-get install clang libclang-rt-14-dev) ------------------
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+              -std=c11 -D_POSIX_C_SOURCE=200809L -Icore -Itasks
+FUZZ_CSV_SRC := tests/fuzz/fuzz_csv.c tasks/csv.c core/common.c core/task.c core/rng.c
+.PHONY: fuzz-csv
+build/fuzz/fuzz_csv: $(FUZZ_CSV_SRC) tasks/csv_task.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_CSV_SRC) -o $@ -lcsv -lm
+fuzz-csv: build/fuzz/fuzz_csv ## fuzz the CSV reader for FUZZ_SECONDS (default 600) from tests/fuzz/corpus_csv
+	@mkdir -p build/fuzz/corpus_csv build/fuzz/artifacts
+	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	  -artifact_prefix=build/fuzz/artifacts/ build/fuzz/corpus_csv tests/fuzz/corpus_csv

@@ -13,6 +13,7 @@
 #define ALRNN_EXPERIMENTS_H
 
 #include "alrnn.h"
+#include "model_rnn.h"
 #include "task.h"
 #include "train.h"
 
@@ -40,6 +41,13 @@ struct experiment {
     const char *name;        /* command-line name; also the results/ folder */
     const char *description; /* one line, citing PAPER.md */
     const struct task_type *task;
+    /* The model trained: MODEL_ALRNN (zero, the default) or a baseline (MODEL_TANH,
+     * MODEL_LSTM, MODEL_GRU; core/model_rnn.h), M units either way. A baseline row has no P:
+     * its P grid is "0", `run` refuses any other --P, and its run files are P0_seed<S>.h5
+     * with /config model naming the cell. form, init and z0 are the AL-RNN's and are ignored
+     * (baselines start from h_0 = 0 with PyTorch's initialisation); analyze and runner must
+     * be NULL. */
+    model_kind model;
     alrnn_form form;
     alrnn_init init;
     z0_kind z0;
@@ -116,7 +124,7 @@ uint64_t fnv1a64(const void *data, size_t n); /* FNV-1a, 64 bit */
 struct figure {
     const char *name;        /* make target, e.g. "figure4" */
     const char *description;
-    const char *experiments[4]; /* the rows whose sweeps it needs (NULL-terminated) */
+    const char *experiments[8]; /* the rows whose sweeps it needs (NULL-terminated) */
     const char *script;      /* plots/<name>.gp */
     /* read results/<profile>/..., write TSV files into out_dir */
     void (*summarize)(const struct figure *f, profile_kind p, const char *results_root,

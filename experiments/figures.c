@@ -11,9 +11,11 @@
 #include "figures.h"
 
 const struct figure figures[] = {
+    /* figure4: the AL-RNN sweep first, then the baselines drawn as reference bands */
     {.name = "figure4",
-     .description = "addition problem: test MSE vs P, PWL trajectories, readout over time (Fig 4)",
-     .experiments = {"addition"},
+     .description = "addition problem: test MSE vs P with tanh/LSTM/GRU reference bands, PWL "
+                    "trajectories, readout over time (Fig 4)",
+     .experiments = {"addition", "addition-tanh", "addition-lstm", "addition-gru"},
      .script = "plots/figure4.gp",
      .summarize = summarize_figure4},
 #include "figures_synthetic.inc" /* figure3, figure5, figure-context */

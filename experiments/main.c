@@ -14,6 +14,7 @@
 #include "scan_data.h"
 #include "slurm.h"
 #include "summary.h"
+#include "tasks.h"
 
 static const char usage[] =
     "usage: alrnn <command> [options]\n"
@@ -31,6 +32,17 @@ static const char usage[] =
     "                            (default 120; 0: off), and on SIGTERM / SIGINT (then exit 1) and\n"
     "                            SIGUSR1 (then go on). A run resumes from its own checkpoint by\n"
     "                            itself; the checkpoint is deleted when the run file is complete.\n"
+    "  run csv --data DIR --like EXPERIMENT --P N [--model alrnn|tanh|lstm|gru]\n"
+    "      [--task-opts 'classes=K,train_frac=F,val_frac=F'] [--seed S] [--profile P] [--out FILE]\n"
+    "                            train on sequences from CSV files (docs/CSV_DATA.md) with the\n"
+    "                            model and training settings of row EXPERIMENT at that profile;\n"
+    "                            a malformed file is one line file:line:column, exit 1, no output.\n"
+    "                            Baseline rows (addition-lstm, ...) and --model other than alrnn\n"
+    "                            take --P 0. Default output results/<profile>/csv/P<N>_seed<S>.h5\n"
+    "  export-csv EXPERIMENT --out DIR [--profile P] [--seed S]\n"
+    "                            write the task data of that run (the same data `run` trains on)\n"
+    "                            as a CSV folder: sequences.csv, targets.csv or labels.csv,\n"
+    "                            split.csv; numbers printed to round-trip exactly\n"
     "  show EXPERIMENT [--profile P]\n"
     "                            the resolved settings of an experiment for a profile\n"
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
@@ -90,7 +102,7 @@ static const struct experiment *need_experiment(const char *name) {
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
     const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds,
-        *data_dir, *claims;
+        *data_dir, *data, *like, *model, *task_opts, *claims;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -107,6 +119,10 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--checkpoint-seconds")) slot = &o->ckpt_seconds;
         else if (!strcmp(a, "--data-dir")) slot = &o->data_dir;
         else if (!strcmp(a, "--claims")) slot = &o->claims;
+        else if (!strcmp(a, "--data")) slot = &o->data;
+        else if (!strcmp(a, "--like")) slot = &o->like;
+        else if (!strcmp(a, "--model")) slot = &o->model;
+        else if (!strcmp(a, "--task-opts")) slot = &o->task_opts;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -176,15 +192,52 @@ static void check_out_path(const char *path) {
     }
 }
 
+static model_kind model_parse(const char *s) {
+    for (int i = 0; i < MODEL__COUNT; i++)
+        if (!strcmp(s, model_kind_names[i])) return (model_kind)i;
+    die("unknown model '%s' (alrnn, tanh, lstm or gru)", s);
+}
+
+/* `run csv --data DIR --like EXPERIMENT`: a row made at run time, the named row's model and
+ * training settings on the task the folder's files describe (docs/CSV_DATA.md). */
+static struct experiment csv_row;
+static char csv_description[4400];
+
+static const struct experiment *csv_experiment(const struct opts *o) {
+    if (!o->data || !*o->data) die("run csv: --data DIR is required (the folder of CSV files)");
+    if (!o->like)
+        die("run csv: --like EXPERIMENT is required (the row whose model and training settings "
+            "to use, e.g. --like addition)");
+    csv_row = *need_experiment(o->like);
+    if (csv_row.runner)
+        die("run csv: --like %s: that row trains its own way; name a row of a task type",
+            o->like);
+    snprintf(csv_description, sizeof csv_description,
+             "sequences from CSV files in %s, settings of %s (docs/CSV_DATA.md)", o->data,
+             o->like);
+    csv_row.name = "csv";
+    csv_row.description = csv_description;
+    csv_row.task = csv_task_for(o->data); /* validates the folder: errors before anything */
+    csv_row.analyze = NULL;
+    csv_row.needs_data = NULL;
+    if (o->model) csv_row.model = model_parse(o->model);
+    return &csv_row;
+}
+
 static int cmd_run(int argc, char **argv) {
     if (argc < 3 || argv[2][0] == '-') die("run: name an experiment (bin/alrnn list)");
-    const struct experiment *e = need_experiment(argv[2]);
+    const int csv = !strcmp(argv[2], "csv");
+    const struct experiment *e = csv ? NULL : need_experiment(argv[2]);
     struct opts o = {0};
     parse_opts(argc, argv, 3, &o);
+    if (!csv && (o.data || o.like || o.model || o.task_opts))
+        die("run: --data, --like, --model and --task-opts are for `run csv`");
     if (!o.P) die("run: --P is required (the number of ReLU units)");
     const profile_kind p = o.profile ? profile_parse(o.profile) : PROFILE_QUICK;
+    if (csv) e = csv_experiment(&o);
     struct resolved r;
     experiment_resolve(e, p, &r);
+    if (csv) r.s.data = (struct task_params){.opts = o.task_opts, .data_dir = o.data};
     resolved_test_override(&r);
     const int P = (int)parse_long(o.P, "--P", -2147483647L, 2147483647L);
     if (P < 0 || P > r.s.M)
@@ -203,12 +256,40 @@ static int cmd_run(int argc, char **argv) {
     if (o.out) snprintf(path, sizeof path, "%s", o.out);
     else run_default_path(&r, P, seed, path, sizeof path);
     check_out_path(path);
-    if (o.data_dir) {
-        if (!*o.data_dir)
-            die("--data-dir is empty: name the data directory (make datasets fills data/)");
+    if (o.data_dir && !csv) {
+        if (!*o.data_dir) die("--data-dir is empty: name the data directory (make datasets fills data/)");
         r.s.data.data_dir = o.data_dir;
     }
     experiment_dispatch(&r, P, seed, path);
+    return 0;
+}
+
+/* export-csv EXPERIMENT --profile P --seed S --out DIR: the task's data of that run (same
+ * data stream as `run`) as a CSV folder that `run csv --data DIR --like EXPERIMENT` reads
+ * back. */
+static int cmd_export_csv(int argc, char **argv) {
+    if (argc < 3 || argv[2][0] == '-') die("export-csv: name an experiment (bin/alrnn list)");
+    const struct experiment *e = need_experiment(argv[2]);
+    struct opts o = {0};
+    parse_opts(argc, argv, 3, &o);
+    if (!o.out || !*o.out) die("export-csv: --out DIR is required (the folder to write)");
+    if (e->runner) die("export-csv: %s trains its own way and has no task data to export", e->name);
+    const profile_kind p = o.profile ? profile_parse(o.profile) : PROFILE_QUICK;
+    struct resolved r;
+    experiment_resolve(e, p, &r);
+    const int seed = o.seed ? (int)parse_long(o.seed, "--seed", 0, 2147483647L) : 0;
+    struct task_params tp = r.s.data;
+    if (o.data_dir) tp.data_dir = o.data_dir;
+    if (!tp.data_dir) tp.data_dir = getenv("ALRNN_DATA_DIR") ? getenv("ALRNN_DATA_DIR") : "data";
+    rng_t data_rng;
+    rng_init(&data_rng, (uint64_t)seed, RNG_STREAM_DATA); /* as experiment_run */
+    struct dataset d[3];
+    e->task->make_data(&tp, &data_rng, &d[0], &d[1], &d[2]);
+    csv_export(&d[0], &d[1], &d[2], o.out);
+    fprintf(stderr, "wrote %s/{sequences,%s,split}.csv: %d train, %d val, %d test sequences of "
+            "%d steps\n", o.out, d[0].loss == LOSS_CE ? "labels" : "targets", d[0].n, d[1].n,
+            d[2].n, d[0].T);
+    for (int i = 0; i < 3; i++) dataset_free(&d[i]);
     return 0;
 }
 
@@ -414,6 +495,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "figures")) return cmd_figures();
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "summarize")) return cmd_summarize(argc, argv);
+    if (!strcmp(cmd, "export-csv")) return cmd_export_csv(argc, argv);
     if (!strcmp(cmd, "slurm")) return cmd_slurm(argc, argv);
     if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
     if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv);

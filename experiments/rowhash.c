@@ -13,12 +13,14 @@
  *   run_settings_hash(r, P, seed) the row hash plus P, seed and the build's precision:
  *                                 a checkpoint resumes only the run that wrote it.
  * Neither covers provenance (time, git revision), the data directory (the data's checksums
- * are verified; where it lives does not change the result), threads, the output path or the
+ * are verified; where it lives does not change the result; except for `run csv`, whose
+ * folder is hashed), threads, the output path or the
  * checkpoint cadence. Changing what is hashed changes every hash: summaries then ask for
  * retraining and checkpoints refuse to resume, which is the safe direction. Hash: FNV-1a 64.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "experiments.h"
 
@@ -36,6 +38,9 @@ static void dump_identity(const struct resolved *r, FILE *fp) {
     const struct task_params *d = &r->s.data;
     fprintf(fp, "experiment %s\nprofile %s\ntask %s\n", e->name, profile_names[r->profile],
             e->task->name);
+    /* the model line only for baselines, so that the AL-RNN rows keep the hashes (and the
+     * run files) they had before there was a choice */
+    if (e->model != MODEL_ALRNN) fprintf(fp, "model %s\n", model_kind_names[e->model]);
     fprintf(fp, "M %d\nform %s\ninit %s\nz0 %s\nreadout_bias %d\n", r->s.M,
             alrnn_form_names[e->form], alrnn_init_names[e->init], z0_kind_names[e->z0],
             e->readout_bias);
@@ -48,6 +53,10 @@ static void dump_identity(const struct resolved *r, FILE *fp) {
             t->eval_every, select_kind_names[t->select]);
     fprintf(fp, "T %d\nn_train %d\nn_val %d\nn_test %d\nn_per_group %d\nopts %s\n", d->T,
             d->n_train, d->n_val, d->n_test, d->n_per_group, d->opts ? d->opts : "");
+    /* CSV data (`run csv`) carries no checksums: its folder is part of the identity, so a
+     * checkpoint of another folder is not resumed */
+    if (!strncmp(e->task->name, "csv-", 4))
+        fprintf(fp, "csv_data %s\n", d->data_dir ? d->data_dir : "");
 }
 
 void resolved_dump(const struct resolved *r, FILE *fp) {
@@ -57,9 +66,9 @@ void resolved_dump(const struct resolved *r, FILE *fp) {
     fprintf(fp, "experiment %s (%s), profile %s\n", e->name, e->description,
             profile_names[r->profile]);
     fprintf(fp, "task %s: %s\n", e->task->name, e->task->description);
-    fprintf(fp, "model: M %d, P grid %s, form %s, init %s, z0 %s, readout_bias %d, seeds 0..%d\n",
-            r->s.M, r->s.P_grid, alrnn_form_names[e->form], alrnn_init_names[e->init],
-            z0_kind_names[e->z0], e->readout_bias, r->s.seeds - 1);
+    fprintf(fp, "model %s: M %d, P grid %s, form %s, init %s, z0 %s, readout_bias %d, seeds 0..%d\n",
+            model_kind_names[e->model], r->s.M, r->s.P_grid, alrnn_form_names[e->form],
+            alrnn_init_names[e->init], z0_kind_names[e->z0], e->readout_bias, r->s.seeds - 1);
     fprintf(fp, "encoder: %s", e->encoder ? e->encoder->name : "none");
     for (int i = 0; e->encoder && i < ENCODER_MAX_OPTS; i++)
         fprintf(fp, "%s%d", i ? "," : " opts ", e->encoder_opt[i]);

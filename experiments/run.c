@@ -3,12 +3,13 @@
  * Run file layout (the contract later tools rely on; README.md documents it):
  *   /                 attrs experiment, task, profile, seed, M, P, git_revision, created_utc
  *   /config           attrs: every setting of the run (model, training, data)
- *   /model/<name>     the kept parameters (A, W, C, h, D, b), float32
+ *   /model/<name>     the kept parameters (A, W, C, h, D, b; a baseline's Wx, Wh, bx, bh, D,
+ *                     b: core/model_rnn.h), float32; /config model and n_params say which
  *   /train/loss, /train/reg_loss, /train/lr, /train/grad_norm     per epoch
  *   /eval/epoch, /eval/loss, /eval/<metric> (test set), /eval/val_loss, /eval/val_<metric>
  *   /test/<metric>, /test/loss            scalars, for the kept parameters
- *   /test/sample/...  a few test sequences: inputs, states z_0..z_T, bitcodes, readout at
- *                     every step, targets
+ *   /test/sample/...  a few test sequences: inputs, states z_0..z_T (a baseline's hidden
+ *                     states h_0..h_T), bitcodes (AL-RNN only), readout at every step, targets
  * The file is written as <out>.tmp.<pid> and renamed onto <out> when complete. SIGINT,
  * SIGTERM and SIGHUP outside training remove it and end the process; during training
  * train_run() handles SIGINT / SIGTERM (checkpoint, then die(), which removes it too). A
@@ -27,6 +28,7 @@
 
 #include "experiments.h"
 #include "h5io.h"
+#include "tasks.h"
 
 enum { SAMPLE_MAX = 16 }; /* test sequences stored with full trajectories */
 
@@ -79,28 +81,113 @@ void run_file_training_config(const struct resolved *r, const struct h5file *f) 
     h5_attr_str(f, "/", "row_hash", resolved_hash_hex(r).s);
 }
 
-static void write_config(const struct h5file *f, const struct resolved *r,
-                         const struct alrnn *m, int T) {
+/* The /config attributes of the model: the AL-RNN's parameterisation, or the baseline's
+ * cell (form is then absent; init and z0 say what the baseline does). */
+static int is_csv_task(const struct task_type *t) {
+    return t == &task_csv_class_last || t == &task_csv_class_all || t == &task_csv_reg_last ||
+           t == &task_csv_reg_all;
+}
+
+/* n_train, n_val, n_test: the row's settings, or for CSV data (whose files decide) the
+ * sizes of the splits trained on, with the folder in `data_dir`. */
+static void write_config(const struct h5file *f, const struct resolved *r, const struct model *mo,
+                         int T, const struct train_data *td) {
     const struct settings *s = &r->s;
     const struct train_config *tc = &s->train;
     const char *g = "/config";
-    h5_attr_str(f, g, "form", alrnn_form_names[m->cfg.form]);
-    h5_attr_str(f, g, "init", alrnn_init_names[m->cfg.init]);
-    h5_attr_str(f, g, "z0", z0_kind_names[m->cfg.z0]);
-    h5_attr_str(f, g, "readout", readout_kind_names[m->cfg.readout]);
-    h5_attr_int(f, g, "readout_bias", m->cfg.readout_bias);
+    const model_kind kind = r->exp->model;
+    h5_attr_str(f, g, "model", model_kind_names[kind]);
+    h5_attr_int(f, g, "n_params", (long)mo->n_params);
+    if (kind == MODEL_ALRNN) {
+        const struct alrnn *m = mo->impl;
+        h5_attr_str(f, g, "form", alrnn_form_names[m->cfg.form]);
+        h5_attr_str(f, g, "init", alrnn_init_names[m->cfg.init]);
+        h5_attr_str(f, g, "z0", z0_kind_names[m->cfg.z0]);
+        h5_attr_str(f, g, "readout", readout_kind_names[m->cfg.readout]);
+        h5_attr_int(f, g, "readout_bias", m->cfg.readout_bias);
+        h5_attr_int(f, g, "M", m->cfg.M);
+        h5_attr_int(f, g, "P", m->cfg.P);
+        h5_attr_int(f, g, "N", m->cfg.N);
+        h5_attr_int(f, g, "K", m->cfg.K);
+    } else {
+        const struct rnn *m = mo->impl;
+        h5_attr_str(f, g, "init", "pytorch");
+        h5_attr_str(f, g, "z0", "zero");
+        h5_attr_str(f, g, "readout", readout_kind_names[m->cfg.readout]);
+        h5_attr_int(f, g, "readout_bias", m->cfg.readout_bias);
+        h5_attr_int(f, g, "M", m->cfg.M);
+        h5_attr_int(f, g, "P", 0);
+        h5_attr_int(f, g, "N", m->cfg.N);
+        h5_attr_int(f, g, "K", m->cfg.K);
+    }
     h5_attr_str(f, g, "loss", loss_kind_names[r->exp->task->loss]);
-    h5_attr_int(f, g, "M", m->cfg.M);
-    h5_attr_int(f, g, "P", m->cfg.P);
-    h5_attr_int(f, g, "N", m->cfg.N);
-    h5_attr_int(f, g, "K", m->cfg.K);
     h5_attr_int(f, g, "T", T);
     h5_attr_str(f, g, "select", select_kind_names[tc->select]);
-    h5_attr_int(f, g, "n_train", s->data.n_train);
-    h5_attr_int(f, g, "n_val", s->data.n_val);
-    h5_attr_int(f, g, "n_test", s->data.n_test);
+    const int csv = is_csv_task(r->exp->task);
+    h5_attr_int(f, g, "n_train", csv ? td->n_train : s->data.n_train);
+    h5_attr_int(f, g, "n_val", csv ? td->n_val : s->data.n_val);
+    h5_attr_int(f, g, "n_test", csv ? td->n_test : s->data.n_test);
+    if (csv) h5_attr_str(f, g, "data_dir", s->data.data_dir ? s->data.data_dir : "");
     h5_attr_int(f, g, "n_per_group", s->data.n_per_group);
     run_file_training_config(r, f);
+}
+
+/* The sample datasets every model writes: inputs, readout ro (S, T, K) at every step,
+ * targets or labels, mask. */
+static void write_sample_io(const struct h5file *f, const struct dataset *d, int S, int T, int K,
+                            const real *ro, const char *readout_description) {
+    const size_t dx[3] = {S, d->T, d->N}, dr[3] = {S, T, K}, dy[3] = {S, d->T_out, K},
+                 dl[2] = {S, d->T_out};
+    h5_write(f, "/test/sample/x", H5K_REAL, 3, dx, d->x, "inputs s_t of the first test sequences",
+             "task units");
+    h5_write(f, "/test/sample/readout", H5K_REAL, 3, dr, ro, readout_description,
+             "task units (logits for CE)");
+    if (d->y)
+        h5_write(f, "/test/sample/target", H5K_REAL, 3, dy, d->y, "targets at the target steps",
+                 "task units");
+    else
+        h5_write(f, "/test/sample/label", H5K_I32, 2, dl, d->label,
+                 "class labels at the target steps", "class index");
+    h5_write(f, "/test/sample/mask", H5K_REAL, 2, dl, d->mask, "loss weight of each target step",
+             "1");
+}
+
+/* The first S test sequences of a baseline: inputs, hidden states h_0..h_T, readout at
+ * every step, targets (no bitcodes: a baseline has no ReLU units). */
+static void write_sample_rnn(const struct h5file *f, const struct rnn *m,
+                             const struct dataset *d) {
+    const int S = d->n < SAMPLE_MAX ? d->n : SAMPLE_MAX;
+    if (S == 0) return;
+    const int Tin = d->T, N = d->N, M = m->cfg.M, K = m->cfg.K, To = d->T_out;
+    struct rnn_work w;
+    rnn_work_alloc(&w, m, Tin, S);
+    const int T = w.T;
+    int idx[SAMPLE_MAX];
+    for (int i = 0; i < S; i++) idx[i] = i;
+    real *x = xmalloc((size_t)Tin * S * N * sizeof(real));
+    real *mask = xmalloc((size_t)To * S * sizeof(real));
+    dataset_gather(d, idx, S, x, NULL, NULL, mask);
+    rnn_forward(m, &w, x);
+    const struct rnn_views v = rnn_views(m, m->params);
+    real *z = xmalloc((size_t)S * (T + 1) * M * sizeof(real));
+    real *ro = xmalloc((size_t)S * T * K * sizeof(real));
+    for (int i = 0; i < S; i++)
+        for (int t = 0; t <= T; t++) {
+            const real *ht = w.H + ((size_t)t * S + i) * M;
+            memcpy(z + ((size_t)i * (T + 1) + t) * M, ht, M * sizeof(real));
+            if (t == 0) continue;
+            for (int k = 0; k < K; k++) {
+                double s = v.b ? v.b[k] : 0;
+                for (int j = 0; j < M; j++) s += (double)v.D[(size_t)k * M + j] * ht[j];
+                ro[((size_t)i * T + t - 1) * K + k] = (real)s;
+            }
+        }
+    const size_t dz[3] = {S, T + 1, M};
+    h5_write(f, "/test/sample/z", H5K_REAL, 3, dz, z,
+             "hidden states h_0..h_T (h_0 = 0 is the initial state)", "latent units");
+    write_sample_io(f, d, S, T, K, ro, "readout D h_t (+ b) at every step t = 1..T");
+    free(x), free(mask), free(z), free(ro);
+    rnn_work_free(&w);
 }
 
 /* Trajectories of the first S test sequences, converted to sequence-major. */
@@ -138,24 +225,12 @@ static void write_sample(const struct h5file *f, const struct alrnn *m, const st
                 ro[((size_t)i * T + t - 1) * K + k] = (real)s;
             }
         }
-    const size_t dx[3] = {S, Tin, N}, dz[3] = {S, T + 1, M}, dc[3] = {S, T + 1, P},
-                 dr[3] = {S, T, K}, dy[3] = {S, To, K}, dl[2] = {S, To};
-    h5_write(f, "/test/sample/x", H5K_REAL, 3, dx, d->x, "inputs s_t of the first test sequences",
-             "task units");
+    const size_t dz[3] = {S, T + 1, M}, dc[3] = {S, T + 1, P};
     h5_write(f, "/test/sample/z", H5K_REAL, 3, dz, z,
              "latent states z_0..z_T (z_0 is the initial state)", "latent units");
     h5_write(f, "/test/sample/bitcode", H5K_U8, 3, dc, code,
              "bitcode 1[z_{M-P+i} > 0] of each state, i = 0..P-1", "bit");
-    h5_write(f, "/test/sample/readout", H5K_REAL, 3, dr, ro,
-             "readout D z_t (+ b) at every step t = 1..T", "task units (logits for CE)");
-    if (d->y)
-        h5_write(f, "/test/sample/target", H5K_REAL, 3, dy, d->y, "targets at the target steps",
-                 "task units");
-    else
-        h5_write(f, "/test/sample/label", H5K_I32, 2, dl, d->label,
-                 "class labels at the target steps", "class index");
-    h5_write(f, "/test/sample/mask", H5K_REAL, 2, dl, d->mask, "loss weight of each target step",
-             "1");
+    write_sample_io(f, d, S, T, K, ro, "readout D z_t (+ b) at every step t = 1..T");
     free(x);
     free(mask);
     free(z);
@@ -263,6 +338,13 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     struct task_params tp = r->s.data;
     if (!tp.data_dir) tp.data_dir = getenv("ALRNN_DATA_DIR") ? getenv("ALRNN_DATA_DIR") : "data";
 
+    const int baseline = e->model != MODEL_ALRNN;
+    if (baseline && P != 0)
+        die("%s trains the %s baseline, which has no ReLU units: use --P 0 (not %d)", e->name,
+            model_kind_names[e->model], P);
+    if (baseline && (e->analyze || e->runner))
+        die("%s: a %s row takes no analysis or runner (they read AL-RNN states)", e->name,
+            model_kind_names[e->model]);
     struct alrnn_config mc = {.M = r->s.M, .P = P, .form = e->form, .init = e->init,
                               .z0 = e->z0, .readout = task->readout,
                               .readout_bias = e->readout_bias};
@@ -282,23 +364,33 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     ASSERT(train.T == T && train.N == mc.N && train.K == mc.K);
     if (train.n == 0) die("%s: the training set is empty", e->name);
 
+    /* the model: the AL-RNN or a baseline of M units, with the row's encoder either way */
     struct alrnn m;
+    struct rnn rb;
+    struct model mo;
     struct encoder enc = {.type = e->encoder, .N_in = mc.N, .M = mc.M};
     memcpy(enc.opt, e->encoder_opt, sizeof enc.opt);
-    alrnn_create(&m, &mc, e->encoder ? &enc : NULL);
-    alrnn_init_params(&m, &init_rng);
+    if (baseline) {
+        const struct rnn_config rc = {.kind = e->model, .M = mc.M, .N = mc.N, .K = mc.K,
+                                      .readout = mc.readout, .readout_bias = mc.readout_bias};
+        rnn_create(&rb, &rc, e->encoder ? &enc : NULL);
+        rnn_init_params(&rb, &init_rng);
+        model_rnn(&mo, &rb, task);
+    } else {
+        alrnn_create(&m, &mc, e->encoder ? &enc : NULL);
+        alrnn_init_params(&m, &init_rng);
+        model_alrnn(&mo, &m, task);
+    }
 
     char label[128];
     snprintf(label, sizeof label, "%s P=%d seed=%d %s", e->name, P, seed,
              profile_names[r->profile]);
     fprintf(stderr,
-            "[%s] M=%d T=%d N=%d K=%d%s%s, %zu parameters, %d train / %d val / %d test sequences, "
-            "%d epochs\n",
-            label, mc.M, T, mc.N, mc.K, e->encoder ? ", encoder " : "",
-            e->encoder ? e->encoder->name : "", m.n_params, train.n, val.n, test.n,
-            r->s.train.epochs);
-    struct model mo;
-    model_alrnn(&mo, &m, task);
+            "[%s] %s M=%d T=%d N=%d K=%d%s%s, %zu parameters, %d train / %d val / %d test "
+            "sequences, %d epochs\n",
+            label, model_kind_names[e->model], mc.M, T, mc.N, mc.K,
+            e->encoder ? ", encoder " : "", e->encoder ? e->encoder->name : "", mo.n_params,
+            train.n, val.n, test.n, r->s.train.epochs);
     const struct train_data td = {.train = &train, .val = &val, .test = &test,
                                   .n_train = train.n, .n_val = val.n, .n_test = test.n};
     const struct train_checkpoint ck = run_file_checkpoint(r, P, seed);
@@ -306,7 +398,7 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &ck, &h);
 
     run_file_provenance(r, &f, P, seed);
-    write_config(&f, r, &m, T);
+    write_config(&f, r, &mo, T, &td);
     mo.type->write_params(&mo, &f);
     train_history_write(&f, &mo, &h);
     const int nm = task_metric_count(task);
@@ -317,8 +409,12 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     }
     h5_write_scalar(&f, "/test/loss", h.test_loss, "test loss of the kept parameters",
                     loss_kind_names[task->loss]);
-    write_sample(&f, &m, &test, (uint64_t)seed);
-    if (e->analyze) e->analyze(r, &m, &test, (uint64_t)seed, &f);
+    if (baseline) {
+        write_sample_rnn(&f, &rb, &test);
+    } else {
+        write_sample(&f, &m, &test, (uint64_t)seed);
+        if (e->analyze) e->analyze(r, &m, &test, (uint64_t)seed, &f);
+    }
     run_file_commit(out, &f);
 
     char dur[32];
@@ -328,7 +424,8 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
             h.diverged ? "; training diverged" : "", out);
 
     train_history_free(&h);
-    alrnn_free(&m);
+    if (baseline) rnn_free(&rb);
+    else alrnn_free(&m);
     dataset_free(&train);
     dataset_free(&val);
     dataset_free(&test);

@@ -7,6 +7,11 @@
  * figure4c.tsv   input values, marks, readout D z_t at every step and the target, for the
  *                same two sequences                                                   (Fig 4c)
  * figure4_summary.tsv   Proposition 1 check: mean MSE at P = 0, best P >= 1, their ratio
+ * figure4_baselines.tsv   each baseline row of the figure (addition-tanh, -lstm, -gru: the
+ *                same data, seeds and budget, M units): test MSE mean, sample std, min, max
+ *                over its seeds, and the band (a) draws: y from max(mean - std, min) to
+ *                mean + std, x across the P axis (0.5, where P = 0 is drawn, to M)
+ * figure4_baselines.gp   n_baselines and baseline_names for the script
  */
 #include <math.h>
 #include <string.h>
@@ -22,6 +27,44 @@ static void marks(const double *x, int T, int i, int *first, int *second) {
             if (*first < 0) *first = t;
             else *second = t;
         }
+}
+
+/* The reference bands of the baseline rows fig->experiments[1..]. */
+static void summarize_baselines(const struct figure *fig, profile_kind p, const char *root,
+                                const char *out, int M) {
+    struct tsv t, g;
+    tsv_open(&t, out, "figure4_baselines.tsv",
+             "addition problem, baselines (M units each): test MSE over the seeds that did not "
+             "diverge (std = sample std); band_lo..band_hi and x_from..x_to: the band in (a)");
+    fprintf(t.fp, "model\tn_params\tn_seeds\tmean_mse\tstd_mse\tmin_mse\tmax_mse\tn_diverged\t"
+                  "band_lo\tband_hi\tx_from\tx_to\n");
+    tsv_open(&g, out, "figure4_baselines.gp", "gnuplot variables: the baselines in figure4_baselines.tsv");
+    int n = 0;
+    char names[256] = "";
+    for (int e = 1; fig->experiments[e]; e++, n++) {
+        struct resolved r;
+        experiment_resolve(experiment_find(fig->experiments[e]), p, &r);
+        ASSERT(r.exp->model != MODEL_ALRNN && r.n_P == 1 && r.P[0] == 0);
+        struct sweep sw;
+        sweep_read(&sw, &r, root, "/test/mse");
+        const struct stats st = sw.st[0];
+        struct h5file f;
+        summary_open_run(&r, root, 0, 0, &f);
+        const long n_params = h5_read_attr_int(&f, "/config", "n_params");
+        h5_close(&f);
+        const double lo = st.mean - st.std > st.min ? st.mean - st.std : st.min;
+        fprintf(t.fp, "%s\t%ld\t%d\t%.9g\t%.9g\t%.9g\t%.9g\t%d\t%.9g\t%.9g\t%g\t%d\n",
+                model_kind_names[r.exp->model], n_params, st.n, st.mean, st.std, st.min, st.max,
+                sw.n_diverged[0], lo, st.mean + st.std, 0.5, M);
+        printf("figure4: %s baseline (%ld parameters): mean test MSE %.4g over %d seeds\n",
+               model_kind_names[r.exp->model], n_params, st.mean, st.n);
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", n ? " " : "",
+                 model_kind_names[r.exp->model]);
+        sweep_free(&sw);
+    }
+    fprintf(g.fp, "n_baselines = %d\nbaseline_names = \"%s\"\n", n, names);
+    tsv_close(&t);
+    tsv_close(&g);
 }
 
 void summarize_figure4(const struct figure *fig, profile_kind p, const char *root,
@@ -118,4 +161,5 @@ void summarize_figure4(const struct figure *fig, profile_kind p, const char *roo
     free(tg);
     free(z);
     sweep_free(&sw);
+    summarize_baselines(fig, p, root, out, r.s.M);
 }

@@ -31,6 +31,26 @@ profile_kind profile_parse(const char *s) {
     die("unknown profile '%s' (use smoke, quick, paper or verify)", s);
 }
 
+/* The addition problem's settings, shared by its AL-RNN row and its baselines
+ * (rows_baselines.inc), so that they train on the same data, seeds and budget; only the P
+ * grids differ (a baseline has no P: "0"). */
+/* verify_grid NULL and verify_seeds 0: the verify profile runs the row as quick does */
+#define ADDITION_SETTINGS(paper_grid, smoke_grid, quick_grid, verify_grid, verify_seeds)      \
+    .paper = {.M = 50,                                                                       \
+              .P_grid = paper_grid,                                                          \
+              .seeds = 10,                                                                   \
+              .train = {.epochs = 2000, .batch = 128, .lr = 1e-3, .tau = 0.1, .M_reg = 25,   \
+                        .eval_every = 100, .select = SELECT_FINAL},                          \
+              .data = {.T = 100, .n_train = 10000, .n_test = 1000}},                         \
+    .override = {                                                                            \
+        [PROFILE_SMOKE] = {.M = 8, .P_grid = smoke_grid, .seeds = 1,                         \
+                           .train = {.epochs = 3, .M_reg = 4, .eval_every = 1},              \
+                           .data = {.T = 20, .n_train = 256, .n_test = 64}},                 \
+        [PROFILE_QUICK] = {.P_grid = quick_grid, .seeds = 3,                                 \
+                           .train = {.epochs = 250, .eval_every = 10, .cosine = 1}},         \
+        [PROFILE_VERIFY] = {.P_grid = verify_grid, .seeds = verify_seeds},                   \
+    }
+
 const struct experiment experiments[] = {
     /* PAPER.md §2.5: addition (Fig 4) */
     {
@@ -40,29 +60,17 @@ const struct experiment experiments[] = {
         .form = ALRNN_FORM_SEQ,
         .init = ALRNN_INIT_SEQ,
         .z0 = Z0_UNIFORM,
-        .paper = {.M = 50,
-                  .P_grid = "0,1,2,3,5,10,20,50",
-                  .seeds = 10,
-                  .train = {.epochs = 2000, .batch = 128, .lr = 1e-3, .tau = 0.1, .M_reg = 25,
-                            .eval_every = 100, .select = SELECT_FINAL},
-                  .data = {.T = 100, .n_train = 10000, .n_test = 1000}},
-        .override = {
-            [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2", .seeds = 1,
-                               .train = {.epochs = 3, .M_reg = 4, .eval_every = 1},
-                               .data = {.T = 20, .n_train = 256, .n_test = 64}},
-            [PROFILE_QUICK] = {.P_grid = "0,1,2,5,10,50", .seeds = 3,
-                               .train = {.epochs = 250, .eval_every = 10, .cosine = 1}},
-            /* claim C1: P = 0 against P = 2 (Fig 4b's P), 6 seeds each (the smallest n whose
-             * exact one-sided Mann-Whitney p, 1/924, survives Holm over 14 claims), quick's
-             * 250 cosine epochs, after which all 3 quick seeds of P = 2 had left the plateau
-             * (REPRODUCE.md); one run takes 98 CPU-s */
-            [PROFILE_VERIFY] = {.P_grid = "0,2", .seeds = 6},
-        },
+        /* claim C1: P = 0 against P = 2 (Fig 4b's P), 6 seeds each (the smallest n whose
+         * exact one-sided Mann-Whitney p, 1/924, survives Holm over 14 claims), quick's
+         * 250 cosine epochs, after which all 3 quick seeds of P = 2 had left the plateau
+         * (REPRODUCE.md); one run takes 98 CPU-s */
+        ADDITION_SETTINGS("0,1,2,3,5,10,20,50", "0,2", "0,1,2,5,10,50", "0,2", 6),
     },
 /* The other sections' rows, one file per group of tasks (same designated-initializer form). */
 #include "rows_synthetic.inc" /* §2.4 copy, §2.6 contextual integration, §2.8 multi-task */
 #include "rows_realdata.inc"  /* §2.1 IMDb, §2.2 sMNIST, §2.3 audio */
 #include "rows_scan.inc"      /* §2.9 SCAN */
+#include "rows_baselines.inc" /* tanh RNN, LSTM and GRU beside the AL-RNN rows */
     /* The worked example of docs/ADDING_A_TASK.md: XOR of two marked bits (tasks/xor.c), not
      * in the paper; settings chosen for it, drawn by figure-xor. */
     {
@@ -87,6 +95,8 @@ const struct experiment experiments[] = {
         },
     },
 };
+#undef ADDITION_SETTINGS
+#undef COPY_SETTINGS
 const int n_experiments = (int)ARRAY_LEN(experiments);
 
 const struct experiment *experiment_find(const char *name) {

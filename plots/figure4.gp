@@ -1,6 +1,8 @@
 # Figure 4 of Brenner & Koppe (PAPER.md §3, Fig 4): the addition problem.
 # Draws only; every number comes from `bin/alrnn summarize figure4` (TSV in datadir).
-#   (a) test MSE against the number of ReLU units P, mean ± sample std over seeds, log y
+#   (a) test MSE against the number of ReLU units P, mean ± sample std over seeds, log y;
+#       each baseline (tanh RNN, LSTM, GRU with M units, same data, seeds and budget) as a
+#       band from max(mean − std, min) to mean + std with its mean as a line
 #   (b) the first two ReLU units over time for an early and a late marked pair
 #   (c) readout D z_t over the 100 steps with the marked inputs and the target
 # Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure4'; profile='quick'" plots/figure4.gp
@@ -9,6 +11,10 @@ if (!exists("outbase")) outbase = 'plots/out/quick/figure4'
 if (!exists("profile")) profile = 'quick'
 # diverged_note: how many runs diverged (left out of means), written by summarize
 load datadir.'/figure4_notes.gp'
+# n_baselines, baseline_names: the rows of figure4_baselines.tsv
+load datadir.'/figure4_baselines.gp'
+bl = datadir.'/figure4_baselines.tsv'
+array bl_color[3] = ["#ff7f0e", "#2ca02c", "#9467bd"]
 a = datadir.'/figure4a.tsv'
 as = datadir.'/figure4a_seeds.tsv'
 b = datadir.'/figure4b.tsv'
@@ -34,7 +40,9 @@ do for [fmt in "png pdf"] {
   # the lower bar stops at the smallest seed when mean - std would be <= 0
   plot a skip 2 using ($1 == 0 ? 0.5 : $1):3:(($3-$4) > $5 ? ($3-$4) : $5):($3+$4) with yerrorbars pt 7 lc rgb "#1f77b4" title "mean ± std", \
        a skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#1f77b4" notitle, \
-       as skip 2 using (($1 == 0 ? 0.5 : $1) * (1 + 0.06 * ($2 - 1))):3 with points pt 6 ps 0.8 lc rgb "#888888" title "single seeds"
+       as skip 2 using (($1 == 0 ? 0.5 : $1) * (1 + 0.06 * ($2 - 1))):3 with points pt 6 ps 0.8 lc rgb "#888888" title "single seeds", \
+       for [i=1:n_baselines] bl skip 2 every ::(i-1)::(i-1) using 11:4:11:12:9:10 with boxxyerror fs transparent solid 0.15 noborder lc rgb bl_color[(i-1)%3+1] notitle, \
+       for [i=1:n_baselines] bl skip 2 every ::(i-1)::(i-1) using 11:4:($12-$11):(0) with vectors nohead lw 2 dt 2 lc rgb bl_color[(i-1)%3+1] title word(baseline_names, i)." (mean ± std)"
   unset logscale x
   unset logscale y
   unset xrange

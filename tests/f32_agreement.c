@@ -2,7 +2,7 @@
  * built as build/tests32 from build/f32/ objects. The double build (build/tests) carries the
  * gradient checks; this binary checks that what the production build runs agrees with
  * itself: the GEMM path against the plain loops (AL-RNN forward and backward, every layer,
- * every encoder stack) and the step-by-step AL-RNN (free-running decoders use it) against the
+ * every encoder stack, the tanh / LSTM / GRU baselines) and the step-by-step AL-RNN (free-running decoders use it) against the
  * batch forward, at float tolerances. */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -14,6 +14,7 @@
 #include "kernels.h"
 #include "layers.h"
 #include "loss.h"
+#include "model_rnn.h"
 #include "scan_data.h"
 #include "scan_model.h"
 
@@ -115,6 +116,59 @@ Test(f32, alrnn_blas_matches_plain_loops) {
     }
     }
     kern_set_default(keep);
+}
+
+/* The baselines (core/model_rnn.c): hidden states, readout and gradient, GEMM against plain
+ * loops, with random O(1) parameters; the last case feeds them through an encoder. */
+Test(f32, baselines_blas_match_plain_loops) {
+    const model_kind kinds[] = {MODEL_TANH, MODEL_LSTM, MODEL_GRU};
+    const struct { int M, T, B, enc_H; readout_kind ro; } cases[] = {
+        {7, 9, 4, 0, READOUT_LAST}, {5, 1, 1, 0, READOUT_ALL}, {32, 20, 16, 0, READOUT_ALL},
+        {6, 5, 3, 4, READOUT_LAST}};
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            const struct rnn_config rc = {.kind = kinds[k], .M = cases[c].M, .N = 3, .K = 3,
+                                          .readout = cases[c].ro, .readout_bias = 1};
+            const struct encoder enc = {.type = &encoder_audio_cnn, .N_in = 3, .M = cases[c].M,
+                                        .opt = {cases[c].enc_H}};
+            struct rnn m;
+            rnn_create(&m, &rc, cases[c].enc_H ? &enc : NULL);
+            rng_t r;
+            rng_init(&r, 90 + c, 99);
+            fill_normal(m.params, m.n_params, &r, 0.5);
+            const int T = cases[c].T, B = cases[c].B;
+            real *x = malloc(sizeof(real) * T * B * 3);
+            fill_normal(x, (size_t)T * B * 3, &r, 1);
+            struct rnn_work w;
+            rnn_work_alloc(&w, &m, T, B);
+            const int To = w.T_out;
+            int32_t *label = malloc(sizeof(int32_t) * To * B);
+            real *mask = malloc(sizeof(real) * To * B);
+            for (int i = 0; i < To * B; i++) label[i] = (int32_t)rng_below(&r, 3), mask[i] = 1;
+            const size_t nh = (size_t)(T + 1) * B * m.cfg.M, ny = (size_t)To * B * 3;
+            real *g[2], *H[2], *Y[2];
+            for (int b = 0; b < 2; b++) {
+                m.use_blas = b == 0;
+                rnn_forward(&m, &w, x);
+                loss_eval(LOSS_CE, To * B, 3, w.Y, NULL, label, mask, w.dY);
+                g[b] = calloc(m.n_params, sizeof(real));
+                rnn_backward(&m, &w, x, g[b]);
+                H[b] = malloc(nh * sizeof(real)), Y[b] = malloc(ny * sizeof(real));
+                memcpy(H[b], w.H, nh * sizeof(real));
+                memcpy(Y[b], w.Y, ny * sizeof(real));
+            }
+            char what[64];
+            snprintf(what, sizeof what, "%s case %zu h", model_kind_names[kinds[k]], c);
+            expect_close(H[0], H[1], nh, what);
+            snprintf(what, sizeof what, "%s case %zu y", model_kind_names[kinds[k]], c);
+            expect_close(Y[0], Y[1], ny, what);
+            snprintf(what, sizeof what, "%s case %zu grad", model_kind_names[kinds[k]], c);
+            expect_close(g[0], g[1], m.n_params, what);
+            for (int b = 0; b < 2; b++) free(g[b]), free(H[b]), free(Y[b]);
+            free(x), free(label), free(mask);
+            rnn_work_free(&w);
+            rnn_free(&m);
+        }
 }
 
 /* alrnn_step for t = 1..T reproduces alrnn_forward, on both paths. */

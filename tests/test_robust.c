@@ -26,7 +26,18 @@
 /* ---- run files --------------------------------------------------------------------------- */
 
 /* results/smoke/addition/P{0,2}_seed0.h5 under root, trained by bin/alrnn. */
+/* addition's smoke sweep (P 0 and 2) and the P = 0 runs of its baselines, which figure4
+ * draws beside it */
 static void train_addition(const char *root) {
+    static const char *const baselines[] = {"addition-tanh", "addition-lstm", "addition-gru"};
+    for (int b = 0; b < 3; b++) {
+        char args[1024], err[8192];
+        snprintf(args, sizeof args,
+                 "run %s --P 0 --seed 0 --profile smoke --out %s/smoke/%s/P0_seed0.h5",
+                 baselines[b], root, baselines[b]);
+        cr_assert_eq(tu_alrnn("OPENBLAS_NUM_THREADS=1", args, err, sizeof err), 0, "%s: %s",
+                     args, err);
+    }
     for (int P = 0; P <= 2; P += 2) {
         char args[1024], err[8192];
         snprintf(args, sizeof args,

@@ -172,8 +172,31 @@ Test(summary, figure4_tsv_matches_run_files, .timeout = 120) {
     tu_tmpdir(root, sizeof root, "fig4");
     struct resolved r;
     smoke_sweep(root, "addition", NULL, &r);
+    static const char *const baselines[] = {"addition-tanh", "addition-lstm", "addition-gru"};
+    struct resolved rb;
+    for (int b = 0; b < 3; b++) smoke_sweep(root, baselines[b], NULL, &rb);
     summarize(root, "figure4", NULL);
     const int S = r.s.seeds;
+
+    /* the baselines' bands: one row per baseline, in the figure's order, with the statistics
+     * of its seeds' /test/mse (smoke: one seed, so std 0 and the band is the value) */
+    struct tu_tsv bl;
+    snprintf(path, sizeof path, "%s/tsv/figure4_baselines.tsv", root);
+    tu_tsv_read(&bl, path);
+    cr_assert_eq(bl.rows, 3);
+    for (int b = 0; b < 3; b++) {
+        cr_expect(bl.text[(size_t)b * TU_TSV_MAX_COLS], "model column is not a name");
+        run_path(root, baselines[b], 0, 0, p2, sizeof p2);
+        const double mse = tu_h5_scalar(p2, "/test/mse");
+        expect_rel(tu_tsv_at(&bl, b, tu_tsv_col(&bl, "mean_mse")), mse, TSV9_RTOL, 0,
+                   "figure4_baselines mean");
+        expect_rel(tu_tsv_at(&bl, b, tu_tsv_col(&bl, "band_lo")), mse, TSV9_RTOL, 0,
+                   "figure4_baselines band_lo");
+        cr_expect_eq(tu_tsv_at(&bl, b, tu_tsv_col(&bl, "std_mse")), 0);
+        cr_expect_eq(tu_tsv_at(&bl, b, tu_tsv_col(&bl, "n_seeds")), 1);
+        cr_expect_eq(tu_tsv_at(&bl, b, tu_tsv_col(&bl, "x_to")), r.s.M);
+    }
+    tu_tsv_free(&bl);
 
     /* (a): one row per P with n_seeds and the statistics of /test/mse over seeds */
     struct tu_tsv a, as;

@@ -1,0 +1,483 @@
+/* model_rnn.c: the tanh RNN, LSTM and GRU baselines (equations and layout: model_rnn.h),
+ * forward and BPTT over flat parameter vectors, and their model types (model.h).
+ *
+ * Shapes: T steps, B batch, M hidden units, G gates, N inputs, K outputs; every batch buffer
+ * is time-major and row-major, as the AL-RNN's. The input side of every step is one GEMM over
+ * all T·B rows before the recurrence (and its gradient one GEMM after BPTT); the recurrence
+ * is one (B, M)·(M, G·M) GEMM per step forward and two per step backward.
+ *
+ * Deliberately not here: random initial states, the manifold-attractor regulariser,
+ * bitcodes and subregion analyses (AL-RNN concepts), fused or multi-layer cells.
+ */
+#include "model_rnn.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "h5io.h"
+#include "loss.h"
+
+const char *const model_kind_names[] = {
+    [MODEL_ALRNN] = "alrnn", [MODEL_TANH] = "tanh", [MODEL_LSTM] = "lstm", [MODEL_GRU] = "gru"};
+_Static_assert(ARRAY_LEN(model_kind_names) == MODEL__COUNT,
+               "model_kind_names: one entry per enum value");
+
+static int rnn_gates(model_kind k) {
+    switch (k) {
+    case MODEL_TANH: return 1;
+    case MODEL_LSTM: return 4;
+    case MODEL_GRU: return 3;
+    default: ASSERT(0);
+    }
+    return 0;
+}
+
+static void add_tensor(struct rnn *m, const char *name, const char *desc, int rows, int cols) {
+    ASSERT(m->n_tensors < RNN_MAX_TENSORS);
+    struct alrnn_tensor *t = &m->tensors[m->n_tensors++];
+    t->name = name, t->description = desc, t->rows = rows, t->cols = cols;
+    t->offset = m->n_params;
+    t->size = (size_t)rows * cols;
+    m->n_params += t->size;
+}
+
+static void rnn_config_check(const struct rnn_config *c) {
+    if (c->kind <= MODEL_ALRNN || c->kind >= MODEL__COUNT)
+        die("model kind %d is not a baseline (tanh, lstm or gru)", (int)c->kind);
+    if (c->M < 1) die("M = %d: the %s model needs at least one unit", c->M,
+                      model_kind_names[c->kind]);
+    if (c->N < 1 || c->K < 1) die("invalid input/output sizes N = %d, K = %d", c->N, c->K);
+    ASSERT(c->readout >= 0 && c->readout < READOUT__COUNT);
+}
+
+void rnn_create(struct rnn *m, const struct rnn_config *c, const struct encoder *enc) {
+    memset(m, 0, sizeof *m);
+    m->cfg = *c;
+    if (enc) {
+        m->enc = *enc;
+        int T_out;
+        enc->type->shape(enc, 1 << 12, &T_out, &m->cfg.N);
+    }
+    c = &m->cfg;
+    rnn_config_check(c);
+    m->use_blas = 1;
+    const int M = c->M, G = m->G = rnn_gates(c->kind);
+    /* The order is the flat layout; rnn_views() relies on it. */
+    add_tensor(m, "Wx", "input weights, gate-major rows (PyTorch weight_ih_l0)", G * M, c->N);
+    add_tensor(m, "Wh", "recurrent weights, gate-major rows (PyTorch weight_hh_l0)", G * M, M);
+    add_tensor(m, "bx", c->kind == MODEL_GRU ? "input-side gate biases (PyTorch bias_ih_l0)"
+                                             : "gate biases (PyTorch bias_ih_l0 + bias_hh_l0)",
+               G * M, 1);
+    if (c->kind == MODEL_GRU)
+        add_tensor(m, "bh", "hidden-side gate biases (PyTorch bias_hh_l0)", G * M, 1);
+    add_tensor(m, "D", "readout weights from the hidden state", c->K, M);
+    if (c->readout_bias) add_tensor(m, "b", "readout bias", c->K, 1);
+    m->enc_offset = m->n_params;
+    if (enc)
+        for (int i = 0; i < enc->type->n_tensors(enc); i++) {
+            struct alrnn_tensor t = enc->type->tensor(enc, i);
+            ASSERT(m->n_tensors < RNN_MAX_TENSORS);
+            ASSERT(t.offset + m->enc_offset == m->n_params);
+            t.offset += m->enc_offset;
+            m->tensors[m->n_tensors++] = t;
+            m->n_params += t.size;
+        }
+    m->params = xcalloc(m->n_params, sizeof(real));
+}
+
+size_t rnn_n_params(const struct rnn_config *c) {
+    const size_t M = (size_t)c->M, G = (size_t)rnn_gates(c->kind);
+    return G * M * ((size_t)c->N + M + 1 + (c->kind == MODEL_GRU)) + (size_t)c->K * M +
+           (c->readout_bias ? (size_t)c->K : 0);
+}
+
+void rnn_free(struct rnn *m) {
+    free(m->params);
+    m->params = NULL;
+}
+
+struct rnn_views rnn_views(const struct rnn *m, real *flat) {
+    struct rnn_views v = {0};
+    int i = 0;
+    v.Wx = flat + m->tensors[i++].offset;
+    v.Wh = flat + m->tensors[i++].offset;
+    v.bx = flat + m->tensors[i++].offset;
+    if (m->cfg.kind == MODEL_GRU) v.bh = flat + m->tensors[i++].offset;
+    v.D = flat + m->tensors[i++].offset;
+    if (m->cfg.readout_bias) v.b = flat + m->tensors[i++].offset;
+    return v;
+}
+
+void rnn_init_params(struct rnn *m, rng_t *r) {
+    const int M = m->cfg.M, GM = m->G * M, K = m->cfg.K;
+    struct rnn_views v = rnn_views(m, m->params);
+    memset(m->params, 0, m->n_params * sizeof(real));
+    const double a = 1 / sqrt((double)M); /* PyTorch RNN/LSTM/GRU reset_parameters */
+    real *cell[] = {v.Wx, v.Wh, v.bx, v.bh};
+    const size_t n[] = {(size_t)GM * m->cfg.N, (size_t)GM * M, (size_t)GM, (size_t)GM};
+    for (int k = 0; k < 4; k++)
+        for (size_t i = 0; cell[k] && i < n[k]; i++) cell[k][i] = (real)rng_uniform_range(r, -a, a);
+    for (size_t i = 0; i < (size_t)K * M; i++) v.D[i] = (real)(0.1 * rng_normal(r));
+    if (m->enc.type) m->enc.type->init(&m->enc, m->params + m->enc_offset, r);
+}
+
+void rnn_work_alloc(struct rnn_work *w, const struct rnn *m, int T_in, int B) {
+    const int M = m->cfg.M, K = m->cfg.K, GM = m->G * M;
+    memset(w, 0, sizeof *w);
+    int T = T_in;
+    if (m->enc.type) {
+        int N;
+        m->enc.type->shape(&m->enc, T_in, &T, &N);
+        ASSERT(N == m->cfg.N && T >= 1);
+        w->feat = xcalloc((size_t)T * B * N, sizeof(real));
+        w->dfeat = xcalloc((size_t)T * B * N, sizeof(real));
+        w->enc_work = xcalloc(1, m->enc.type->work_size(&m->enc, T_in, B) + 1);
+    }
+    w->T_in = T_in, w->T = T, w->B = B;
+    w->T_out = m->cfg.readout == READOUT_ALL ? T : 1;
+    const size_t BM = (size_t)B * M;
+    w->H = xcalloc((size_t)(T + 1) * BM, sizeof(real));
+    if (m->cfg.kind == MODEL_LSTM) w->Cs = xcalloc((size_t)(T + 1) * BM, sizeof(real));
+    if (m->cfg.kind == MODEL_GRU) w->HN = xcalloc((size_t)T * BM, sizeof(real));
+    w->S = xcalloc((size_t)T * B * GM, sizeof(real));
+    w->Y = xcalloc((size_t)w->T_out * B * K, sizeof(real));
+    w->dY = xcalloc((size_t)w->T_out * B * K, sizeof(real));
+    w->GH = xcalloc((size_t)w->T_out * BM, sizeof(real));
+    w->DP = xcalloc((size_t)T * B * GM, sizeof(real));
+    w->dh = xcalloc(BM, sizeof(real));
+    w->dc = xcalloc(BM, sizeof(real));
+    w->dh2 = xcalloc(BM, sizeof(real));
+    w->dph = xcalloc((size_t)B * GM, sizeof(real));
+    w->tmp = xcalloc((size_t)B * GM, sizeof(real));
+}
+
+void rnn_work_free(struct rnn_work *w) {
+    real *bufs[] = {w->feat, w->dfeat, w->H, w->Cs, w->S, w->HN, w->Y, w->dY,
+                    w->GH, w->DP, w->dh, w->dc, w->dh2, w->dph, w->tmp};
+    for (size_t i = 0; i < ARRAY_LEN(bufs); i++) free(bufs[i]);
+    free(w->enc_work);
+    memset(w, 0, sizeof *w);
+}
+
+/* the element-wise functions in the build's precision */
+#ifdef ALRNN_DOUBLE
+#define RTANH tanh
+#define REXP exp
+#else
+#define RTANH tanhf
+#define REXP expf
+#endif
+static inline real sigm(real x) { return 1 / (1 + REXP(-x)); }
+
+void rnn_forward(const struct rnn *m, struct rnn_work *w, const real *x) {
+    const struct rnn_config *c = &m->cfg;
+    const int T = w->T, B = w->B, M = c->M, N = c->N, K = c->K, GM = m->G * M;
+    const size_t BM = (size_t)B * M, BG = (size_t)B * GM;
+    const struct rnn_views v = rnn_views(m, m->params);
+    if (m->enc.type) {
+        m->enc.type->forward(&m->enc, m->params + m->enc_offset, x, w->T_in, B, w->feat,
+                             w->enc_work, m->use_blas);
+        x = w->feat;
+    }
+    /* input side of every step at once: S (T·B, G·M) = x (T·B, N) · Wxᵀ + bx */
+    mat_mul(m->use_blas, 0, 1, T * B, GM, N, 1, x, N, v.Wx, N, 0, w->S, GM);
+    for (size_t r = 0; r < (size_t)T * B; r++)
+        for (int j = 0; j < GM; j++) w->S[r * GM + j] += v.bx[j];
+    memset(w->H, 0, BM * sizeof(real));
+    if (w->Cs) memset(w->Cs, 0, BM * sizeof(real));
+    for (int t = 1; t <= T; t++) {
+        const real *hp = w->H + (t - 1) * BM;
+        real *ht = w->H + t * BM, *st = w->S + (t - 1) * BG;
+        switch (c->kind) {
+        case MODEL_TANH: /* h_t = tanh(a_t) */
+            mat_mul(m->use_blas, 0, 1, B, GM, M, 1, hp, M, v.Wh, M, 1, st, GM);
+            for (size_t i = 0; i < BM; i++) ht[i] = st[i] = RTANH(st[i]);
+            break;
+        case MODEL_LSTM: {
+            mat_mul(m->use_blas, 0, 1, B, GM, M, 1, hp, M, v.Wh, M, 1, st, GM);
+            const real *cp = w->Cs + (t - 1) * BM;
+            real *ct = w->Cs + t * BM;
+            for (int b = 0; b < B; b++) {
+                real *s = st + (size_t)b * GM;
+                for (int j = 0; j < M; j++) {
+                    const real i_ = sigm(s[j]), f = sigm(s[M + j]), g = RTANH(s[2 * M + j]),
+                               o = sigm(s[3 * M + j]);
+                    s[j] = i_, s[M + j] = f, s[2 * M + j] = g, s[3 * M + j] = o;
+                    const size_t k = (size_t)b * M + j;
+                    ct[k] = f * cp[k] + i_ * g;
+                    ht[k] = o * RTANH(ct[k]);
+                }
+            }
+            break;
+        }
+        case MODEL_GRU: {
+            /* tmp (B, G·M) = h_{t-1} Whᵀ + bh */
+            mat_mul(m->use_blas, 0, 1, B, GM, M, 1, hp, M, v.Wh, M, 0, w->tmp, GM);
+            real *hn = w->HN + (t - 1) * BM;
+            for (int b = 0; b < B; b++) {
+                real *s = st + (size_t)b * GM;
+                const real *q = w->tmp + (size_t)b * GM;
+                for (int j = 0; j < M; j++) {
+                    const size_t k = (size_t)b * M + j;
+                    const real r = sigm(s[j] + q[j] + v.bh[j]);
+                    const real z = sigm(s[M + j] + q[M + j] + v.bh[M + j]);
+                    hn[k] = q[2 * M + j] + v.bh[2 * M + j];
+                    const real n = RTANH(s[2 * M + j] + r * hn[k]);
+                    s[j] = r, s[M + j] = z, s[2 * M + j] = n;
+                    ht[k] = (1 - z) * n + z * hp[k];
+                }
+            }
+            break;
+        }
+        default: ASSERT(0);
+        }
+    }
+    /* readout y = D h (+ b) from h_T, or from h_1..h_T */
+    const int rows = w->T_out * B;
+    const real *ho = c->readout == READOUT_ALL ? w->H + BM : w->H + T * BM;
+    mat_mul(m->use_blas, 0, 1, rows, K, M, 1, ho, M, v.D, M, 0, w->Y, K);
+    if (v.b)
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < K; k++) w->Y[(size_t)r * K + k] += v.b[k];
+}
+
+void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *grad) {
+    const struct rnn_config *c = &m->cfg;
+    const int T = w->T, B = w->B, M = c->M, N = c->N, K = c->K, GM = m->G * M;
+    const size_t BM = (size_t)B * M, BG = (size_t)B * GM;
+    const struct rnn_views v = rnn_views(m, m->params);
+    struct rnn_views g = rnn_views(m, grad);
+    const int rows = w->T_out * B, all = c->readout == READOUT_ALL;
+    const real *ho = all ? w->H + BM : w->H + T * BM;
+
+    /* readout: dD += dYᵀ h, db += Σ dY, GH = dY D */
+    mat_mul(m->use_blas, 1, 0, K, M, rows, 1, w->dY, K, ho, M, 1, g.D, M);
+    if (g.b)
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < K; k++) g.b[k] += w->dY[(size_t)r * K + k];
+    mat_mul(m->use_blas, 0, 0, rows, M, K, 1, w->dY, K, v.D, M, 0, w->GH, M);
+
+    real *dh = w->dh, *dc = w->dc;
+    memset(dh, 0, BM * sizeof(real));
+    memset(dc, 0, BM * sizeof(real));
+    for (int t = T; t >= 1; t--) {
+        /* dh = dL/dh_t: the carry from t+1 plus the readout's gradient at t */
+        const real *gh = all ? w->GH + (t - 1) * BM : t == T ? w->GH : NULL;
+        if (gh)
+            for (size_t i = 0; i < BM; i++) dh[i] += gh[i];
+        const real *hp = w->H + (t - 1) * BM, *ht = w->H + t * BM, *st = w->S + (t - 1) * BG;
+        real *dp = w->DP + (t - 1) * BG; /* dL/d(Wx x_t + bx + ...) */
+        const real *dpre_h = dp;         /* dL/d(Wh h_{t-1}): the same but for the GRU */
+        switch (c->kind) {
+        case MODEL_TANH:
+            for (size_t i = 0; i < BM; i++) dp[i] = dh[i] * (1 - ht[i] * ht[i]);
+            break;
+        case MODEL_LSTM: {
+            const real *ct = w->Cs + t * BM, *cp = w->Cs + (t - 1) * BM;
+            for (int b = 0; b < B; b++) {
+                const real *s = st + (size_t)b * GM;
+                real *d = dp + (size_t)b * GM;
+                for (int j = 0; j < M; j++) {
+                    const size_t k = (size_t)b * M + j;
+                    const real i_ = s[j], f = s[M + j], gg = s[2 * M + j], o = s[3 * M + j];
+                    const real tc = RTANH(ct[k]);
+                    const real dct = dc[k] + dh[k] * o * (1 - tc * tc);
+                    d[j] = dct * gg * i_ * (1 - i_);
+                    d[M + j] = dct * cp[k] * f * (1 - f);
+                    d[2 * M + j] = dct * i_ * (1 - gg * gg);
+                    d[3 * M + j] = dh[k] * tc * o * (1 - o);
+                    dc[k] = dct * f;
+                }
+            }
+            break;
+        }
+        case MODEL_GRU: {
+            const real *hn = w->HN + (t - 1) * BM;
+            real *dq = w->dph;
+            for (int b = 0; b < B; b++) {
+                const real *s = st + (size_t)b * GM;
+                real *d = dp + (size_t)b * GM, *e = dq + (size_t)b * GM;
+                for (int j = 0; j < M; j++) {
+                    const size_t k = (size_t)b * M + j;
+                    const real r = s[j], z = s[M + j], n = s[2 * M + j];
+                    const real dan = dh[k] * (1 - z) * (1 - n * n);
+                    const real dar = dan * hn[k] * r * (1 - r);
+                    const real daz = dh[k] * (hp[k] - n) * z * (1 - z);
+                    d[j] = e[j] = dar;
+                    d[M + j] = e[M + j] = daz;
+                    d[2 * M + j] = dan;
+                    e[2 * M + j] = dan * r;
+                    w->dh2[k] = dh[k] * z; /* the direct path z ⊙ h_{t-1} */
+                }
+            }
+            for (int b = 0; b < B; b++)
+                for (int j = 0; j < GM; j++) g.bh[j] += dq[(size_t)b * GM + j];
+            dpre_h = dq;
+            break;
+        }
+        default: ASSERT(0);
+        }
+        /* dWh += dpreᵀ h_{t-1}; dL/dh_{t-1} = dpre Wh (+ z ⊙ dh for the GRU) */
+        mat_mul(m->use_blas, 1, 0, GM, M, B, 1, dpre_h, GM, hp, M, 1, g.Wh, M);
+        if (t > 1) {
+            mat_mul(m->use_blas, 0, 0, B, M, GM, 1, dpre_h, GM, v.Wh, M, 0, dh, M);
+            if (c->kind == MODEL_GRU)
+                for (size_t i = 0; i < BM; i++) dh[i] += w->dh2[i];
+        }
+    }
+    /* input side over all steps: dWx += DPᵀ x, dbx += Σ DP, dL/dx = DP Wx */
+    const real *s = m->enc.type ? w->feat : x;
+    mat_mul(m->use_blas, 1, 0, GM, N, T * B, 1, w->DP, GM, s, N, 1, g.Wx, N);
+    for (size_t r = 0; r < (size_t)T * B; r++)
+        for (int j = 0; j < GM; j++) g.bx[j] += w->DP[r * GM + j];
+    if (m->enc.type) {
+        mat_mul(m->use_blas, 0, 0, T * B, N, GM, 1, w->DP, GM, v.Wx, N, 0, w->dfeat, N);
+        m->enc.type->backward(&m->enc, m->params + m->enc_offset, x, w->T_in, B, w->dfeat,
+                              grad + m->enc_offset, w->enc_work, m->use_blas);
+    }
+}
+
+/* ---- evaluation and the model types --------------------------------------------------- */
+
+/* Buffers for batches of one size B: the workspace and the gathered batch. */
+struct rbatch {
+    int B;
+    struct rnn_work w;
+    real *x;        /* (T, B, N) */
+    real *y;        /* (T_out, B, K) */
+    int32_t *label; /* (T_out, B) */
+    real *mask;     /* (T_out, B) */
+};
+
+static void rbatch_alloc(struct rbatch *b, const struct rnn *m, const struct dataset *d, int B) {
+    memset(b, 0, sizeof *b);
+    if (B == 0) return;
+    b->B = B;
+    rnn_work_alloc(&b->w, m, d->T, B);
+    ASSERT(b->w.T_out == d->T_out);
+    b->x = xmalloc((size_t)d->T * B * d->N * sizeof(real));
+    b->y = xmalloc((size_t)d->T_out * B * d->K * sizeof(real));
+    b->label = xmalloc((size_t)d->T_out * B * sizeof(int32_t));
+    b->mask = xmalloc((size_t)d->T_out * B * sizeof(real));
+}
+
+static void rbatch_free(struct rbatch *b) {
+    if (!b->B) return;
+    rnn_work_free(&b->w);
+    free(b->x), free(b->y), free(b->label), free(b->mask);
+}
+
+static double rbatch_forward(const struct rnn *m, const struct dataset *d, struct rbatch *b,
+                             const int *idx, int want_grad) {
+    dataset_gather(d, idx, b->B, b->x, d->y ? b->y : NULL, d->label ? b->label : NULL, b->mask);
+    rnn_forward(m, &b->w, b->x);
+    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->y, b->label, b->mask,
+                     want_grad ? b->w.dY : NULL);
+}
+
+double rnn_evaluate(const struct rnn *m, const struct task_type *task, const struct dataset *d,
+                    int B, real *yhat, double *metrics) {
+    if (d->n == 0) {
+        for (int i = 0; metrics && i < task_metric_count(task); i++) metrics[i] = NAN;
+        return NAN;
+    }
+    if (B > d->n) B = d->n;
+    const int K = d->K, To = d->T_out;
+    struct rbatch full, rest;
+    rbatch_alloc(&full, m, d, B);
+    rbatch_alloc(&rest, m, d, d->n % B);
+    int *idx = xmalloc((size_t)B * sizeof(int));
+    real *out = yhat ? yhat : xmalloc((size_t)d->n * To * K * sizeof(real));
+    double lsum = 0, wsum = 0;
+    for (int start = 0; start < d->n; start += B) {
+        struct rbatch *b = d->n - start >= B ? &full : &rest;
+        for (int i = 0; i < b->B; i++) idx[i] = start + i;
+        const double L = rbatch_forward(m, d, b, idx, 0);
+        double w = 0;
+        for (size_t i = 0; i < (size_t)To * b->B; i++) w += b->mask[i];
+        lsum += L * w, wsum += w;
+        for (int i = 0; i < b->B; i++) /* (T_out, B, K) -> (n, T_out, K) */
+            for (int t = 0; t < To; t++)
+                memcpy(out + ((size_t)(start + i) * To + t) * K,
+                       b->w.Y + ((size_t)t * b->B + i) * K, K * sizeof(real));
+    }
+    if (metrics) task_compute_metrics(task, d, out, metrics);
+    if (!yhat) free(out);
+    free(idx);
+    rbatch_free(&full);
+    rbatch_free(&rest);
+    return wsum > 0 ? lsum / wsum : NAN;
+}
+
+static void *mr_work_alloc(const struct model *m, const void *data, int B) {
+    struct rbatch *b = xmalloc(sizeof *b);
+    rbatch_alloc(b, m->impl, data, B);
+    return b;
+}
+
+static void mr_work_free(void *work) {
+    rbatch_free(work);
+    free(work);
+}
+
+/* The initial state is zero: r (the batch stream) is not drawn from. */
+static double mr_forward_loss(const struct model *m, void *work, const void *data,
+                              const int *idx, int B, rng_t *r, int want_grad) {
+    struct rbatch *b = work;
+    ASSERT(B == b->B);
+    return rbatch_forward(m->impl, data, b, idx, want_grad);
+}
+
+static void mr_backward(const struct model *m, void *work, real *grad) {
+    struct rbatch *b = work;
+    rnn_backward(m->impl, &b->w, b->x, grad);
+}
+
+/* The manifold-attractor regulariser is the AL-RNN's (PAPER.md §1.3): none here. */
+static double mr_regularizer(const struct model *m, double tau, int M_reg, real *grad) {
+    return 0;
+}
+
+static double mr_evaluate(const struct model *m, const void *data, int B, uint64_t seed,
+                          double *metrics) {
+    return rnn_evaluate(m->impl, m->task, data, B, NULL, metrics);
+}
+
+static void mr_write_params(const struct model *m, const struct h5file *f) {
+    const struct rnn *a = m->impl;
+    for (int i = 0; i < a->n_tensors; i++) {
+        const struct alrnn_tensor *t = &a->tensors[i];
+        char path[64];
+        snprintf(path, sizeof path, "/model/%s", t->name);
+        size_t dims[2] = {t->rows, t->cols};
+        h5_write(f, path, H5K_REAL, t->cols == 1 ? 1 : 2, dims, a->params + t->offset,
+                 t->description, "1");
+    }
+}
+
+#define RNN_MODEL_TYPE(name_)                                          \
+    {                                                                  \
+        .name = name_, .work_alloc = mr_work_alloc,                    \
+        .work_free = mr_work_free, .forward_loss = mr_forward_loss,    \
+        .backward = mr_backward, .regularizer = mr_regularizer,        \
+        .evaluate = mr_evaluate, .write_params = mr_write_params,      \
+        .reg_description = "none (the regulariser is the AL-RNN's)",   \
+        .eval_loss_description = "test loss at each evaluation",       \
+        .eval_metric_description = "metric on the test set at each evaluation", \
+        .metric_units = "metric",                                      \
+    }
+const struct model_type model_type_tanh = RNN_MODEL_TYPE("tanh");
+const struct model_type model_type_lstm = RNN_MODEL_TYPE("lstm");
+const struct model_type model_type_gru = RNN_MODEL_TYPE("gru");
+#undef RNN_MODEL_TYPE
+
+void model_rnn(struct model *mo, struct rnn *r, const struct task_type *task) {
+    const struct model_type *types[] = {[MODEL_TANH] = &model_type_tanh,
+                                        [MODEL_LSTM] = &model_type_lstm,
+                                        [MODEL_GRU] = &model_type_gru};
+    ASSERT(r->cfg.kind > MODEL_ALRNN && r->cfg.kind < MODEL__COUNT);
+    *mo = (struct model){.type = types[r->cfg.kind], .impl = r, .n_params = r->n_params,
+                         .params = r->params, .M = r->cfg.M,
+                         .loss_units = loss_kind_names[task->loss],
+                         .n_metrics = task_metric_count(task), .task = task};
+}
