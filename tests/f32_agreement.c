@@ -159,11 +159,11 @@ Test(f32, baselines_blas_match_plain_loops) {
             }
             char what[64];
             snprintf(what, sizeof what, "%s case %zu h", model_kind_names[kinds[k]], c);
-            expect_close(H[0], H[1], nh, what);
+            agree_expect_close(H[0], H[1], nh, what);
             snprintf(what, sizeof what, "%s case %zu y", model_kind_names[kinds[k]], c);
-            expect_close(Y[0], Y[1], ny, what);
+            agree_expect_close(Y[0], Y[1], ny, what);
             snprintf(what, sizeof what, "%s case %zu grad", model_kind_names[kinds[k]], c);
-            expect_close(g[0], g[1], m.n_params, what);
+            agree_expect_close(g[0], g[1], m.n_params, what);
             for (int b = 0; b < 2; b++) free(g[b]), free(H[b]), free(Y[b]);
             free(x), free(label), free(mask);
             rnn_work_free(&w);
