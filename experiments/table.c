@@ -11,7 +11,7 @@
  *   2. add a row to experiments[]: name (not starting with "figure"), description (with the
  *      PAPER.md section), task, parameterisation, the paper's settings, then smoke (seconds,
  *      used by tests) and quick (the whole figure on one 2-core machine) overrides; a zero
- *      field keeps the paper's value; a row that a claim of experiments/claims.c reads also
+ *      field keeps the paper's value (SETTING_ZERO sets a zero, experiments.h); a row that a claim of experiments/claims.c reads also
  *      gets a verify override (the arms the claim compares, >= 5 seeds, trained to converge;
  *      applied on top of quick);
  *   3. name it in a figure (experiments/figures.c) to get `make figureN` for free.
@@ -616,8 +616,12 @@ const struct experiment *experiment_find(const char *name) {
     return NULL;
 }
 
+/* A zero field of the override keeps s's value; in the fields that may be zero,
+ * SETTING_ZERO (experiments.h) sets 0. */
 #define KEEP(field) \
     if (o->field) s->field = o->field
+#define KEEP_OR_ZERO(field) \
+    if (o->field) s->field = o->field == SETTING_ZERO ? 0 : o->field
 static void settings_merge(struct settings *s, const struct settings *o) {
     KEEP(M);
     KEEP(P_grid);
@@ -625,22 +629,23 @@ static void settings_merge(struct settings *s, const struct settings *o) {
     KEEP(train.epochs);
     KEEP(train.batch);
     KEEP(train.lr);
-    KEEP(train.lr_min);
-    KEEP(train.cosine);
-    KEEP(train.clip);
-    KEEP(train.tau);
-    KEEP(train.M_reg);
-    KEEP(train.eval_every);
+    KEEP_OR_ZERO(train.lr_min);
+    KEEP_OR_ZERO(train.cosine);
+    KEEP_OR_ZERO(train.clip);
+    KEEP_OR_ZERO(train.tau);
+    KEEP_OR_ZERO(train.M_reg);
+    KEEP_OR_ZERO(train.eval_every);
     KEEP(train.select);
     KEEP(data.T);
     KEEP(data.n_train);
-    KEEP(data.n_val);
+    KEEP_OR_ZERO(data.n_val);
     KEEP(data.n_test);
     KEEP(data.n_per_group);
     KEEP(data.opts);
     KEEP(data.data_dir);
 }
 #undef KEEP
+#undef KEEP_OR_ZERO
 
 /* The settings every row must end up with after the merge (a zero there has no default):
  * a missing one is a mistake in the table, reported as one line naming the row, the field
