@@ -11,9 +11,9 @@
  *   2. add a row to experiments[]: name (not starting with "figure"), description (with the
  *      PAPER.md section), task, parameterisation, the paper's settings, then smoke (seconds,
  *      used by tests) and quick (the whole figure on one 2-core machine) overrides; a zero
- *      field keeps the paper's value (SETTING_ZERO sets a zero, experiments.h); a row that a claim of experiments/claims.c reads also
- *      gets a verify override (the arms the claim compares, >= 5 seeds, trained to converge;
- *      applied on top of quick);
+ *      field keeps the paper's value (SETTING_ZERO sets a zero, experiments.h); a row that
+ *      a claim of experiments/claims.c reads also gets a verify override (the arms the claim
+ *      compares, >= 5 seeds, trained to converge; applied on top of quick);
  *   3. name it in a figure (experiments/figures.c) to get `make figureN` for free.
  * docs/ADDING_A_TASK.md walks through all three with the row `xor` (at the end of the table).
  * `bin/alrnn show NAME --profile P` prints a row as resolved.
