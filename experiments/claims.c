@@ -4,8 +4,8 @@
  * name the figure target it rests on, pick the per-seed quantity (a scalar dataset of the run
  * file, or a claim_derive_fn over its /analysis groups, documented at the top of the
  * experiment's analysis_*.c), the arms and the rule. Fix every threshold here before any run of
- * the claim exists, and give each arm's experiment a verify override (experiments/table.c,
- * rows_*.inc) with the arm's P and >= CLAIM_MIN_SEEDS seeds. A claim whose quantity needs an
+ * the claim exists, and give each arm's experiment a verify override (experiments/table.c)
+ * with the arm's P and >= CLAIM_MIN_SEEDS seeds. A claim whose quantity needs an
  * analysis the run files do not have says so in .pending (it stays inconclusive).
  *
  * Choices fixed here (before any verify run):

@@ -24,7 +24,11 @@ typedef enum { PROFILE_SMOKE, PROFILE_QUICK, PROFILE_PAPER, PROFILE_VERIFY, PROF
 extern const char *const profile_names[]; /* PROFILE__COUNT entries */
 profile_kind profile_parse(const char *s); /* dies on an unknown name */
 
-/* Settings that scale with the profile. In an override a zero / NULL field keeps the value. */
+/* Settings that scale with the profile. In an override a zero / NULL field keeps the value.
+ * A field that can legitimately be zero (train.lr_min, cosine, clip, tau, M_reg, eval_every;
+ * data.n_val) is switched off in an override with SETTING_ZERO, e.g. `.train = {.cosine =
+ * SETTING_ZERO}`: experiment_resolve turns it into 0. None of these fields is ever negative. */
+#define SETTING_ZERO (-1)
 struct settings {
     int M;              /* latent units */
     const char *P_grid; /* the sweep, e.g. "0,1,2,5,10,50" */

@@ -1,5 +1,6 @@
-/* figures.c: the figure table. A figure names the experiments whose sweeps it reads, its
- * summarizer (C, writes TSV) and its gnuplot script (draws only).
+/* figures.c: the figure table, one declarative table of every figure. A figure names the
+ * experiments whose sweeps it reads, its summarizer (C, writes TSV) and its gnuplot script
+ * (draws only).
  * How to add a figure: add a row here (name starting with "figure") and write
  * plots/<name>.gp reading the TSV files. A metric against P needs no C: name the generic
  * summarizer, `.summarize = summarize_metric_vs_P, .metric = "/test/accuracy"` (figure-xor
@@ -18,9 +19,65 @@ const struct figure figures[] = {
      .experiments = {"addition", "addition-tanh", "addition-lstm", "addition-gru"},
      .script = "plots/figure4.gp",
      .summarize = summarize_figure4},
-#include "figures_synthetic.inc" /* figure3, figure5, figure-context */
-#include "figures_realdata.inc"  /* figure2, figure-audio, ... */
-#include "figures_scan.inc"      /* figure-scan */
+    /* The synthetic experiments' figures (PAPER.md §3 Figs 3 and 5, and
+     * the contextual-integration figure). */
+    {.name = "figure3",
+     .description = "copy task: PWL unit and autonomous cycle, recall accuracy vs P, recall "
+                    "bitcodes, PCA spectrum (Fig 3)",
+     .experiments = {"copy"},
+     .script = "plots/figure3.gp",
+     .summarize = summarize_figure3},
+    {.name = "figure5",
+     .description = "11-task suite: mean test accuracy vs P per training-set size, JSD between "
+                    "the tasks' bitcode distributions (Fig 5)",
+     .experiments = {"multitask_n20", "multitask_n50", "multitask_n500"},
+     .script = "plots/figure5.gp",
+     .summarize = summarize_figure5},
+    {.name = "figure-context",
+     .description = "contextual integration: accuracy vs P, PWL bitcode over time per context "
+                    "(PAPER.md 2.6)",
+     .experiments = {"context"},
+     .script = "plots/figure-context.gp",
+     .summarize = summarize_figure_context},
+    {.name = "figure1",
+     .description = "AL-RNN with M = 6, P = 2: the four subregions of the PWL plane with a test "
+                    "trajectory, its bitcode over time, each subregion's W_Omega spectrum (Fig 1)",
+     .experiments = {"context_m6"},
+     .script = "plots/figure1.gp",
+     .summarize = summarize_figure1},
+    /* The real-data figures (PAPER.md §3 Fig 2, §4 Hamming heatmaps, the
+     * audio accuracy figure). */
+    {.name = "figure2",
+     .description = "IMDb and sMNIST: test accuracy vs P, PC1 of final states by sentiment, "
+                    "bitcode frequencies, final states on 3 PCs by digit (Fig 2)",
+     .experiments = {"imdb", "smnist"},
+     .script = "plots/figure2.gp",
+     .summarize = summarize_figure2},
+    {.name = "figure-hamming",
+     .description = "sMNIST: mean Hamming distance of the bitcode from a reference code, per "
+                    "digit, mapped onto the 28x28 pixels (PAPER.md 4)",
+     .experiments = {"smnist"},
+     .script = "plots/figure-hamming.gp",
+     .summarize = summarize_figure_hamming},
+    {.name = "figure-audio",
+     .description = "spoken digits (FSDD): test accuracy vs P, final states on 2 PCs by class "
+                    "(PAPER.md 2.3)",
+     .experiments = {"audio"},
+     .script = "plots/figure-audio.gp",
+     .summarize = summarize_figure_audio},
+    {.name = "figure-audio-sc",
+     .description = "Speech Commands: test accuracy vs P, final states on 2 PCs by class "
+                    "(PAPER.md 2.3; opt-in data)",
+     .experiments = {"audio-sc"},
+     .script = "plots/figure-audio.gp",
+     .summarize = summarize_figure_audio},
+    /* The SCAN figure (PAPER.md §2.9). */
+    {.name = "figure-scan",
+     .description = "SCAN: sequence accuracy (lenient and strict) vs P_enc on the simple, length "
+                    "and add-jump splits; decoder bitcode rasters with construct boundaries",
+     .experiments = {"scan_simple", "scan_length", "scan_addjump"},
+     .script = "plots/figure-scan.gp",
+     .summarize = summarize_figure_scan},
     /* the worked example of docs/ADDING_A_TASK.md: a figure without C of its own */
     {.name = "figure-xor",
      .description = "XOR of two marked bits: test accuracy vs P (the worked example of "

@@ -23,6 +23,7 @@
 #include "experiments.h"
 #include "h5io.h"
 #include "layers.h"
+#include "tasks.h"
 #include "scan_data.h"
 #include "scan_model.h"
 #include "synthetic.h"
@@ -167,6 +168,38 @@ static void expect_dies_with(const struct experiment *e, profile_kind p, const c
 
 /* A required setting missing after the merge is one line naming the row, the field and the
  * profile, and exit status 1 (not an abort): a synthetic row from addition's. */
+/* An override keeps the paper's value where its field is zero, and sets zero where it says
+ * SETTING_ZERO; verify layers over quick. */
+Test(table, setting_zero_switches_a_field_off) {
+    const struct experiment e = {
+        .name = "t", .description = "t", .task = &task_addition,
+        .paper = {.M = 4, .P_grid = "0,1", .seeds = 1,
+                  .train = {.epochs = 1, .batch = 2, .lr = 1e-3, .lr_min = 1e-5, .cosine = 1,
+                            .clip = 5, .tau = 0.1, .M_reg = 2, .eval_every = 3},
+                  .data = {.n_val = 8}},
+        .override = {
+            [PROFILE_QUICK] = {.train = {.cosine = SETTING_ZERO, .clip = SETTING_ZERO}},
+            [PROFILE_VERIFY] = {.train = {.tau = SETTING_ZERO, .M_reg = SETTING_ZERO,
+                                          .eval_every = SETTING_ZERO, .lr_min = SETTING_ZERO},
+                                .data = {.n_val = SETTING_ZERO}},
+        }};
+    struct resolved r;
+    experiment_resolve(&e, PROFILE_PAPER, &r);
+    cr_expect(r.s.train.cosine == 1 && r.s.train.clip == 5 && r.s.train.tau == 0.1);
+    experiment_resolve(&e, PROFILE_SMOKE, &r); /* no override: the paper's values */
+    cr_expect(r.s.train.cosine == 1 && r.s.train.clip == 5 && r.s.data.n_val == 8);
+    experiment_resolve(&e, PROFILE_QUICK, &r);
+    cr_expect(r.s.train.cosine == 0 && r.s.train.clip == 0, "cosine %d clip %g",
+              r.s.train.cosine, r.s.train.clip);
+    cr_expect(r.s.train.tau == 0.1 && r.s.train.M_reg == 2 && r.s.data.n_val == 8);
+    experiment_resolve(&e, PROFILE_VERIFY, &r);
+    cr_expect(r.s.train.cosine == 0 && r.s.train.clip == 0, "verify keeps quick's zeros");
+    cr_expect(r.s.train.tau == 0 && r.s.train.M_reg == 0 && r.s.train.eval_every == 0 &&
+                  r.s.train.lr_min == 0 && r.s.data.n_val == 0,
+              "tau %g M_reg %d eval_every %d lr_min %g n_val %d", r.s.train.tau, r.s.train.M_reg,
+              r.s.train.eval_every, r.s.train.lr_min, r.s.data.n_val);
+}
+
 Test(table, missing_required_field_is_one_line_error) {
     const struct experiment *add = experiment_find("addition");
     cr_assert(add);
