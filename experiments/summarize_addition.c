@@ -29,10 +29,17 @@ static void marks(const double *x, int T, int i, int *first, int *second) {
         }
 }
 
-/* The reference bands of the baseline rows fig->experiments[1..]. */
+/* The reference bands of the baseline rows fig->experiments[1..] (figure4-baselines; figure4
+ * has none: then only figure4_baselines.gp is written, with n_baselines = 0). */
 static void summarize_baselines(const struct figure *fig, profile_kind p, const char *root,
                                 const char *out, int M) {
     struct tsv t, g;
+    if (!fig->experiments[1]) {
+        tsv_open(&g, out, "figure4_baselines.gp", "gnuplot variables: no baselines in this figure");
+        fprintf(g.fp, "n_baselines = 0\nbaseline_names = \"\"\n");
+        tsv_close(&g);
+        return;
+    }
     tsv_open(&t, out, "figure4_baselines.tsv",
              "addition problem, baselines (M units each): test MSE over the seeds that did not "
              "diverge (std = sample std); band_lo..band_hi and x_from..x_to: the band in (a)");
@@ -103,7 +110,8 @@ void summarize_figure4(const struct figure *fig, profile_kind p, const char *roo
         printf("figure4: %d of %d runs diverged (left out of the means)\n",
                sweep_total_diverged(&sw), r.n_P * S);
     tsv_close(&t);
-    summary_write_notes(out, fig->name, sweep_total_diverged(&sw), r.n_P * S);
+    /* "figure4": the TSV names of both Fig 4 figures (figure4, figure4-baselines) */
+    summary_write_notes(out, "figure4", sweep_total_diverged(&sw), r.n_P * S);
 
     /* Fig 4b/c: P = 2 when swept (the paper's example), else the best P >= 1; the best seed
      * that did not diverge. */

@@ -105,7 +105,7 @@ static char *slurp(const char *path) {
 Test(slurm_cli, dry_run_lists_only_missing_runs_and_writes_nothing) {
     char dir[256], cmd[2048], out[512], err[4096];
     project(dir, sizeof dir);
-    /* P=0 exists (any file counts), P=2 is missing; the baselines figure4 draws exist */
+    /* P=0 exists (any file counts), P=2 is missing (figure4 draws the AL-RNN sweep only) */
     snprintf(cmd, sizeof cmd,
              "cd '%s/results/smoke' 2>/dev/null || mkdir -p '%s/results/smoke'; cd '%s/results/smoke' && "
              "for e in addition addition-tanh addition-lstm addition-gru; do mkdir -p $e && "
@@ -119,7 +119,7 @@ Test(slurm_cli, dry_run_lists_only_missing_runs_and_writes_nothing) {
                             out, err, sizeof err);
     cr_assert_eq(st, 0, "%s", err);
     const char *s = slurp(out);
-    const char *want[] = {"1 of 5 runs to train (1 missing, 0 stale)",
+    const char *want[] = {"1 of 2 runs to train (1 missing, 0 stale)",
                           "#SBATCH --array=0-0%3\n",
                           "\"addition 2 0 results/smoke/addition/P2_seed0.h5 0\"",
                           "#SBATCH --requeue\n",
@@ -165,7 +165,7 @@ Test(slurm_cli, stale_run_files_are_trained_again) {
     cr_assert_eq(slurm_in(dir, NULL, "figure4 --profile smoke --dry-run", out, err, sizeof err), 0,
                  "%s", err);
     const char *s = slurp(out);
-    cr_expect(strstr(s, "4 of 5 runs to train (3 missing, 1 stale)"), "%s", s);
+    cr_expect(strstr(s, "1 of 2 runs to train (0 missing, 1 stale)"), "%s", s);
     struct stat st;
     snprintf(cmd, sizeof cmd, "%s/results/smoke/addition/P0_seed0.h5", dir);
     cr_assert_eq(stat(cmd, &st), 0);

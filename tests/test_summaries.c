@@ -175,7 +175,7 @@ Test(summary, figure4_tsv_matches_run_files, .timeout = 120) {
     static const char *const baselines[] = {"addition-tanh", "addition-lstm", "addition-gru"};
     struct resolved rb;
     for (int b = 0; b < 3; b++) smoke_sweep(root, baselines[b], NULL, &rb);
-    summarize(root, "figure4", NULL);
+    summarize(root, "figure4-baselines", NULL);
     const int S = r.s.seeds;
 
     /* the baselines' bands: one row per baseline, in the figure's order, with the statistics
