@@ -70,9 +70,11 @@ help: ## list the targets
 	@echo "figure targets (make <name> [PROFILE=...]): run 'bin/alrnn figures' to list them"
 	@echo "verify [PROFILE=verify] [CLAIMS=C1,C3], verify-C<n>: train the claims' missing runs, write plots/out/<profile>/claims.md, .tsv and the forest plot"
 
+# apt-get waits for the dpkg lock (another apt-get, e.g. a parallel make's) instead of failing
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 deps: ## install the Debian packages the build, tests and figures need (apt-get, as root)
-	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	$(APT_GET) update
+	$(APT_GET) install -y --no-install-recommends \
 	  build-essential pkg-config libopenblas-dev liblapack-dev libhdf5-dev hdf5-tools \
 	  libcsv-dev libcriterion-dev gnuplot-nox zlib1g-dev libfftw3-dev libsndfile1-dev \
 	  python3-h5py ca-certificates dataset-fashion-mnist

@@ -27,7 +27,7 @@ export ALRNN_FASHION_DIR
 datasets-fashion-mnist: ## Fashion-MNIST, Debian's dataset-fashion-mnist (30 MB, apt-get; read in place)
 	@if [ -f "$(ALRNN_FASHION_DIR)/train-images-idx3-ubyte.gz" ]; then \
 	  echo "fashion-mnist: present in $(ALRNN_FASHION_DIR)"; \
-	else apt-get install -y --no-install-recommends dataset-fashion-mnist; fi
+	else $(APT_GET) install -y --no-install-recommends dataset-fashion-mnist; fi
 
 # Opt-in: 1.4 GB (v0.01) or 2.3 GB (v0.02), not in the offline mirror. The tarball is taken
 # from $(DATA_MIRROR)/speechcommands/ when the user put it there, else downloaded; it is

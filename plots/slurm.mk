@@ -21,8 +21,9 @@ test: test-slurm
 test-slurm: bin/alrnn ## the Slurm tests (tests/test_slurm.sh; needs tests/slurm/start.sh's cluster, else skipped)
 	ALRNN_BIN=$(abspath bin/alrnn) OPENBLAS_NUM_THREADS=1 tests/test_slurm.sh
 
-deps-slurm: ## install Slurm and munge from Debian (apt-get, as root) for tests/slurm/start.sh
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+# after deps: its apt-get update, and never two apt-gets at once under make's default -j
+deps-slurm: deps ## install Slurm and munge from Debian (apt-get, as root) for tests/slurm/start.sh
+	$(APT_GET) install -y --no-install-recommends \
 	  slurmctld slurmd slurm-client munge
 
 slurm-start: ## start a one-node Slurm on localhost (tests/slurm/start.sh, as root)
