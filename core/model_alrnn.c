@@ -18,10 +18,7 @@
 struct batch {
     int B;
     struct alrnn_work w;
-    real *x;        /* (T, B, N) */
-    real *y;        /* (T_out, B, K) MSE targets */
-    int32_t *label; /* (T_out, B) */
-    real *mask;     /* (T_out, B) */
+    struct data_batch in; /* the gathered inputs, targets and mask */
 };
 
 static void batch_alloc(struct batch *b, const struct alrnn *m, const struct dataset *d, int B) {
@@ -30,35 +27,23 @@ static void batch_alloc(struct batch *b, const struct alrnn *m, const struct dat
     b->B = B;
     alrnn_work_alloc(&b->w, m, d->T, B);
     ASSERT(b->w.T_out == d->T_out);
-    b->x = xmalloc((size_t)d->T * B * d->N * sizeof(real));
-    b->y = xmalloc((size_t)d->T_out * B * d->K * sizeof(real));
-    b->label = xmalloc((size_t)d->T_out * B * sizeof(int32_t));
-    b->mask = xmalloc((size_t)d->T_out * B * sizeof(real));
+    data_batch_alloc(&b->in, d, B);
 }
 
 static void batch_free(struct batch *b) {
     if (!b->B) return;
     alrnn_work_free(&b->w);
-    free(b->x);
-    free(b->y);
-    free(b->label);
-    free(b->mask);
+    data_batch_free(&b->in);
 }
 
 /* Forward + loss on sequences idx[0..b->B); dY filled when want_grad. */
 static double batch_forward(const struct alrnn *m, const struct dataset *d, struct batch *b,
                             const int *idx, rng_t *z0rng, int want_grad) {
-    dataset_gather(d, idx, b->B, b->x, d->y ? b->y : NULL, d->label ? b->label : NULL, b->mask);
+    data_batch_gather(&b->in, d, idx);
     alrnn_set_z0(m, &b->w, z0rng);
-    alrnn_forward(m, &b->w, b->x);
-    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->y, b->label, b->mask,
+    alrnn_forward(m, &b->w, b->in.x);
+    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label, b->in.mask,
                      want_grad ? b->w.dY : NULL);
-}
-
-static double mask_sum(const real *mask, size_t n) {
-    double s = 0;
-    for (size_t i = 0; i < n; i++) s += mask[i];
-    return s;
 }
 
 double train_evaluate(const struct alrnn *m, const struct task_type *task,
@@ -80,14 +65,10 @@ double train_evaluate(const struct alrnn *m, const struct task_type *task,
     for (int start = 0; start < d->n; start += B) {
         struct batch *b = d->n - start >= B ? &full : &rest;
         for (int i = 0; i < b->B; i++) idx[i] = start + i;
-        double L = batch_forward(m, d, b, idx, &r, 0);
-        double w = mask_sum(b->mask, (size_t)To * b->B);
+        const double L = batch_forward(m, d, b, idx, &r, 0);
+        const double w = data_batch_weight(&b->in, To);
         lsum += L * w, wsum += w;
-        /* (T_out, B, K) time-major -> (n, T_out, K) */
-        for (int i = 0; i < b->B; i++)
-            for (int t = 0; t < To; t++)
-                memcpy(out + ((size_t)(start + i) * To + t) * K,
-                       b->w.Y + ((size_t)t * b->B + i) * K, K * sizeof(real));
+        data_batch_scatter(&b->in, b->w.Y, To, K, start, out);
     }
     if (metrics) task_compute_metrics(task, d, out, metrics);
     if (!yhat) free(out);
@@ -149,7 +130,7 @@ static double ma_forward_loss(const struct model *m, void *work, const void *dat
 
 static void ma_backward(const struct model *m, void *work, real *grad) {
     struct batch *b = work;
-    alrnn_backward(m->impl, &b->w, b->x, grad, NULL, NULL);
+    alrnn_backward(m->impl, &b->w, b->in.x, grad, NULL, NULL);
 }
 
 static double ma_regularizer(const struct model *m, double tau, int M_reg, real *grad) {

@@ -343,10 +343,7 @@ void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *
 struct rbatch {
     int B;
     struct rnn_work w;
-    real *x;        /* (T, B, N) */
-    real *y;        /* (T_out, B, K) */
-    int32_t *label; /* (T_out, B) */
-    real *mask;     /* (T_out, B) */
+    struct data_batch in; /* the gathered inputs, targets and mask */
 };
 
 static void rbatch_alloc(struct rbatch *b, const struct rnn *m, const struct dataset *d, int B) {
@@ -355,23 +352,20 @@ static void rbatch_alloc(struct rbatch *b, const struct rnn *m, const struct dat
     b->B = B;
     rnn_work_alloc(&b->w, m, d->T, B);
     ASSERT(b->w.T_out == d->T_out);
-    b->x = xmalloc((size_t)d->T * B * d->N * sizeof(real));
-    b->y = xmalloc((size_t)d->T_out * B * d->K * sizeof(real));
-    b->label = xmalloc((size_t)d->T_out * B * sizeof(int32_t));
-    b->mask = xmalloc((size_t)d->T_out * B * sizeof(real));
+    data_batch_alloc(&b->in, d, B);
 }
 
 static void rbatch_free(struct rbatch *b) {
     if (!b->B) return;
     rnn_work_free(&b->w);
-    free(b->x), free(b->y), free(b->label), free(b->mask);
+    data_batch_free(&b->in);
 }
 
 static double rbatch_forward(const struct rnn *m, const struct dataset *d, struct rbatch *b,
                              const int *idx, int want_grad) {
-    dataset_gather(d, idx, b->B, b->x, d->y ? b->y : NULL, d->label ? b->label : NULL, b->mask);
-    rnn_forward(m, &b->w, b->x);
-    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->y, b->label, b->mask,
+    data_batch_gather(&b->in, d, idx);
+    rnn_forward(m, &b->w, b->in.x);
+    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label, b->in.mask,
                      want_grad ? b->w.dY : NULL);
 }
 
@@ -393,13 +387,9 @@ double rnn_evaluate(const struct rnn *m, const struct task_type *task, const str
         struct rbatch *b = d->n - start >= B ? &full : &rest;
         for (int i = 0; i < b->B; i++) idx[i] = start + i;
         const double L = rbatch_forward(m, d, b, idx, 0);
-        double w = 0;
-        for (size_t i = 0; i < (size_t)To * b->B; i++) w += b->mask[i];
+        const double w = data_batch_weight(&b->in, To);
         lsum += L * w, wsum += w;
-        for (int i = 0; i < b->B; i++) /* (T_out, B, K) -> (n, T_out, K) */
-            for (int t = 0; t < To; t++)
-                memcpy(out + ((size_t)(start + i) * To + t) * K,
-                       b->w.Y + ((size_t)t * b->B + i) * K, K * sizeof(real));
+        data_batch_scatter(&b->in, b->w.Y, To, K, start, out);
     }
     if (metrics) task_compute_metrics(task, d, out, metrics);
     if (!yhat) free(out);
@@ -430,7 +420,7 @@ static double mr_forward_loss(const struct model *m, void *work, const void *dat
 
 static void mr_backward(const struct model *m, void *work, real *grad) {
     struct rbatch *b = work;
-    rnn_backward(m->impl, &b->w, b->x, grad);
+    rnn_backward(m->impl, &b->w, b->in.x, grad);
 }
 
 /* The manifold-attractor regulariser is the AL-RNN's (PAPER.md §1.3): none here. */

@@ -56,6 +56,40 @@ void dataset_gather(const struct dataset *d, const int *idx, int B, real *x, rea
     }
 }
 
+void data_batch_alloc(struct data_batch *b, const struct dataset *d, int B) {
+    memset(b, 0, sizeof *b);
+    if (B == 0) return;
+    b->B = B;
+    b->x = xmalloc((size_t)d->T * B * d->N * sizeof(real));
+    b->y = xmalloc((size_t)d->T_out * B * d->K * sizeof(real));
+    b->label = xmalloc((size_t)d->T_out * B * sizeof(int32_t));
+    b->mask = xmalloc((size_t)d->T_out * B * sizeof(real));
+}
+
+void data_batch_free(struct data_batch *b) {
+    if (!b->B) return;
+    free(b->x), free(b->y), free(b->label), free(b->mask);
+    memset(b, 0, sizeof *b);
+}
+
+void data_batch_gather(struct data_batch *b, const struct dataset *d, const int *idx) {
+    dataset_gather(d, idx, b->B, b->x, d->y ? b->y : NULL, d->label ? b->label : NULL, b->mask);
+}
+
+double data_batch_weight(const struct data_batch *b, int T_out) {
+    double s = 0;
+    for (size_t i = 0; i < (size_t)T_out * b->B; i++) s += b->mask[i];
+    return s;
+}
+
+void data_batch_scatter(const struct data_batch *b, const real *Y, int T_out, int K, int first,
+                        real *out) {
+    for (int i = 0; i < b->B; i++)
+        for (int t = 0; t < T_out; t++)
+            memcpy(out + ((size_t)(first + i) * T_out + t) * K, Y + ((size_t)t * b->B + i) * K,
+                   K * sizeof(real));
+}
+
 /* Finds "key=" at the start of an item of the comma-separated opts; returns the value. */
 static const char *opt_find(const struct task_params *p, const char *key) {
     if (!p->opts) return NULL;

@@ -52,6 +52,27 @@ void dataset_free(struct dataset *d);
 void dataset_gather(const struct dataset *d, const int *idx, int B, real *x, real *y,
                     int32_t *label, real *mask);
 
+/* A gathered minibatch of B sequences of a data set, the buffers a model's batch forward
+ * reads (time-major, as dataset_gather() writes them). Every model type over struct dataset
+ * (the AL-RNN, the baselines) uses one per batch size. */
+struct data_batch {
+    int B;          /* 0: an empty batch, nothing allocated */
+    real *x;        /* (T, B, N) */
+    real *y;        /* (T_out, B, K) MSE targets */
+    int32_t *label; /* (T_out, B) CE classes */
+    real *mask;     /* (T_out, B) */
+};
+void data_batch_alloc(struct data_batch *b, const struct dataset *d, int B);
+void data_batch_free(struct data_batch *b);
+/* Gathers sequences idx[0..b->B) of d into b. */
+void data_batch_gather(struct data_batch *b, const struct dataset *d, const int *idx);
+/* Sum of the batch's loss weights (the weight of its mean loss in a data-set mean). */
+double data_batch_weight(const struct data_batch *b, int T_out);
+/* Copies the batch's outputs Y (T_out, B, K), time-major, to out (n, T_out, K) as sequences
+ * first .. first + B - 1. */
+void data_batch_scatter(const struct data_batch *b, const real *Y, int T_out, int K, int first,
+                        real *out);
+
 /* Settings an experiment row passes to its task. Zero / NULL means "the task's default". */
 struct task_params {
     int T;                /* sequence length */
