@@ -358,6 +358,7 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
     while (ls.e < E && !h->diverged) {
         const int e = ls.e;
         const double lr = cfg->cosine ? cosine_lr(cfg->lr, cfg->lr_min, e, E) : cfg->lr;
+        if (d->resample) d->resample(d->resample_ctx, e); /* fresh trials (train.h) */
         if (ls.start == 0) rng_shuffle_int(&ls.br, ls.order, n);
         while (ls.start < n) {
             const int bs = n - ls.start >= B ? B : n % B;

@@ -81,6 +81,13 @@ struct train_config {
 struct train_data {
     const void *train, *val, *test;
     int n_train, n_val, n_test; /* sequences; n_val = 0: no validation split */
+    /* Optional per-epoch data hook (NULL: a fixed training set). Called at the start of
+     * every epoch e (0-based; again for an epoch resumed from a checkpoint) before its
+     * batches; it may rewrite the training split in place, keeping n_train sequences. It
+     * must depend on (ctx, e) only, so that a run stays the same bytes per seed and a
+     * resumed run sees the data the interrupted one saw. */
+    void (*resample)(void *ctx, int epoch);
+    void *resample_ctx;
 };
 
 struct train_history {

@@ -31,6 +31,9 @@ static const char usage[] =
     "                            (default 120; 0: off), and on SIGTERM / SIGINT (then exit 1) and\n"
     "                            SIGUSR1 (then go on). A run resumes from its own checkpoint by\n"
     "                            itself; the checkpoint is deleted when the run file is complete.\n"
+    "                            [--select final|best_val]: keep the final-epoch model or the best-\n"
+    "                            validation one instead of the row's choice (recorded in /config\n"
+    "                            select; the run's row_hash then differs from the row's).\n"
     "  show EXPERIMENT [--profile P]\n"
     "                            the resolved settings of an experiment for a profile\n"
     "  summarize FIGURE [--profile P] [--results DIR] [--out DIR]\n"
@@ -90,7 +93,7 @@ static const struct experiment *need_experiment(const char *name) {
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
     const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds,
-        *data_dir, *claims;
+        *data_dir, *claims, *select;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -107,6 +110,7 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--checkpoint-seconds")) slot = &o->ckpt_seconds;
         else if (!strcmp(a, "--data-dir")) slot = &o->data_dir;
         else if (!strcmp(a, "--claims")) slot = &o->claims;
+        else if (!strcmp(a, "--select")) slot = &o->select;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -186,6 +190,14 @@ static int cmd_run(int argc, char **argv) {
     struct resolved r;
     experiment_resolve(e, p, &r);
     resolved_test_override(&r);
+    if (o.select) { /* the model-selection convention (train.h); part of the row hash */
+        int k = 0;
+        while (k < SELECT__COUNT && strcmp(o.select, select_kind_names[k])) k++;
+        if (k == SELECT__COUNT)
+            die("--select %s: use %s or %s", o.select, select_kind_names[SELECT_FINAL],
+                select_kind_names[SELECT_BEST_VAL]);
+        r.s.train.select = (select_kind)k;
+    }
     const int P = (int)parse_long(o.P, "--P", -2147483647L, 2147483647L);
     if (P < 0 || P > r.s.M)
         die("--P %d is out of range: experiment %s (profile %s) has M = %d, so 0 <= P <= %d", P,

@@ -257,6 +257,23 @@ void experiment_dispatch(const struct resolved *r, int P, int seed, const char *
     else experiment_run(r, P, seed, out);
 }
 
+/* The per-epoch data hook (train.h) for a task with a resample hook: epoch e's trials come
+ * from stream (seed, RNG_STREAM_RESAMPLE) split by e, so they depend on seed and e only. */
+struct resample_ctx {
+    const struct task_type *task;
+    const struct task_params *p;
+    struct dataset *train;
+    uint64_t seed;
+};
+
+static void run_resample(void *ctx, int epoch) {
+    const struct resample_ctx *c = ctx;
+    rng_t base, r;
+    rng_init(&base, c->seed, RNG_STREAM_RESAMPLE);
+    r = rng_split(&base, (uint64_t)epoch + 1);
+    c->task->resample(c->p, &r, c->train);
+}
+
 void experiment_run(const struct resolved *r, int P, int seed, const char *out) {
     const struct experiment *e = r->exp;
     const struct task_type *task = e->task;
@@ -299,8 +316,14 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
             r->s.train.epochs);
     struct model mo;
     model_alrnn(&mo, &m, task);
-    const struct train_data td = {.train = &train, .val = &val, .test = &test,
-                                  .n_train = train.n, .n_val = val.n, .n_test = test.n};
+    struct train_data td = {.train = &train, .val = &val, .test = &test,
+                            .n_train = train.n, .n_val = val.n, .n_test = test.n};
+    struct resample_ctx rc = {.task = task, .p = &tp, .train = &train, .seed = (uint64_t)seed};
+    if (task_opt_int(&tp, "resample", 0)) {
+        if (!task->resample) die("%s: task %s cannot resample its training set (resample=1)",
+                                 e->name, task->name);
+        td.resample = run_resample, td.resample_ctx = &rc;
+    }
     const struct train_checkpoint ck = run_file_checkpoint(r, P, seed);
     struct train_history h;
     train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &ck, &h);
