@@ -75,6 +75,10 @@ struct train_config {
     int M_reg;          /* MAR acts on units 0..M_reg-1 */
     int eval_every;     /* epochs between evaluations (0: only at the end) */
     select_kind select; /* which parameters the run keeps */
+    /* Loss above which a step counts as divergence: 0 = TRAIN_BLOWUP_LOSS; < 0 = never (only
+     * a non-finite loss or gradient stops the run: the reference's loops have no such stop,
+     * and Adam's bounded steps can bring a huge initial loss down) */
+    double blowup_loss;
 };
 
 /* The three splits, opaque to the loop (the model type reads them), with their sizes. */

@@ -71,6 +71,7 @@ void run_file_training_config(const struct resolved *r, const struct h5file *f) 
     h5_attr_double(f, g, "tau", tc->tau);
     h5_attr_int(f, g, "M_reg", tc->M_reg);
     h5_attr_int(f, g, "eval_every", tc->eval_every);
+    h5_attr_double(f, g, "blowup_loss", tc->blowup_loss != 0 ? tc->blowup_loss : TRAIN_BLOWUP_LOSS);
     h5_attr_str(f, g, "optimizer", "adam(beta1=0.9,beta2=0.999,eps=1e-8)");
     h5_attr_str(f, g, "task_opts", r->s.data.opts ? r->s.data.opts : "");
     h5_attr_str(f, g, "P_grid", r->s.P_grid);

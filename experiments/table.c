@@ -86,6 +86,7 @@ static void settings_merge(struct settings *s, const struct settings *o) {
     KEEP(train.M_reg);
     KEEP(train.eval_every);
     KEEP(train.select);
+    KEEP(train.blowup_loss);
     KEEP(data.T);
     KEEP(data.n_train);
     KEEP(data.n_val);

@@ -262,6 +262,10 @@ Test(conventions, smoke_runs_record_options, .timeout = 120) {
         char *v = config_attr(out, "task_opts");
         cr_assert_str_eq(v, rows[i][1]);
         free(v);
+        struct h5file f; /* the conventions' rows run without the divergence stop */
+        h5_open_read(&f, out);
+        cr_assert_eq(h5_read_attr_double(&f, "/config", "blowup_loss"), -1);
+        h5_close(&f);
     }
     /* a resampling run is the same bytes for the same seed: compare its trained parameters */
     snprintf(out, sizeof out, "%s/again.h5", dir);
