@@ -218,7 +218,7 @@ static int copy_autonomous(const struct alrnn *m, const real *z, int n, real *ou
 enum { LOOSE_BURN = 2000, LOOSE_WIN = 400, LOOSE_STARTS = 2 };
 static const double LOOSE_TOL = 0.05; /* a 5 % repeat of each unit's swing: "periodic" by eye */
 
-static int loose_period_trace(const real *traj, int M, int lo, int hi, int t0, int win) {
+int fig_copy_period_trace(const real *traj, int M, int lo, int hi, int t0, int win) {
     if (hi <= lo) return 0;
     double *range = xmalloc((size_t)M * sizeof(double));
     for (int i = lo; i < hi; i++) {
@@ -244,7 +244,7 @@ static int loose_period_trace(const real *traj, int M, int lo, int hi, int t0, i
     return 0;
 }
 
-static int loose_period_code(const real *traj, int M, int P, int t0, int win) {
+int fig_copy_period_code(const real *traj, int M, int P, int t0, int win) {
     if (P == 0) return 1;
     for (int k = 1; k <= win / 2; k++) {
         int ok = 1;
@@ -279,9 +279,9 @@ static void copy_loose_periodicity(const struct alrnn *m, int M_reg, const real 
         const int t0 = LOOSE_BURN + 1;
         memcpy(win + (size_t)s * LOOSE_WIN * M, traj + (size_t)t0 * M,
                (size_t)LOOSE_WIN * M * sizeof(real));
-        code_p[s] = loose_period_code(traj, M, P, t0, LOOSE_WIN);
-        pwl_p[s] = loose_period_trace(traj, M, M - P, M, t0, LOOSE_WIN);
-        free_p[s] = loose_period_trace(traj, M, M_reg < M ? M_reg : M, M, t0, LOOSE_WIN);
+        code_p[s] = fig_copy_period_code(traj, M, P, t0, LOOSE_WIN);
+        pwl_p[s] = fig_copy_period_trace(traj, M, M - P, M, t0, LOOSE_WIN);
+        free_p[s] = fig_copy_period_trace(traj, M, M_reg < M ? M_reg : M, M, t0, LOOSE_WIN);
         double a = 0, b = 0;
         for (int t = 0; t < LOOSE_WIN; t++)
             for (int i = M - P; i < M; i++) {

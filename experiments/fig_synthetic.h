@@ -19,6 +19,13 @@ void fig_context_analyze(const struct resolved *r, const struct alrnn *m,
 void fig_multitask_analyze(const struct resolved *r, const struct alrnn *m,
                            const struct dataset *test, uint64_t seed, const struct h5file *f);
 
+/* The copy analysis's loose periodicity tests (fig_copy.c, /analysis/autonomous_loose) on
+ * states traj (n, M), window [t0, t0 + win): the smallest k <= win/2 at which the bitcode of
+ * the last P units repeats at every step of the window, or at which every unit lo..hi-1
+ * repeats to 5 % of its range over the window; 0 = none. */
+int fig_copy_period_code(const real *traj, int M, int P, int t0, int win);
+int fig_copy_period_trace(const real *traj, int M, int lo, int hi, int t0, int win);
+
 /* Summarizers (struct figure.summarize). */
 void summarize_figure3(const struct figure *f, profile_kind p, const char *root, const char *out);
 void summarize_figure5(const struct figure *f, profile_kind p, const char *root, const char *out);

@@ -13,6 +13,7 @@
 #include "model.h"
 #include "scan_data.h"
 #include "scan_model.h"
+#include "fig_synthetic.h"
 #include "synthetic.h"
 #include "testutil.h"
 #include "train.h"
@@ -325,4 +326,32 @@ Test(conventions, rows_paper_follows_reference) {
                   strstr(buf, "cosine 0"), "%s", buf);
     show("smnist-pool1", "paper", buf, sizeof buf);
     cr_assert(strstr(buf, "opts 1"), "%s", buf);
+}
+
+/* ---- copy: the loose periodicity tests on hand-made trajectories ---------------------------- */
+
+Test(conventions, copy_loose_periodicity_known_answers) {
+    enum { M = 3, N = 600, K = 37 }; /* unit 0: slow drift (a MAR unit); units 1, 2: a rotation */
+    real *z = malloc(sizeof(real) * N * M);
+    const double pi = 3.14159265358979323846;
+    for (int t = 0; t < N; t++) {
+        z[t * M + 0] = 0.01 * t;
+        z[t * M + 1] = cos(2 * pi * t / K);
+        z[t * M + 2] = sin(2 * pi * t / K) + 0.2;
+    }
+    cr_assert_eq(fig_copy_period_code(z, M, 2, 100, 400), K);
+    cr_assert_eq(fig_copy_period_trace(z, M, 1, 3, 100, 400), K);
+    cr_assert_eq(fig_copy_period_trace(z, M, 0, 3, 100, 400), 0, "the drifting unit never repeats");
+    /* 1 % noise passes the 5 % trace tolerance; a non-integer period (37.5) repeats its
+     * bitcode only every 75 steps */
+    rng_t r;
+    rng_init(&r, 7, 1);
+    for (int t = 0; t < N; t++) z[t * M + 1] = cos(2 * pi * t / K) + 0.01 * (rng_uniform(&r) - 0.5);
+    cr_assert_eq(fig_copy_period_trace(z, M, 1, 3, 100, 400), K);
+    for (int t = 0; t < N; t++) {
+        z[t * M + 1] = cos(2 * pi * t / 37.5);
+        z[t * M + 2] = sin(2 * pi * t / 37.5) + 0.2;
+    }
+    cr_assert_eq(fig_copy_period_code(z, M, 2, 100, 400), 75);
+    free(z);
 }
