@@ -315,8 +315,9 @@ Test(conventions, rows_paper_follows_reference) {
     }
     show("multitask_n20", "paper", buf, sizeof buf);
     cr_assert(strstr(buf, "opts 'padded=1,authors_weights=1,resample=1'"), "%s", buf);
+    cr_assert(strstr(buf, "blowup_loss -1"), "%s", buf);
     show("multitask_n20", "quick", buf, sizeof buf);
-    cr_assert(strstr(buf, "opts ''"), "%s", buf);
+    cr_assert(strstr(buf, "opts ''") && !strstr(buf, "blowup_loss"), "%s", buf);
     show("scan_simple", "paper", buf, sizeof buf);
     cr_assert(strstr(buf, "end_weight=0"), "%s", buf);
     show("scan_simple", "quick", buf, sizeof buf);
