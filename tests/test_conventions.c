@@ -268,6 +268,26 @@ Test(conventions, smoke_runs_record_options, .timeout = 120) {
         cr_assert_eq(h5_read_attr_double(&f, "/config", "blowup_loss"), -1);
         h5_close(&f);
     }
+    /* tail states: with padded=1 the trial-phase bitcode statistics count every step of every
+     * test trial (8 per task in smoke, T = 74 with the simple timings); ours counts only the
+     * trial's own steps; the response phase is the same set of steps under both */
+    snprintf(out, sizeof out, "%s/own.h5", dir);
+    snprintf(args, sizeof args, "run multitask_n20_nostop --P 2 --profile smoke --out %s", out);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    char padded[600];
+    snprintf(padded, sizeof padded, "%s/multitask_n20_padded.h5", dir);
+    size_t n1, n2, n3, n4, dims[4];
+    double *tot_pad = tu_h5_read(padded, "/analysis/bitcode/trial/total", &n1, dims);
+    double *tot_own = tu_h5_read(out, "/analysis/bitcode/trial/total", &n2, dims);
+    double *resp_pad = tu_h5_read(padded, "/analysis/bitcode/response/total", &n3, dims);
+    double *resp_own = tu_h5_read(out, "/analysis/bitcode/response/total", &n4, dims);
+    cr_assert(n1 == MT__COUNT && n2 == MT__COUNT && n3 == MT__COUNT && n4 == MT__COUNT);
+    for (int k = 0; k < MT__COUNT; k++) {
+        cr_assert_eq(tot_pad[k], 8 * 74, "task %d: %g states counted", k, tot_pad[k]);
+        cr_assert_lt(tot_own[k], 8 * 74);
+        cr_assert_eq(resp_pad[k], resp_own[k], "task %d: response phase differs", k);
+    }
+    free(tot_pad), free(tot_own), free(resp_pad), free(resp_own);
     /* a resampling run is the same bytes for the same seed: compare its trained parameters */
     snprintf(out, sizeof out, "%s/again.h5", dir);
     snprintf(args, sizeof args, "run multitask_n20_resample --P 2 --profile smoke --out %s", out);
