@@ -51,8 +51,8 @@ static double batch_forward(const struct alrnn *m, const struct dataset *d, stru
     dataset_gather(d, idx, b->B, b->x, d->y ? b->y : NULL, d->label ? b->label : NULL, b->mask);
     alrnn_set_z0(m, &b->w, z0rng);
     alrnn_forward(m, &b->w, b->x);
-    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->y, b->label, b->mask,
-                     want_grad ? b->w.dY : NULL);
+    return loss_eval_weighted(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->y, b->label, b->mask,
+                              d->out_weight, want_grad ? b->w.dY : NULL);
 }
 
 static double mask_sum(const real *mask, size_t n) {

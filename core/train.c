@@ -30,7 +30,8 @@ train_status train_step(const struct model *m, void *work, const void *data, con
     const double L = t->forward_loss(m, work, data, idx, B, r, 1);
     *loss = L, *grad_norm = NAN;
     if (!isfinite(L)) return TRAIN_LOSS_NONFINITE;
-    if (L > TRAIN_BLOWUP_LOSS) return TRAIN_LOSS_BLOWUP;
+    if (L > (cfg->blowup_loss != 0 ? cfg->blowup_loss : TRAIN_BLOWUP_LOSS) && cfg->blowup_loss >= 0)
+        return TRAIN_LOSS_BLOWUP;
     memset(grad, 0, m->n_params * sizeof(real));
     t->backward(m, work, grad);
     t->regularizer(m, cfg->tau, cfg->M_reg, grad);
@@ -358,6 +359,7 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
     while (ls.e < E && !h->diverged) {
         const int e = ls.e;
         const double lr = cfg->cosine ? cosine_lr(cfg->lr, cfg->lr_min, e, E) : cfg->lr;
+        if (d->resample) d->resample(d->resample_ctx, e); /* fresh trials (train.h) */
         if (ls.start == 0) rng_shuffle_int(&ls.br, ls.order, n);
         while (ls.start < n) {
             const int bs = n - ls.start >= B ? B : n % B;

@@ -75,12 +75,23 @@ struct train_config {
     int M_reg;          /* MAR acts on units 0..M_reg-1 */
     int eval_every;     /* epochs between evaluations (0: only at the end) */
     select_kind select; /* which parameters the run keeps */
+    /* Loss above which a step counts as divergence: 0 = TRAIN_BLOWUP_LOSS; < 0 = never (only
+     * a non-finite loss or gradient stops the run: the reference's loops have no such stop,
+     * and Adam's bounded steps can bring a huge initial loss down) */
+    double blowup_loss;
 };
 
 /* The three splits, opaque to the loop (the model type reads them), with their sizes. */
 struct train_data {
     const void *train, *val, *test;
     int n_train, n_val, n_test; /* sequences; n_val = 0: no validation split */
+    /* Optional per-epoch data hook (NULL: a fixed training set). Called at the start of
+     * every epoch e (0-based; again for an epoch resumed from a checkpoint) before its
+     * batches; it may rewrite the training split in place, keeping n_train sequences. It
+     * must depend on (ctx, e) only, so that a run stays the same bytes per seed and a
+     * resumed run sees the data the interrupted one saw. */
+    void (*resample)(void *ctx, int epoch);
+    void *resample_ctx;
 };
 
 struct train_history {
