@@ -73,7 +73,13 @@ void run_file_training_config(const struct resolved *r, const struct h5file *f) 
     h5_attr_double(f, g, "tau", tc->tau);
     h5_attr_int(f, g, "M_reg", tc->M_reg);
     h5_attr_int(f, g, "eval_every", tc->eval_every);
-    h5_attr_double(f, g, "blowup_loss", tc->blowup_loss != 0 ? tc->blowup_loss : TRAIN_BLOWUP_LOSS);
+    /* the divergence stop (train.h): 0 = relative to the first loss, > 0 absolute, < 0 none */
+    h5_attr_double(f, g, "blowup_loss", tc->blowup_loss);
+    h5_attr_str(f, g, "blowup_rule",
+                tc->blowup_loss > 0   ? "absolute: a step loss above blowup_loss"
+                : tc->blowup_loss < 0 ? "none: only a non-finite loss or gradient"
+                                      : "relative: a step loss above 1e6 x max(1, first-step "
+                                        "loss)");
     h5_attr_str(f, g, "optimizer", "adam(beta1=0.9,beta2=0.999,eps=1e-8)");
     h5_attr_str(f, g, "task_opts", r->s.data.opts ? r->s.data.opts : "");
     h5_attr_str(f, g, "P_grid", r->s.P_grid);

@@ -335,7 +335,9 @@ Test(conventions, rows_paper_follows_reference) {
     }
     show("multitask_n20", "paper", buf, sizeof buf);
     cr_assert(strstr(buf, "opts 'padded=1,authors_weights=1,resample=1'"), "%s", buf);
-    cr_assert(strstr(buf, "blowup_loss -1"), "%s", buf);
+    /* the default divergence stop, relative to the first loss (train.h), at every profile:
+     * the init's first losses of 1e6-1e12 do not end a run, so no profile turns it off */
+    cr_assert(!strstr(buf, "blowup_loss"), "%s", buf);
     show("multitask_n20", "quick", buf, sizeof buf);
     cr_assert(strstr(buf, "opts ''") && !strstr(buf, "blowup_loss"), "%s", buf);
     show("scan_simple", "paper", buf, sizeof buf);
