@@ -171,7 +171,7 @@ static void state_free(struct step_state *s) {
 /* One train_step on the state's batch. */
 static void time_one_step(struct step_state *s) {
     double L, gn;
-    train_step(&s->mo, s->work, &s->d, s->idx, s->B, &s->r, &s->tc, s->tc.lr, &s->opt, s->grad,
+    train_step(&s->mo, s->work, &s->d, s->idx, s->B, &s->r, &s->tc, s->tc.lr, NAN, &s->opt, s->grad,
                &L, &gn);
 }
 

@@ -149,6 +149,12 @@ double h5_read_attr_double(const struct h5file *f, const char *obj_path, const c
     return v;
 }
 
+int h5_has_attr(const struct h5file *f, const char *obj_path, const char *name) {
+    const htri_t r = H5Aexists_by_name(f->id, obj_path, name, H5P_DEFAULT);
+    if (r < 0) die("%s: cannot look for attribute %s on %s", f->path, name, obj_path);
+    return r > 0;
+}
+
 static void kind_types(h5_kind k, hid_t *ftype, hid_t *mtype) {
     switch (k) {
     case H5K_REAL:

@@ -32,6 +32,7 @@ void h5_attr_double(const struct h5file *f, const char *obj_path, const char *na
 char *h5_read_attr_str(const struct h5file *f, const char *obj_path, const char *name); /* malloc'd */
 long h5_read_attr_int(const struct h5file *f, const char *obj_path, const char *name);
 double h5_read_attr_double(const struct h5file *f, const char *obj_path, const char *name);
+int h5_has_attr(const struct h5file *f, const char *obj_path, const char *name); /* 1 / 0 */
 
 /* Dataset of rank 0..4 (rank 0 = scalar). dims may be NULL for rank 0. */
 void h5_write(const struct h5file *f, const char *path, h5_kind kind, int rank,

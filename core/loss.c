@@ -6,6 +6,11 @@
 
 double loss_eval(loss_kind kind, int rows, int K, const real *Y, const real *y,
                  const int32_t *label, const real *mask, real *dY) {
+    return loss_eval_weighted(kind, rows, K, Y, y, label, mask, NULL, dY);
+}
+
+double loss_eval_weighted(loss_kind kind, int rows, int K, const real *Y, const real *y,
+                          const int32_t *label, const real *mask, const real *c, real *dY) {
     double wsum = 0;
     for (int r = 0; r < rows; r++) wsum += mask[r];
     if (dY) memset(dY, 0, (size_t)rows * K * sizeof(real));
@@ -19,9 +24,11 @@ double loss_eval(loss_kind kind, int rows, int K, const real *Y, const real *y,
         real *d = dY ? dY + (size_t)r * K : NULL;
         if (kind == LOSS_MSE) {
             for (int k = 0; k < K; k++) {
+                /* c_k K: 1 without weights, so norm's 1/K becomes c_k */
+                const double ck = c ? (double)c[k] * K : 1.0;
                 double e = (double)o[k] - y[(size_t)r * K + k];
-                L += w * e * e;
-                if (d) d[k] = (real)(2 * w * e * norm);
+                L += ck * w * e * e;
+                if (d) d[k] = (real)(2 * ck * w * e * norm);
             }
         } else {
             const int lab = label[r];

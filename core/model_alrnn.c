@@ -42,8 +42,8 @@ static double batch_forward(const struct alrnn *m, const struct dataset *d, stru
     data_batch_gather(&b->in, d, idx);
     alrnn_set_z0(m, &b->w, z0rng);
     alrnn_forward(m, &b->w, b->in.x);
-    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label, b->in.mask,
-                     want_grad ? b->w.dY : NULL);
+    return loss_eval_weighted(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
+                              b->in.mask, d->out_weight, want_grad ? b->w.dY : NULL);
 }
 
 double train_evaluate(const struct alrnn *m, const struct task_type *task,

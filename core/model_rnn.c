@@ -365,8 +365,8 @@ static double rbatch_forward(const struct rnn *m, const struct dataset *d, struc
                              const int *idx, int want_grad) {
     data_batch_gather(&b->in, d, idx);
     rnn_forward(m, &b->w, b->in.x);
-    return loss_eval(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label, b->in.mask,
-                     want_grad ? b->w.dY : NULL);
+    return loss_eval_weighted(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
+                              b->in.mask, d->out_weight, want_grad ? b->w.dY : NULL);
 }
 
 double rnn_evaluate(const struct rnn *m, const struct task_type *task, const struct dataset *d,

@@ -7,6 +7,7 @@
  *     RNG_STREAM_INIT   parameter initialisation
  *     RNG_STREAM_BATCH  minibatch order and per-batch random initial states during training
  *     RNG_STREAM_EVAL   random initial states during evaluation (restarted at every evaluation)
+ *     RNG_STREAM_RESAMPLE  fresh training trials per epoch (task resample hook), split per epoch
  * Tasks that need several independent data streams (train/val/test) call rng_split().
  */
 #ifndef ALRNN_RNG_H
@@ -18,7 +19,8 @@ typedef struct {
     uint64_t s[4];
 } rng_t;
 
-enum { RNG_STREAM_DATA = 1, RNG_STREAM_INIT = 2, RNG_STREAM_BATCH = 3, RNG_STREAM_EVAL = 4 };
+enum { RNG_STREAM_DATA = 1, RNG_STREAM_INIT = 2, RNG_STREAM_BATCH = 3, RNG_STREAM_EVAL = 4,
+       RNG_STREAM_RESAMPLE = 5 };
 
 void rng_init(rng_t *r, uint64_t seed, uint64_t stream);
 rng_t rng_split(rng_t *parent, uint64_t stream); /* child stream; advances the parent once */

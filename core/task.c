@@ -35,6 +35,7 @@ void dataset_free(struct dataset *d) {
     free(d->label);
     free(d->mask);
     free(d->group);
+    free(d->out_weight);
     memset(d, 0, sizeof *d);
 }
 

@@ -40,6 +40,8 @@ struct dataset {
     int32_t *label; /* (n, T_out) CE class in [0, K); NULL for MSE */
     real *mask;     /* (n, T_out) loss weight per target step, 0 = no loss */
     int32_t *group; /* (n) optional sub-task / class id for per-group metrics, or NULL */
+    real *out_weight; /* (K) optional MSE weight c_k of each output (loss.h), owned by the
+                       * data set; NULL: 1/K each */
 };
 
 /* Allocates every array (zeroed; mask set to 1). `with_group` also allocates group. */
@@ -108,6 +110,12 @@ struct task_type {
     void (*metrics)(const struct dataset *d, const real *yhat, double *out);
     int n_metrics;
     const char *const *metric_names;
+
+    /* Optional. A fresh training set for one epoch (a reference whose data set draws a new
+     * trial on every access): overwrite train's sequences in place, same n and shapes, from
+     * r, which depends only on the run's seed and the epoch. experiment_run wires it to the
+     * training loop's per-epoch hook (train.h) when the row's opts say resample=1. */
+    void (*resample)(const struct task_params *p, rng_t *r, struct dataset *train);
 };
 
 /* The metric names / count a task reports, with the defaults filled in. */

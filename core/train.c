@@ -17,20 +17,27 @@ _Static_assert(ARRAY_LEN(select_kind_names) == SELECT__COUNT,
 const char *const train_status_names[] = {
     [TRAIN_OK] = "ok",
     [TRAIN_LOSS_NONFINITE] = "loss_nonfinite",
-    [TRAIN_LOSS_BLOWUP] = "loss_above_1e6",
+    [TRAIN_LOSS_BLOWUP] = "loss_above_1e6", /* the stored name; the limit is train_blowup_limit */
     [TRAIN_GRAD_NONFINITE] = "grad_norm_nonfinite",
 };
 _Static_assert(ARRAY_LEN(train_status_names) == TRAIN__COUNT,
                "train_status_names: one entry per enum value");
 
+double train_blowup_limit(const struct train_config *cfg, double first_loss) {
+    if (cfg->blowup_loss > 0) return cfg->blowup_loss;
+    if (cfg->blowup_loss < 0) return INFINITY;
+    return TRAIN_BLOWUP_FACTOR * (first_loss > 1 ? first_loss : 1);
+}
+
 train_status train_step(const struct model *m, void *work, const void *data, const int *idx,
                         int B, rng_t *r, const struct train_config *cfg, double lr,
-                        struct adam *opt, real *grad, double *loss, double *grad_norm) {
+                        double first_loss, struct adam *opt, real *grad, double *loss,
+                        double *grad_norm) {
     const struct model_type *t = m->type;
     const double L = t->forward_loss(m, work, data, idx, B, r, 1);
     *loss = L, *grad_norm = NAN;
     if (!isfinite(L)) return TRAIN_LOSS_NONFINITE;
-    if (L > TRAIN_BLOWUP_LOSS) return TRAIN_LOSS_BLOWUP;
+    if (L > train_blowup_limit(cfg, isnan(first_loss) ? L : first_loss)) return TRAIN_LOSS_BLOWUP;
     memset(grad, 0, m->n_params * sizeof(real));
     t->backward(m, work, grad);
     t->regularizer(m, cfg->tau, cfg->M_reg, grad);
@@ -94,6 +101,8 @@ struct loop {
     struct adam opt;
     real *best;      /* (n_params) best-so-far parameters (SELECT_BEST_VAL) */
     double best_val;
+    double first_loss; /* the run's first-step loss, the divergence stop's reference; NAN
+                        * before step 1 */
 };
 
 #define CKPT_FORMAT "alrnn-checkpoint-1"
@@ -152,6 +161,7 @@ static void ckpt_write(const struct train_checkpoint *ck, const struct model *m,
     h5_attr_double(&f, "/", "gsum", ls->gsum);
     h5_attr_double(&f, "/", "elapsed", elapsed);
     h5_attr_double(&f, "/", "best_val", ls->best_val);
+    h5_attr_double(&f, "/", "first_loss", ls->first_loss);
     h5_attr_int(&f, "/", "epochs_done", h->epochs);
     h5_attr_int(&f, "/", "n_eval", h->n_eval);
     h5_attr_int(&f, "/", "selected_epoch", h->selected_epoch);
@@ -231,6 +241,12 @@ static void ckpt_read(struct h5file *f, const struct model *m, int n, struct loo
     ls->gsum = h5_read_attr_double(f, "/", "gsum");
     ls->elapsed = h5_read_attr_double(f, "/", "elapsed");
     ls->best_val = h5_read_attr_double(f, "/", "best_val");
+    /* a checkpoint written before the relative divergence stop has no first_loss: its run
+     * began under the absolute limit 1e6, which a reference of 1 reproduces (a NAN would make
+     * the next step the reference) */
+    ls->first_loss = h5_has_attr(f, "/", "first_loss") ? h5_read_attr_double(f, "/", "first_loss")
+                     : ls->step > 0                    ? 1
+                                                       : NAN;
     h->epochs = (int)h5_read_attr_int(f, "/", "epochs_done");
     h->n_eval = (int)h5_read_attr_int(f, "/", "n_eval");
     h->selected_epoch = (int)h5_read_attr_int(f, "/", "selected_epoch");
@@ -321,7 +337,7 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
     h->has_val = d->n_val > 0;
     const int has_ckpt = ck && ck->path;
 
-    struct loop ls = {.best_val = INFINITY};
+    struct loop ls = {.best_val = INFINITY, .first_loss = NAN};
     rng_init(&ls.br, seed, RNG_STREAM_BATCH);
     adam_init(&ls.opt, m->n_params);
     ls.best = xmalloc(m->n_params * sizeof(real));
@@ -358,6 +374,7 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
     while (ls.e < E && !h->diverged) {
         const int e = ls.e;
         const double lr = cfg->cosine ? cosine_lr(cfg->lr, cfg->lr_min, e, E) : cfg->lr;
+        if (d->resample) d->resample(d->resample_ctx, e); /* fresh trials (train.h) */
         if (ls.start == 0) rng_shuffle_int(&ls.br, ls.order, n);
         while (ls.start < n) {
             const int bs = n - ls.start >= B ? B : n % B;
@@ -365,7 +382,8 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
             ls.step++;
             const train_status st =
                 train_step(m, bs == B ? full : rest, d->train, ls.order + ls.start, bs, &ls.br,
-                           cfg, lr, &ls.opt, grad, &L, &gn);
+                           cfg, lr, ls.first_loss, &ls.opt, grad, &L, &gn);
+            if (isnan(ls.first_loss)) ls.first_loss = L; /* the stop's reference (train.h) */
             if (st != TRAIN_OK) {
                 h->diverged = 1, h->diverged_epoch = e + 1, h->diverged_step = ls.step;
                 h->diverged_cause = st, h->diverged_loss = L;
@@ -418,6 +436,7 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
         checkpoint_if_due(&cc, m, n, &ls, h, 0);
     if (has_ckpt)
         for (int i = 0; i < 3; i++) sigaction(sigs[i], &old[i], NULL);
+    h->first_loss = ls.first_loss;
     h->wall_seconds = ls.elapsed + now_seconds() - t0;
     if (cc.count)
         fprintf(stderr, "[%s] %d checkpoints written in %.3f s (%.2f%% of this process's training)\n",
@@ -482,6 +501,9 @@ void train_history_write(const struct h5file *f, const struct model *m,
     h5_write(f, "/train/lr", H5K_F64, 1, de, h->lr, "Adam step size per epoch", "1");
     h5_write(f, "/train/grad_norm", H5K_F64, 1, de, h->grad_norm,
              "mean global gradient norm before clipping", "1");
+    h5_write_scalar(f, "/train/first_loss", h->first_loss,
+                    "task loss of the first step, the reference of the default divergence stop "
+                    "(train.h)", m->loss_units);
     h5_write_scalar(f, "/train/wall_seconds", h->wall_seconds, "training wall time", "s");
     h5_write_scalar(f, "/train/seq_per_s", h->train_seq_per_s, "training throughput",
                     "sequences/s");

@@ -9,8 +9,9 @@
  * parameters (model.h). Progress (epoch, loss, held-out loss and first metric, rate, ETA)
  * goes to stderr.
  *
- * Divergence is data, not an error. A step whose loss is non-finite or above
- * TRAIN_BLOWUP_LOSS, or whose gradient norm is non-finite, updates nothing; the run stops
+ * Divergence is data, not an error. A step whose loss is non-finite or above the blow-up
+ * limit (train_blowup_limit: by default TRAIN_BLOWUP_FACTOR times the run's first-step loss,
+ * at least 1), or whose gradient norm is non-finite, updates nothing; the run stops
  * there and finishes normally with h->diverged set (the cause, the epoch it happened in, the
  * step). The kept parameters are then: with SELECT_BEST_VAL, the best evaluation so far if
  * there was one; otherwise the last finite state, i.e. the parameters before the failing
@@ -48,17 +49,23 @@
 typedef enum { SELECT_FINAL, SELECT_BEST_VAL, SELECT__COUNT } select_kind;
 extern const char *const select_kind_names[]; /* SELECT__COUNT entries */
 
-/* A training loss above this counts as divergence. Every loss of the project is O(1) at
- * initialisation (CE <= log K + small logits; MSE of targets of unit scale), and a trained
- * model's is lower; a mean batch loss of 1e6 means the states or logits have exploded and
- * Adam, whose steps are bounded by lr, cannot bring them back in any useful time. */
+/* The default divergence stop is relative: a step's loss counts as a blow-up when it exceeds
+ * TRAIN_BLOWUP_FACTOR x max(1, the run's first-step loss). Most losses of the project are
+ * O(1) at initialisation (CE <= log K + small logits; MSE of targets of unit scale), where
+ * this is a loss of 1e6: the states or logits have exploded and Adam, whose steps are bounded
+ * by lr, cannot bring them back in any useful time. Some inits start far higher (the
+ * multi-task init's first losses are 1e6-1e12 at P >= 2) and come down: a limit relative to
+ * the first loss does not end those at step 1. */
+#define TRAIN_BLOWUP_FACTOR 1e6
+/* The absolute limit a row's blowup_loss = TRAIN_BLOWUP_LOSS sets (the rule before the
+ * relative default; a run whose first loss is <= 1 sees the same limit under both). */
 #define TRAIN_BLOWUP_LOSS 1e6
 
 /* What one step found; the names are what run files store as diverged_cause. */
 typedef enum {
     TRAIN_OK,
     TRAIN_LOSS_NONFINITE, /* NaN or ±inf loss */
-    TRAIN_LOSS_BLOWUP,    /* finite loss > TRAIN_BLOWUP_LOSS */
+    TRAIN_LOSS_BLOWUP,    /* finite loss > the blow-up limit (train_blowup_limit) */
     TRAIN_GRAD_NONFINITE, /* finite loss, NaN or inf gradient norm */
     TRAIN__COUNT
 } train_status;
@@ -75,12 +82,24 @@ struct train_config {
     int M_reg;          /* MAR acts on units 0..M_reg-1 */
     int eval_every;     /* epochs between evaluations (0: only at the end) */
     select_kind select; /* which parameters the run keeps */
+    /* The divergence stop on a finite loss (train_blowup_limit): 0 = the default, relative
+     * rule (TRAIN_BLOWUP_FACTOR x max(1, first-step loss)); > 0 = this absolute limit; < 0 =
+     * never (only a non-finite loss or gradient stops the run: the reference's loops have no
+     * such stop, and Adam's bounded steps can bring a huge initial loss down) */
+    double blowup_loss;
 };
 
 /* The three splits, opaque to the loop (the model type reads them), with their sizes. */
 struct train_data {
     const void *train, *val, *test;
     int n_train, n_val, n_test; /* sequences; n_val = 0: no validation split */
+    /* Optional per-epoch data hook (NULL: a fixed training set). Called at the start of
+     * every epoch e (0-based; again for an epoch resumed from a checkpoint) before its
+     * batches; it may rewrite the training split in place, keeping n_train sequences. It
+     * must depend on (ctx, e) only, so that a run stays the same bytes per seed and a
+     * resumed run sees the data the interrupted one saw. */
+    void (*resample)(void *ctx, int epoch);
+    void *resample_ctx;
 };
 
 struct train_history {
@@ -109,11 +128,14 @@ struct train_history {
     long diverged_step;        /* 1-based step (batch) of the run that failed */
     train_status diverged_cause;
     double diverged_loss;      /* the loss of that step */
+    double first_loss;         /* the loss of step 1, the divergence stop's reference */
 };
 
 /* One training step on sequences idx[0..B) of split data, with work from
  * m->type->work_alloc(m, data, B):
- *     forward + loss; if the loss is non-finite or > TRAIN_BLOWUP_LOSS return that status;
+ *     forward + loss; if the loss is non-finite or above train_blowup_limit(cfg, first_loss)
+ *     return that status (first_loss: the run's first-step loss; NAN when this step is the
+ *     first, which is then its own reference and cannot blow up);
  *     grad = backward + MAR gradient (cfg->tau, cfg->M_reg); clip to cfg->clip; if the
  *     norm is non-finite return TRAIN_GRAD_NONFINITE; Adam step at lr on m->params.
  * Nothing is updated unless TRAIN_OK is returned. r is the batch stream (initial states,
@@ -126,12 +148,18 @@ struct train_history {
  *     real *grad = xmalloc(mo.n_params * sizeof(real));
  *     int idx[B] = {0..B-1};  rng_t r;  rng_init(&r, seed, RNG_STREAM_BATCH);
  *     double L, gn;
- *     train_step(&mo, w, &train_set, idx, B, &r, &cfg, cfg.lr, &opt, grad, &L, &gn);
+ *     train_step(&mo, w, &train_set, idx, B, &r, &cfg, cfg.lr, NAN, &opt, grad, &L, &gn);
  *     ...  mo.type->work_free(w);  adam_free(&opt);  free(grad);
  */
 train_status train_step(const struct model *m, void *work, const void *data, const int *idx,
                         int B, rng_t *r, const struct train_config *cfg, double lr,
-                        struct adam *opt, real *grad, double *loss, double *grad_norm);
+                        double first_loss, struct adam *opt, real *grad, double *loss,
+                        double *grad_norm);
+
+/* The loss above which a step of a run whose first-step loss was first_loss counts as a
+ * blow-up: cfg->blowup_loss > 0: that; < 0: INFINITY (never); 0: TRAIN_BLOWUP_FACTOR x
+ * max(1, first_loss). */
+double train_blowup_limit(const struct train_config *cfg, double first_loss);
 
 struct train_checkpoint {
     const char *path;       /* checkpoint file (the runners use <out>.ckpt); NULL: none */

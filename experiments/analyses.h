@@ -13,6 +13,12 @@
 /* PAPER.md §2.4 copy: bitcode histograms by phase, PCA, autonomous runs, subregion spectra */
 void analysis_copy(const struct resolved *r, const struct alrnn *m, const struct dataset *test,
                    uint64_t seed, const struct h5file *f);
+/* The copy analysis's loose periodicity tests (analysis_copy.c, /analysis/autonomous_loose) on
+ * states traj (n, M), window [t0, t0 + win): the smallest k <= win/2 at which the bitcode of
+ * the last P units repeats at every step of the window, or at which every unit lo..hi-1
+ * repeats to 5 % of its range over the window; 0 = none. */
+int analysis_copy_period_code(const real *traj, int M, int P, int t0, int win);
+int analysis_copy_period_trace(const real *traj, int M, int lo, int hi, int t0, int win);
 /* §2.6 contextual integration: bit fractions and PWL units over time per context, JSD */
 void analysis_context(const struct resolved *r, const struct alrnn *m, const struct dataset *test,
                       uint64_t seed, const struct h5file *f);

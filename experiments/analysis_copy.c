@@ -16,6 +16,9 @@
  *                                settles), diverged, and cycle_z_<i> (period, M),
  *                                cycle_pc_<i> (period, 3), cycle_codes_<i> (period, P),
  *                                final_norm (the state's norm at the last step).
+ *   /analysis/autonomous_loose/  the paper's reading of Fig 3b: zero-input runs from z_0 and
+ *                                from the delay onset, periodicity of the bitcode and of the
+ *                                PWL units' trace over a window (copy_loose_periodicity)
  *   /analysis/spectrum/          eigenvalues of the subregion matrices W_Ω = diag(a) + W D_Ω
  *                                (PAPER.md §1.4, §4) of the SPEC_TOP most frequent delay-phase
  *                                codes: codes (k, P), freq (k), modulus (k, M) descending,
@@ -83,6 +86,7 @@ struct copy_ctx {
     real *cloud;                   /* (n, T, M) states z_1..z_T of every test sequence */
     real *start;                   /* (AUTO_STARTS, M) states at the start of the delay */
     int n_start;
+    real *init;                    /* (AUTO_STARTS, M) initial states z_0 */
 };
 
 /* Phase of input step t of sequence i: recall (loss step), delay (all-zero input), encode. */
@@ -103,6 +107,7 @@ static void copy_visit(void *vctx, int first, int B, int T, const real *Z) {
     for (int b = 0; b < B; b++) {
         const int i = first + b;
         int seen_delay = 0;
+        if (i < AUTO_STARTS) memcpy(c->init + (size_t)i * M, Z + (size_t)b * M, M * sizeof(real));
         for (int t = 0; t < T; t++) {
             const int ph = copy_phase(d, i, t);
             const size_t row = (size_t)t * B + b; /* state z_{t+1} */
@@ -143,6 +148,118 @@ static int copy_autonomous(const struct alrnn *m, const real *z, int n, real *ou
     return done;
 }
 
+/* The paper's reading of Fig 3b (PAPER.md §2.4: "run autonomously without input, the model
+ * shows a 100-cycle"), tested loosely beside the strict full-state test above: a zero-input
+ * run from the initial state z_0 (what "autonomous" means in the reference) and from the
+ * delay onset, LOOSE_BURN steps discarded, then over the LOOSE_WIN steps after them:
+ *   code_period  the smallest k <= LOOSE_WIN/2 with d_{t+k} = d_t for every t of the window
+ *                (the bitcode sequence repeats; 0 = none);
+ *   pwl_period   the smallest such k with |z_{t+k,i} - z_{t,i}| <= LOOSE_TOL · (range of unit
+ *                i over the window) for the P PWL units (their trace repeats to a few %);
+ *   free_period  the same on the units outside the MAR block (M_reg..M-1: the MAR units are
+ *                pushed towards a line attractor and may drift without breaking the cycle).
+ * A growing rotation (|λ| slightly above 1) passes the loose tests only if its relative shape
+ * repeats to LOOSE_TOL; the growth per period is stored beside (pwl_growth). */
+enum { LOOSE_BURN = 2000, LOOSE_WIN = 400, LOOSE_STARTS = 2 };
+static const double LOOSE_TOL = 0.05; /* a 5 % repeat of each unit's swing: "periodic" by eye */
+
+int analysis_copy_period_trace(const real *traj, int M, int lo, int hi, int t0, int win) {
+    if (hi <= lo) return 0;
+    double *range = xmalloc((size_t)M * sizeof(double));
+    for (int i = lo; i < hi; i++) {
+        double mn = INFINITY, mx = -INFINITY;
+        for (int t = t0; t < t0 + win; t++) {
+            const double v = traj[(size_t)t * M + i];
+            mn = v < mn ? v : mn, mx = v > mx ? v : mx;
+        }
+        range[i] = mx - mn;
+    }
+    for (int k = 1; k <= win / 2; k++) {
+        int ok = 1;
+        for (int t = t0; ok && t + k < t0 + win; t++)
+            for (int i = lo; ok && i < hi; i++)
+                ok = fabs(traj[(size_t)(t + k) * M + i] - traj[(size_t)t * M + i]) <=
+                     LOOSE_TOL * range[i];
+        if (ok) {
+            free(range);
+            return k;
+        }
+    }
+    free(range);
+    return 0;
+}
+
+int analysis_copy_period_code(const real *traj, int M, int P, int t0, int win) {
+    if (P == 0) return 1;
+    for (int k = 1; k <= win / 2; k++) {
+        int ok = 1;
+        for (int t = t0; ok && t + k < t0 + win; t++)
+            for (int i = M - P; ok && i < M; i++)
+                ok = (traj[(size_t)(t + k) * M + i] > 0) == (traj[(size_t)t * M + i] > 0);
+        if (ok) return k;
+    }
+    return 0;
+}
+
+/* /analysis/autonomous_loose/: per start (0, 1 = initial state of test sequences 0, 1; 2, 3 =
+ * their delay onsets) code_period, pwl_period, free_period, diverged (left the finite range
+ * before the window ended), pwl_growth (ratio of the PWL units' RMS over the window's second
+ * half to its first half), and z (4, LOOSE_WIN, M) the window's states. */
+static void copy_loose_periodicity(const struct alrnn *m, int M_reg, const real *init,
+                                   const real *onset, int n_start, const struct h5file *f) {
+    const int M = m->cfg.M, P = m->cfg.P, S = 2 * LOOSE_STARTS, n = LOOSE_BURN + LOOSE_WIN;
+    real *traj = xmalloc((size_t)(n + 1) * M * sizeof(real));
+    real *win = xcalloc((size_t)S * LOOSE_WIN * M, sizeof(real));
+    int32_t code_p[2 * LOOSE_STARTS] = {0}, pwl_p[2 * LOOSE_STARTS] = {0},
+            free_p[2 * LOOSE_STARTS] = {0}, div[2 * LOOSE_STARTS] = {0};
+    double growth[2 * LOOSE_STARTS];
+    for (int s = 0; s < S; s++) {
+        growth[s] = NAN;
+        const int j = s % LOOSE_STARTS;
+        if (j >= n_start) continue;
+        const real *z = (s < LOOSE_STARTS ? init : onset) + (size_t)j * M;
+        const int done = copy_autonomous(m, z, n, traj);
+        div[s] = done < n;
+        if (div[s]) continue;
+        const int t0 = LOOSE_BURN + 1;
+        memcpy(win + (size_t)s * LOOSE_WIN * M, traj + (size_t)t0 * M,
+               (size_t)LOOSE_WIN * M * sizeof(real));
+        code_p[s] = analysis_copy_period_code(traj, M, P, t0, LOOSE_WIN);
+        pwl_p[s] = analysis_copy_period_trace(traj, M, M - P, M, t0, LOOSE_WIN);
+        free_p[s] = analysis_copy_period_trace(traj, M, M_reg < M ? M_reg : M, M, t0, LOOSE_WIN);
+        double a = 0, b = 0;
+        for (int t = 0; t < LOOSE_WIN; t++)
+            for (int i = M - P; i < M; i++) {
+                const double v = traj[(size_t)(t0 + t) * M + i];
+                *(t < LOOSE_WIN / 2 ? &a : &b) += v * v;
+            }
+        growth[s] = a > 0 ? sqrt(b / a) : NAN;
+    }
+    const size_t d1[1] = {S}, dz[3] = {S, LOOSE_WIN, M};
+    const char *g = "/analysis/autonomous_loose";
+    h5_write(f, "/analysis/autonomous_loose/code_period", H5K_I32, 1, d1, code_p,
+             "smallest period of the bitcode sequence over the window (0 = none <= win/2); "
+             "starts: z_0 of test sequences 0, 1, then their delay onsets", "steps");
+    h5_write(f, "/analysis/autonomous_loose/pwl_period", H5K_I32, 1, d1, pwl_p,
+             "smallest k with every PWL unit repeating to tol times its range over the window",
+             "steps");
+    h5_write(f, "/analysis/autonomous_loose/free_period", H5K_I32, 1, d1, free_p,
+             "the same test on the units outside the MAR block (M_reg..M-1)", "steps");
+    h5_write(f, "/analysis/autonomous_loose/diverged", H5K_I32, 1, d1, div,
+             "1 if the run left the finite range before the window ended", "1");
+    h5_write(f, "/analysis/autonomous_loose/pwl_growth", H5K_F64, 1, d1, growth,
+             "RMS of the PWL units over the window's second half / first half", "1");
+    h5_write(f, "/analysis/autonomous_loose/z", H5K_REAL, 3, dz, win,
+             "the window's states of each run (zeros for a start not run or diverged)",
+             "latent units");
+    h5_attr_int(f, g, "burn", LOOSE_BURN);
+    h5_attr_int(f, g, "window", LOOSE_WIN);
+    h5_attr_double(f, g, "tol", LOOSE_TOL);
+    h5_attr_int(f, g, "M_reg", M_reg);
+    free(traj);
+    free(win);
+}
+
 void analysis_copy(const struct resolved *r, const struct alrnn *m, const struct dataset *test,
                       uint64_t seed, const struct h5file *f) {
     const int M = m->cfg.M, P = m->cfg.P, T = test->T, n = test->n;
@@ -153,6 +270,7 @@ void analysis_copy(const struct resolved *r, const struct alrnn *m, const struct
     }
     c.cloud = xmalloc((size_t)n * T * M * sizeof(real));
     c.start = xcalloc((size_t)AUTO_STARTS * M, sizeof(real));
+    c.init = xcalloc((size_t)AUTO_STARTS * M, sizeof(real));
     train_forward_each(m, test, 0, r->s.train.batch, seed, copy_visit, &c);
 
     for (int p = 0; p < PH__COUNT; p++) {
@@ -285,7 +403,9 @@ void analysis_copy(const struct resolved *r, const struct alrnn *m, const struct
     free(traj);
     free(keep);
     free(keep_pc);
+    copy_loose_periodicity(m, r->s.train.M_reg, c.init, c.start, c.n_start, f);
     pca_free(&pc);
     free(c.cloud);
     free(c.start);
+    free(c.init);
 }

@@ -5,8 +5,9 @@
  * The hook, on the kept parameters over the whole test set (group = task):
  *   /analysis/n_per_task          training trials per task (the row's n)
  *   for each phase in {trial, response}: the states z_1..z_len of each test trial (its own
- *   steps, not the zero padding after it), or only those of its response period (fixation
- *   input off):
+ *   steps, not the zero padding after it; with the task option padded=1 every step up to
+ *   T, tail included, as the reference counts), or only those of its response period
+ *   (fixation input off, task id on):
  *   /analysis/jsd/<phase>         (11, 11) JSD between the tasks' code distributions, natural
  *                                 log (nats), over the union of their codes (Fig 5b)
  *   /analysis/bitcode/<phase>/codes (K, P), prob (11, K): the aligned distributions on the K
@@ -41,13 +42,16 @@ static void mt_visit(void *vctx, int first, int B, int T, const real *Z) {
     for (int b = 0; b < B; b++) {
         const int i = first + b, g = d->group[i];
         ASSERT(g >= 0 && g < MT__COUNT);
-        int len = 0; /* the trial's own steps end at its masked (scored) step */
+        /* the counted steps end at the masked (scored) step: the trial's own last step, or
+         * with padded=1 t = T-1, so the zero-input tail is counted as the reference does */
+        int len = 0;
         for (int t = T - 1; t >= 0 && !len; t--)
             if (d->mask[(size_t)i * T + t] != 0) len = t + 1;
         for (int t = 0; t < len; t++) {
             const real *z = Z + ((size_t)(t + 1) * B + b) * M; /* z_{t+1} follows input t */
             bitcode_counter_add_states(&c->c[MT_PH_TRIAL][g], z, 1, M, NULL);
-            if (d->x[((size_t)i * T + t) * d->N + MT_IN_FIX] == 0)
+            const real *x = d->x + ((size_t)i * T + t) * d->N; /* response: not the tail */
+            if (x[MT_IN_FIX] == 0 && x[MT_IN_TASK_ID + g] != 0)
                 bitcode_counter_add_states(&c->c[MT_PH_RESPONSE][g], z, 1, M, NULL);
         }
     }

@@ -32,6 +32,9 @@ static const char usage[] =
     "                            (default 120; 0: off), and on SIGTERM / SIGINT (then exit 1) and\n"
     "                            SIGUSR1 (then go on). A run resumes from its own checkpoint by\n"
     "                            itself; the checkpoint is deleted when the run file is complete.\n"
+    "                            [--select final|best_val]: keep the final-epoch model or the best-\n"
+    "                            validation one instead of the row's choice (recorded in /config\n"
+    "                            select; the run's row_hash then differs from the row's).\n"
     "  run csv --data DIR --like EXPERIMENT --P N [--model alrnn|tanh|lstm|gru]\n"
     "      [--task-opts 'classes=K,train_frac=F,val_frac=F'] [--seed S] [--profile P] [--out FILE]\n"
     "                            train on sequences from CSV files (docs/CSV_DATA.md) with the\n"
@@ -102,7 +105,7 @@ static const struct experiment *need_experiment(const char *name) {
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
     const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds,
-        *data_dir, *data, *like, *model, *task_opts, *claims;
+        *data_dir, *data, *like, *model, *task_opts, *claims, *select;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -123,6 +126,7 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--like")) slot = &o->like;
         else if (!strcmp(a, "--model")) slot = &o->model;
         else if (!strcmp(a, "--task-opts")) slot = &o->task_opts;
+        else if (!strcmp(a, "--select")) slot = &o->select;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -239,6 +243,14 @@ static int cmd_run(int argc, char **argv) {
     experiment_resolve(e, p, &r);
     if (csv) r.s.data = (struct task_params){.opts = o.task_opts, .data_dir = o.data};
     resolved_test_override(&r);
+    if (o.select) { /* the model-selection convention (train.h); part of the row hash */
+        int k = 0;
+        while (k < SELECT__COUNT && strcmp(o.select, select_kind_names[k])) k++;
+        if (k == SELECT__COUNT)
+            die("--select %s: use %s or %s", o.select, select_kind_names[SELECT_FINAL],
+                select_kind_names[SELECT_BEST_VAL]);
+        r.s.train.select = (select_kind)k;
+    }
     const int P = (int)parse_long(o.P, "--P", -2147483647L, 2147483647L);
     if (P < 0 || P > r.s.M)
         die("--P %d is out of range: experiment %s (profile %s) has M = %d, so 0 <= P <= %d", P,

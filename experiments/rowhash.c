@@ -51,6 +51,10 @@ static void dump_identity(const struct resolved *r, FILE *fp) {
                 "eval_every %d\nselect %s\n",
             t->epochs, t->batch, t->lr, t->lr_min, t->cosine, t->clip, t->tau, t->M_reg,
             t->eval_every, select_kind_names[t->select]);
+    /* only when it differs from the default (0, the relative stop), so that the rows without
+     * it keep their hashes */
+    if (t->blowup_loss != 0)
+        fprintf(fp, "blowup_loss %a\n", t->blowup_loss);
     fprintf(fp, "T %d\nn_train %d\nn_val %d\nn_test %d\nn_per_group %d\nopts %s\n", d->T,
             d->n_train, d->n_val, d->n_test, d->n_per_group, d->opts ? d->opts : "");
     /* CSV data (`run csv`) carries no checksums: its folder is part of the identity, so a
@@ -78,6 +82,10 @@ void resolved_dump(const struct resolved *r, FILE *fp) {
             "tau %.15g, M_reg %d, eval_every %d, select %s\n",
             t->epochs, t->batch, t->lr, t->lr_min, t->cosine, t->clip, t->tau, t->M_reg,
             t->eval_every, select_kind_names[t->select]);
+    if (t->blowup_loss != 0)
+        fprintf(fp, "training: blowup_loss %.15g (%s)\n", t->blowup_loss,
+                t->blowup_loss < 0 ? "no divergence stop on a finite loss"
+                                   : "absolute divergence stop");
     fprintf(fp, "data: T %d, n_train %d, n_val %d, n_test %d, n_per_group %d, opts '%s'\n", d->T,
             d->n_train, d->n_val, d->n_test, d->n_per_group, d->opts ? d->opts : "");
 }

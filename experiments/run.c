@@ -73,6 +73,13 @@ void run_file_training_config(const struct resolved *r, const struct h5file *f) 
     h5_attr_double(f, g, "tau", tc->tau);
     h5_attr_int(f, g, "M_reg", tc->M_reg);
     h5_attr_int(f, g, "eval_every", tc->eval_every);
+    /* the divergence stop (train.h): 0 = relative to the first loss, > 0 absolute, < 0 none */
+    h5_attr_double(f, g, "blowup_loss", tc->blowup_loss);
+    h5_attr_str(f, g, "blowup_rule",
+                tc->blowup_loss > 0   ? "absolute: a step loss above blowup_loss"
+                : tc->blowup_loss < 0 ? "none: only a non-finite loss or gradient"
+                                      : "relative: a step loss above 1e6 x max(1, first-step "
+                                        "loss)");
     h5_attr_str(f, g, "optimizer", "adam(beta1=0.9,beta2=0.999,eps=1e-8)");
     h5_attr_str(f, g, "task_opts", r->s.data.opts ? r->s.data.opts : "");
     h5_attr_str(f, g, "P_grid", r->s.P_grid);
@@ -336,6 +343,23 @@ void experiment_dispatch(const struct resolved *r, int P, int seed, const char *
     else experiment_run(r, P, seed, out);
 }
 
+/* The per-epoch data hook (train.h) for a task with a resample hook: epoch e's trials come
+ * from stream (seed, RNG_STREAM_RESAMPLE) split by e, so they depend on seed and e only. */
+struct resample_ctx {
+    const struct task_type *task;
+    const struct task_params *p;
+    struct dataset *train;
+    uint64_t seed;
+};
+
+static void run_resample(void *ctx, int epoch) {
+    const struct resample_ctx *c = ctx;
+    rng_t base, r;
+    rng_init(&base, c->seed, RNG_STREAM_RESAMPLE);
+    r = rng_split(&base, (uint64_t)epoch + 1);
+    c->task->resample(c->p, &r, c->train);
+}
+
 void experiment_run(const struct resolved *r, int P, int seed, const char *out) {
     const struct experiment *e = r->exp;
     const struct task_type *task = e->task;
@@ -395,8 +419,14 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
             label, model_kind_names[e->model], mc.M, T, mc.N, mc.K,
             e->encoder ? ", encoder " : "", e->encoder ? e->encoder->name : "", mo.n_params,
             train.n, val.n, test.n, r->s.train.epochs);
-    const struct train_data td = {.train = &train, .val = &val, .test = &test,
-                                  .n_train = train.n, .n_val = val.n, .n_test = test.n};
+    struct train_data td = {.train = &train, .val = &val, .test = &test,
+                            .n_train = train.n, .n_val = val.n, .n_test = test.n};
+    struct resample_ctx rc = {.task = task, .p = &tp, .train = &train, .seed = (uint64_t)seed};
+    if (task_opt_int(&tp, "resample", 0)) {
+        if (!task->resample) die("%s: task %s cannot resample its training set (resample=1)",
+                                 e->name, task->name);
+        td.resample = run_resample, td.resample_ctx = &rc;
+    }
     const struct train_checkpoint ck = run_file_checkpoint(r, P, seed);
     struct train_history h;
     train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &ck, &h);

@@ -434,6 +434,96 @@ static void align_add(struct align *a, const uint64_t *codes, int W, const uint8
     a->commands++;
 }
 
+/* The alignment as a statistic against a null (PAPER.md §2.9 claim: subregion switches are
+ * synchronised with switches between constructs). Observed: the switch rate (any bit) and
+ * each unit's flip rate at the boundary positions (offset 0, any construct, interior
+ * positions 1..n-1). Null: in each command the same number of boundary positions drawn
+ * uniformly without replacement from its interior positions (boundaries shuffled within the
+ * sequence, which keeps each command's length and boundary count), NULL_SHUFFLES times from
+ * a fixed stream; p = (1 + #{null >= observed}) / (1 + NULL_SHUFFLES), one-sided. */
+enum { NULL_SHUFFLES = 200 };
+struct align_null {
+    int P;
+    double cnt;                   /* boundary positions (observed = each shuffle's count) */
+    double sw, *uflip;            /* observed: switches and (P) unit flips there */
+    double nsw[NULL_SHUFFLES];    /* each shuffle's switches */
+    double *nuflip;               /* (NULL_SHUFFLES, P) */
+    rng_t r;
+};
+
+static void align_null_add(struct align_null *a, const uint64_t *codes, int W,
+                           const uint8_t *mask, int n) {
+    const int P = a->P;
+    int pos[SCAN_MAX_ACTIONS], m = 0, nb = 0;
+#define FLIP(j, i)                                                                            \
+    ((((codes[(size_t)((j) + 1) * W + (i) / 64] ^ codes[(size_t)(j) * W + (i) / 64]) >>        \
+       ((i) % 64)) & 1u) != 0)
+#define SWITCH(j) (bitcode_hamming(codes + (size_t)((j) + 1) * W, codes + (size_t)(j) * W, P) > 0)
+    for (int j = 1; j <= n - 1; j++) {
+        pos[m++] = j;
+        if (!mask[j]) continue;
+        nb++;
+        a->sw += SWITCH(j);
+        for (int i = 0; i < P; i++) a->uflip[i] += FLIP(j, i);
+    }
+    a->cnt += nb;
+    for (int s = 0; s < NULL_SHUFFLES && nb > 0; s++)
+        for (int q = 0; q < nb; q++) { /* partial Fisher-Yates: pos[0..nb) a random subset */
+            const int k = q + (int)rng_below(&a->r, (uint32_t)(m - q));
+            const int t = pos[q];
+            pos[q] = pos[k], pos[k] = t;
+            const int j = pos[q];
+            a->nsw[s] += SWITCH(j);
+            double *u = a->nuflip + (size_t)s * P;
+            for (int i = 0; i < P; i++) u[i] += FLIP(j, i);
+        }
+#undef SWITCH
+#undef FLIP
+}
+
+static void align_null_write(const struct h5file *f, const struct align_null *a) {
+    const int P = a->P;
+    const double c = a->cnt;
+    double obs = c ? a->sw / c : NAN, mean = 0, ge = 0;
+    for (int s = 0; s < NULL_SHUFFLES; s++) {
+        mean += a->nsw[s] / (c ? c : NAN) / NULL_SHUFFLES;
+        ge += a->nsw[s] >= a->sw;
+    }
+    const char *g = "/analysis/boundary_null";
+    h5_write_scalar(f, "/analysis/boundary_null/switch_rate", obs,
+                    "switch rate (any bit) at the construct boundaries", "1");
+    h5_write_scalar(f, "/analysis/boundary_null/switch_rate_null", mean,
+                    "mean over the shuffles of the same rate at shuffled positions", "1");
+    h5_write_scalar(f, "/analysis/boundary_null/switch_p", (1 + ge) / (1.0 + NULL_SHUFFLES),
+                    "one-sided permutation p of the boundary switch rate", "1");
+    double *uo = xmalloc((size_t)(P ? P : 1) * sizeof(double));
+    double *um = xcalloc((size_t)(P ? P : 1), sizeof(double));
+    double *up = xmalloc((size_t)(P ? P : 1) * sizeof(double));
+    for (int i = 0; i < P; i++) {
+        double gi = 0;
+        for (int s = 0; s < NULL_SHUFFLES; s++) {
+            const double v = a->nuflip[(size_t)s * P + i];
+            um[i] += v / (c ? c : NAN) / NULL_SHUFFLES;
+            gi += v >= a->uflip[i];
+        }
+        uo[i] = c ? a->uflip[i] / c : NAN;
+        up[i] = (1 + gi) / (1.0 + NULL_SHUFFLES);
+    }
+    const size_t dp[1] = {P};
+    h5_write(f, "/analysis/boundary_null/unit_flip", H5K_F64, 1, dp, uo,
+             "each decoder ReLU unit's flip rate at the construct boundaries", "1");
+    h5_write(f, "/analysis/boundary_null/unit_flip_null", H5K_F64, 1, dp, um,
+             "the same at shuffled positions, mean over the shuffles", "1");
+    h5_write(f, "/analysis/boundary_null/unit_p", H5K_F64, 1, dp, up,
+             "one-sided permutation p of each unit's boundary flip rate (no multiplicity "
+             "correction)", "1");
+    h5_attr_int(f, g, "shuffles", NULL_SHUFFLES);
+    h5_attr_str(f, g, "null", "boundary positions redrawn uniformly without replacement among "
+                              "each command's interior positions 1..n-1 (count kept)");
+    h5_write_scalar(f, "/analysis/boundary_null/positions", c, "boundary positions", "positions");
+    free(uo), free(um), free(up);
+}
+
 /* Commands shown in the raster: the first test command holding each pair of words, so that
  * each panel crosses several constructs; missing ones fall back to the longest outputs. */
 static const char *const raster_words[][2] = {
@@ -540,6 +630,10 @@ static void analyze(const struct h5file *f, const struct scan_model *m, const st
     a->nb_uflip = xcalloc((size_t)P, sizeof(double));
     struct bitcode_set distinct;
     bitcode_set_init(&distinct, P);
+    struct align_null an = {.P = P};
+    an.uflip = xcalloc((size_t)P, sizeof(double));
+    an.nuflip = xcalloc((size_t)NULL_SHUFFLES * P, sizeof(double));
+    rng_init(&an.r, 20260611, 1); /* fixed: the null is a function of the parameters */
     int32_t *src = xmalloc((size_t)d->T_in * B * sizeof(int32_t));
     int32_t *tgt = xmalloc((size_t)d->T_tgt * B * sizeof(int32_t));
     int *idx = xmalloc((size_t)B * sizeof(int));
@@ -562,6 +656,7 @@ static void analyze(const struct h5file *f, const struct scan_model *m, const st
             bitcode_compute(zrow, n + 2, M, P, codes);
             for (int t = 1; t <= n + 1; t++) bitcode_set_insert(&distinct, codes + (size_t)t * W);
             align_add(a, codes, W, mask, n);
+            align_null_add(&an, codes, W, mask, n);
         }
     }
     double sw[ALIGN_ROWS][ALIGN_W], ham[ALIGN_ROWS][ALIGN_W];
@@ -631,6 +726,8 @@ static void analyze(const struct h5file *f, const struct scan_model *m, const st
              "units");
     h5_write(f, "/analysis/clause/commands", H5K_F64, 1, d2c, cn,
              "test commands with that conjunction and >= 3 actions", "commands");
+    align_null_write(f, &an);
+    free(an.uflip), free(an.nuflip);
     h5_write_scalar(f, "/analysis/boundary/commands", (double)a->commands,
                     "test commands analysed", "commands");
     h5_write_scalar(f, "/analysis/distinct_codes", distinct.n,

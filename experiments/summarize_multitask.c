@@ -176,9 +176,19 @@ void summarize_figure5(const struct figure *fig, profile_kind p, const char *roo
     int Pmax = 0;
     for (int k = 0; k < nP; k++) Pmax = rb->P[k] > Pmax ? rb->P[k] : Pmax;
     const int want[FIG5_PANELS] = {2, 4, Pmax};
+    /* the panels' order: pro variants, anti variants, then the rest, so that the claimed
+     * blocks (PAPER.md §2.8: pro and anti cluster apart at P = 2, 4) sit on the diagonal */
+    static const int order[MT__COUNT] = {MT_DELAY_PRO,  MT_REACT_PRO,       MT_CAT_PRO,
+                                         MT_DELAY_ANTI, MT_REACT_ANTI,      MT_CAT_ANTI,
+                                         MT_MATCH2SAMPLE, MT_NONMATCH2SAMPLE, MT_CTXINT_MOD1,
+                                         MT_CTXINT_MOD2, MT_GONOGO};
     struct tsv tm;
-    tsv_open(&tm, out, "figure5b_meta.tsv", "11-task suite: the JSD heatmap panels");
-    fprintf(tm.fp, "# panel\tP\tn_per_task\tseeds\n");
+    tsv_open(&tm, out, "figure5b_meta.tsv", "11-task suite: the JSD heatmap panels, with the "
+                                            "mean JSD (nats) within the pro tasks, within the "
+                                            "anti tasks, within both groups pooled, and between "
+                                            "pro and anti");
+    fprintf(tm.fp, "# panel\tP\tn_per_task\tseeds\twithin_pro\twithin_anti\twithin_groups\t"
+                   "pro_vs_anti\n");
     for (int i = 0; i < FIG5_PANELS; i++) {
         const int P = summary_pick_P(rb, want[i], 1);
         ASSERT(P > 0);
@@ -191,15 +201,21 @@ void summarize_figure5(const struct figure *fig, profile_kind p, const char *roo
         struct tsv t;
         tsv_open(&t, out, name, hdr);
         fprintf(t.fp, "P=%d", P);
-        for (int k = 0; k < MT__COUNT; k++) fprintf(t.fp, "\t%s", multitask_task_names[k]);
+        for (int k = 0; k < MT__COUNT; k++) fprintf(t.fp, "\t%s", multitask_task_names[order[k]]);
         fprintf(t.fp, "\n");
         for (int a = 0; a < MT__COUNT; a++) {
-            fprintf(t.fp, "%s", multitask_task_names[a]);
-            for (int b = 0; b < MT__COUNT; b++) fprintf(t.fp, "\t%.6g", J[a * MT__COUNT + b]);
+            fprintf(t.fp, "%s", multitask_task_names[order[a]]);
+            for (int b = 0; b < MT__COUNT; b++)
+                fprintf(t.fp, "\t%.6g", J[order[a] * MT__COUNT + order[b]]);
             fprintf(t.fp, "\n");
         }
         tsv_close(&t);
-        fprintf(tm.fp, "%d\t%d\t%d\t%d\n", i + 1, P, rb->s.data.n_per_group, n_ok);
+        /* within both groups pooled: the 12 ordered pairs inside pro or inside anti */
+        const double w_pro = jsd_block_mean(J, pro, 3, pro, 3),
+                     w_anti = jsd_block_mean(J, anti, 3, anti, 3);
+        fprintf(tm.fp, "%d\t%d\t%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\n", i + 1, P,
+                rb->s.data.n_per_group, n_ok, w_pro, w_anti, (w_pro + w_anti) / 2,
+                jsd_block_mean(J, pro, 3, anti, 3));
         printf("figure5: JSD panel %d: n=%d P=%d, mean JSD within pro %.3f, within anti %.3f, "
                "pro vs anti %.3f\n", i + 1, rb->s.data.n_per_group, P,
                jsd_block_mean(J, pro, 3, pro, 3), jsd_block_mean(J, anti, 3, anti, 3),

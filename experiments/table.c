@@ -82,21 +82,25 @@ const struct experiment experiments[] = {
      * loss on our 200-sequence validation split (the reference reports its final model: PAPER.md
      * §2, "Correction"). */
     /* The copy task's settings, shared with its baselines (the baselines' rows below); only the P
-     * grids differ. */
+     * grids differ. Selection: the paper profile keeps the final model, as the reference reports
+     * its last evaluation (PAPER.md §2, "Correction"); smoke, quick and verify the best
+     * validation loss on our 200-sequence validation split. */
     /* verify_grid NULL and verify_seeds 0: the verify profile keeps quick's grid and seeds */
 #define COPY_SETTINGS(paper_grid, smoke_grid, quick_grid, verify_grid, verify_seeds)        \
     .paper = {.M = 50,                                                                     \
               .P_grid = paper_grid,                                                        \
               .seeds = 10,                                                                 \
               .train = {.epochs = 8000, .batch = 64, .lr = 1e-3, .tau = 0.1, .M_reg = 25,  \
-                        .eval_every = 100, .select = SELECT_BEST_VAL},                     \
+                        .eval_every = 100, .select = SELECT_FINAL},                        \
               .data = {.n_train = 1000, .n_val = 200, .n_test = 200}},                     \
     .override = {                                                                          \
         [PROFILE_SMOKE] = {.M = 8, .P_grid = smoke_grid, .seeds = 1,                       \
-                           .train = {.epochs = 3, .M_reg = 4, .eval_every = 1},            \
+                           .train = {.epochs = 3, .M_reg = 4, .eval_every = 1,             \
+                                     .select = SELECT_BEST_VAL},                           \
                            .data = {.n_train = 128, .n_val = 32, .n_test = 32,             \
                                     .opts = "delay=10"}},                                  \
-        [PROFILE_QUICK] = {.P_grid = quick_grid, .seeds = 3, .train = {.epochs = 3500}},   \
+        [PROFILE_QUICK] = {.P_grid = quick_grid, .seeds = 3,                               \
+                           .train = {.epochs = 3500, .select = SELECT_BEST_VAL}},          \
         [PROFILE_VERIFY] = {.P_grid = verify_grid, .seeds = verify_seeds,                  \
                             .train = {.epochs = 8000}},                                    \
     }
@@ -145,14 +149,22 @@ const struct experiment experiments[] = {
     /* PAPER.md §2.8: the 11-task suite (Fig 5). The training-set size n (trials per task, fixed
      * once from the seed) is a sweep dimension, so there is one row per n sharing everything
      * else. The selection rule is not known; we keep the final model, as the reference's
-     * 300-epoch loop does. Validation: 50 trials per task (ours, only reported). */
+     * 300-epoch loop does. Validation: 50 trials per task (ours, only reported).
+     * Conventions (tasks/multitask.c options): the paper profile follows the reference's code
+     * (read-out after the zero-input tail, loss weights 1, ½, ½, fresh trials every epoch);
+     * smoke, quick and verify keep ours (read-out at each trial's end, ⅓ each, a fixed set of n
+     * trials per task: what "n samples per task" means), see docs/reproduce-synthetic.md. All
+     * profiles keep the default divergence stop (train.h), which is relative to the run's first
+     * loss: this init's first losses are 1e6-1e12 at P >= 2 and must not end a run. The
+     * multitask_n20_<convention> rows below run one convention at a time at quick. */
+#define MULTITASK_AUTHORS "padded=1,authors_weights=1,resample=1"
     /* verify: the arms of claims C11 (the sparse bands against 0 and 64) and C12 (P = 2, 4
      * against 64 at n = 50; at n = 500 a run takes ~4.5 CPU-min), the paper's 5 seeds and 300
      * epochs */
     {
         .name = "multitask_n20",
         .description = "11-task cognitive suite, 20 training trials per task, Fig 5 "
-                       "(PAPER.md 2.8)",
+                       "(PAPER.md 2.8); quick options ''",
         .task = &task_multitask,
         .form = ALRNN_FORM_SEQ,
         .init = ALRNN_INIT_MULTITASK,
@@ -163,21 +175,22 @@ const struct experiment experiments[] = {
                   .seeds = 5,
                   .train = {.epochs = 300, .batch = 64, .lr = 1e-3, .tau = 0.01,
                             .M_reg = 32, .eval_every = 50, .select = SELECT_FINAL},
-                  .data = {.n_per_group = 20, .n_val = 50, .n_test = 1000}},
+                  .data = {.n_per_group = 20, .n_val = 50, .n_test = 1000,
+                           .opts = MULTITASK_AUTHORS}},
         .override = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2,4,8", .seeds = 1,
                                .train = {.epochs = 2, .M_reg = 4, .eval_every = 1},
                                .data = {.n_per_group = 2, .n_val = 2,
                                         .n_test = 8,
                                         .opts = "simple=1"}},
-            [PROFILE_QUICK] = {.P_grid = "0,1,2,4,8,16,64", .seeds = 2},
+            [PROFILE_QUICK] = {.P_grid = "0,1,2,4,8,16,64", .seeds = 2, .data = {.opts = ""}},
             [PROFILE_VERIFY] = {.P_grid = "0,1,2,4,8,64", .seeds = 5},
         },
     },
     {
         .name = "multitask_n50",
         .description = "11-task cognitive suite, 50 training trials per task, Fig 5 "
-                       "(PAPER.md 2.8)",
+                       "(PAPER.md 2.8); quick options ''",
         .task = &task_multitask,
         .form = ALRNN_FORM_SEQ,
         .init = ALRNN_INIT_MULTITASK,
@@ -188,21 +201,22 @@ const struct experiment experiments[] = {
                   .seeds = 5,
                   .train = {.epochs = 300, .batch = 64, .lr = 1e-3, .tau = 0.01,
                             .M_reg = 32, .eval_every = 50, .select = SELECT_FINAL},
-                  .data = {.n_per_group = 50, .n_val = 50, .n_test = 1000}},
+                  .data = {.n_per_group = 50, .n_val = 50, .n_test = 1000,
+                           .opts = MULTITASK_AUTHORS}},
         .override = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2,4,8", .seeds = 1,
                                .train = {.epochs = 2, .M_reg = 4, .eval_every = 1},
                                .data = {.n_per_group = 5, .n_val = 2,
                                         .n_test = 8,
                                         .opts = "simple=1"}},
-            [PROFILE_QUICK] = {.P_grid = "0,1,2,4,8,16,64", .seeds = 2},
+            [PROFILE_QUICK] = {.P_grid = "0,1,2,4,8,16,64", .seeds = 2, .data = {.opts = ""}},
             [PROFILE_VERIFY] = {.P_grid = "0,2,4,8,16,64", .seeds = 5},
         },
     },
     {
         .name = "multitask_n500",
         .description = "11-task cognitive suite, 500 training trials per task, Fig 5 "
-                       "(PAPER.md 2.8)",
+                       "(PAPER.md 2.8); quick options ''",
         .task = &task_multitask,
         .form = ALRNN_FORM_SEQ,
         .init = ALRNN_INIT_MULTITASK,
@@ -213,17 +227,57 @@ const struct experiment experiments[] = {
                   .seeds = 5,
                   .train = {.epochs = 300, .batch = 64, .lr = 1e-3, .tau = 0.01,
                             .M_reg = 32, .eval_every = 50, .select = SELECT_FINAL},
-                  .data = {.n_per_group = 500, .n_val = 50, .n_test = 1000}},
+                  .data = {.n_per_group = 500, .n_val = 50, .n_test = 1000,
+                           .opts = MULTITASK_AUTHORS}},
         .override = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2,4,8", .seeds = 1,
                                .train = {.epochs = 2, .M_reg = 4, .eval_every = 1},
                                .data = {.n_per_group = 50, .n_val = 2,
                                         .n_test = 8,
                                         .opts = "simple=1"}},
-            [PROFILE_QUICK] = {.P_grid = "0,1,2,4,8,16,64", .seeds = 2},
+            [PROFILE_QUICK] = {.P_grid = "0,1,2,4,8,16,64", .seeds = 2, .data = {.opts = ""}},
             [PROFILE_VERIFY] = {.P_grid = "0,64", .seeds = 5},
         },
     },
+
+    /* One convention of the reference at a time, at n = 20 (C11's smallest set), for
+     * docs/reproduce-synthetic.md's attribution; quick's grid and seeds, paper = quick's opts.
+     * The divergence stop (train.h blowup_loss) is off in these rows, as in the reference's
+     * loop; multitask_n20_nostop is ours without the stop: the baseline they are compared
+     * with. The row differs from multitask_n20 only in its name, options and blowup_loss. */
+#define MULTITASK_N20_CONVENTION(name_, opts_, smoke_opts_)                                   \
+    {                                                                                         \
+        .name = "multitask_n20_" name_,                                                       \
+        .description = "11-task cognitive suite, 20 training trials per task, Fig 5 "         \
+                       "(PAPER.md 2.8); quick options '" opts_ "'",                           \
+        .task = &task_multitask,                                                              \
+        .form = ALRNN_FORM_SEQ,                                                               \
+        .init = ALRNN_INIT_MULTITASK,                                                         \
+        .z0 = Z0_ZERO,                                                                        \
+        .analyze = analysis_multitask,                                                        \
+        .paper = {.M = 64,                                                                    \
+                  .P_grid = "0,1,2,4,8,16,32,64",                                             \
+                  .seeds = 5,                                                                 \
+                  .train = {.epochs = 300, .batch = 64, .lr = 1e-3, .tau = 0.01,              \
+                            .M_reg = 32, .eval_every = 50, .select = SELECT_FINAL,            \
+                            .blowup_loss = -1},                                               \
+                  .data = {.n_per_group = 20, .n_val = 50, .n_test = 1000, .opts = opts_}},   \
+        .override = {                                                                         \
+            [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2,4,8", .seeds = 1,                       \
+                               .train = {.epochs = 2, .M_reg = 4, .eval_every = 1},           \
+                               .data = {.n_per_group = 2, .n_val = 2, .n_test = 8,            \
+                                        .opts = smoke_opts_}},                                \
+            [PROFILE_QUICK] = {.P_grid = "0,1,2,4,8,16,64", .seeds = 2},                      \
+            [PROFILE_VERIFY] = {.P_grid = "0,1,2,4,8,64", .seeds = 5},                        \
+        },                                                                                    \
+    }
+    MULTITASK_N20_CONVENTION("nostop", "", "simple=1"),
+    MULTITASK_N20_CONVENTION("padded", "padded=1", "simple=1,padded=1"),
+    MULTITASK_N20_CONVENTION("weights", "authors_weights=1", "simple=1,authors_weights=1"),
+    MULTITASK_N20_CONVENTION("resample", "resample=1", "simple=1,resample=1"),
+    MULTITASK_N20_CONVENTION("authors", MULTITASK_AUTHORS, "simple=1," MULTITASK_AUTHORS),
+#undef MULTITASK_N20_CONVENTION
+#undef MULTITASK_AUTHORS
 
     /* PAPER.md §3 Fig 1: the AL-RNN of the schematic, M = 6 (four linear, two ReLU units), here
      * trained on contextual integration (§2.6) so that the two PWL units have something to do: the
@@ -256,10 +310,12 @@ const struct experiment experiments[] = {
      * overrides, and every deviation from the paper, is listed in docs/reproduce-realdata.md.
      * Common to all: the sequence-paper parameterisation and initialisation, a fresh uniform z_0
      * per batch, readout Linear(M -> classes) with bias on the last state, Adam 1e-3, global-norm
-     * clipping at 5, MAR tau = 0.1 on M_reg = M/2 units, the best-validation checkpoint (evaluated
-     * every epoch), and the analyses of analysis_realdata.c in each run file. The quick profile
-     * trains for a few epochs only and halves the batch (32), which doubles the number of Adam
-     * steps those epochs give. */
+     * clipping at 5, MAR tau = 0.1 on M_reg = M/2 units, evaluation every epoch, and the analyses
+     * of analysis_realdata.c in each run file. Model selection: the paper profile keeps the
+     * final-epoch model, which is what the reference's code tests (PAPER.md §2, "Correction");
+     * smoke and quick keep the best-validation one (`bin/alrnn run --select` overrides either).
+     * The quick profile trains for a few epochs only and halves the batch (32), which doubles
+     * the number of Adam steps those epochs give. */
 
     /* PAPER.md §2.1: IMDb, 128 tokens, learned embedding + token MLP (the paper's frozen GloVe
      * is the row imdb-glove), 15 epochs, no scheduler. */
@@ -279,14 +335,14 @@ const struct experiment experiments[] = {
                   .P_grid = "0,1,3,5,10,20,50,75,100",
                   .seeds = 10,
                   .train = {.epochs = 15, .batch = 64, .lr = 1e-3, .clip = 5, .tau = 0.1,
-                            .M_reg = 50, .eval_every = 1, .select = SELECT_BEST_VAL},
+                            .M_reg = 50, .eval_every = 1, .select = SELECT_FINAL},
                   .data = {.T = 128}},
         .override = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2", .seeds = 1,
-                               .train = {.epochs = 2, .M_reg = 4},
+                               .train = {.epochs = 2, .M_reg = 4, .select = SELECT_BEST_VAL},
                                .data = {.T = 32, .n_train = 192, .n_val = 64, .n_test = 64}},
             [PROFILE_QUICK] = {.seeds = 2,
-                               .train = {.epochs = 5, .batch = 32},
+                               .train = {.epochs = 5, .batch = 32, .select = SELECT_BEST_VAL},
                                .data = {.n_val = 1000, .n_test = 2000}},
             /* claims C6 (P = 10 against 0 and M) and C9 (one-arm sign test at P = 10, which
              * needs >= 8 seeds to pass Holm over the claims): quick's epochs, 8 seeds */
@@ -313,14 +369,14 @@ const struct experiment experiments[] = {
                   .P_grid = "0,1,3,5,10,20,50,75,100",
                   .seeds = 10,
                   .train = {.epochs = 15, .batch = 64, .lr = 1e-3, .clip = 5, .tau = 0.1,
-                            .M_reg = 50, .eval_every = 1, .select = SELECT_BEST_VAL},
+                            .M_reg = 50, .eval_every = 1, .select = SELECT_FINAL},
                   .data = {.T = 128, .opts = "glove=1"}},
         .override = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2", .seeds = 1,
-                               .train = {.epochs = 2, .M_reg = 4},
+                               .train = {.epochs = 2, .M_reg = 4, .select = SELECT_BEST_VAL},
                                .data = {.T = 32, .n_train = 192, .n_val = 64, .n_test = 64}},
             [PROFILE_QUICK] = {.seeds = 2,
-                               .train = {.epochs = 5, .batch = 32},
+                               .train = {.epochs = 5, .batch = 32, .select = SELECT_BEST_VAL},
                                .data = {.n_val = 1000, .n_test = 2000}},
         },
     },
@@ -344,13 +400,43 @@ const struct experiment experiments[] = {
                   .P_grid = "0,1,3,5,10,20,50,75,100",
                   .seeds = 10,
                   .train = {.epochs = 75, .batch = 64, .lr = 1e-3, .cosine = 1, .clip = 5,
-                            .tau = 0.1, .M_reg = 50, .eval_every = 1, .select = SELECT_BEST_VAL}},
+                            .tau = 0.1, .M_reg = 50, .eval_every = 1, .select = SELECT_FINAL}},
         .override = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2", .seeds = 1,
-                               .train = {.epochs = 2, .M_reg = 4},
+                               .train = {.epochs = 2, .M_reg = 4, .select = SELECT_BEST_VAL},
                                .data = {.n_train = 128, .n_val = 64, .n_test = 64}},
             [PROFILE_QUICK] = {.seeds = 2,
-                               .train = {.epochs = 4, .batch = 32},
+                               .train = {.epochs = 4, .batch = 32, .select = SELECT_BEST_VAL},
+                               .data = {.n_train = 30000, .n_val = 1000, .n_test = 2000}},
+        },
+    },
+
+    /* PAPER.md §2.2, the encoder of commit 2568d9f: one MaxPool(2) (784 -> 392 steps), 100
+     * epochs; otherwise as smnist. Not in a figure: `bin/alrnn run smnist-pool1 ...`. */
+    {
+        .name = "smnist-pool1",
+        .description = "sequential MNIST, the other encoder version: one pool (784 -> 392 "
+                       "steps), 100 epochs (PAPER.md 2.2, commit 2568d9f)",
+        .task = &task_smnist,
+        .form = ALRNN_FORM_SEQ,
+        .init = ALRNN_INIT_SEQ,
+        .z0 = Z0_UNIFORM,
+        .readout_bias = 1,
+        .encoder = &encoder_smnist_cnn,
+        .encoder_opt = {1}, /* one MaxPool(2): T = 392 (commit 2568d9f) */
+        .needs_data = "datasets-mnist",
+        .analyze = analysis_realdata,
+        .paper = {.M = 100,
+                  .P_grid = "0,1,3,5,10,20,50,75,100",
+                  .seeds = 10,
+                  .train = {.epochs = 100, .batch = 64, .lr = 1e-3, .cosine = 1, .clip = 5,
+                            .tau = 0.1, .M_reg = 50, .eval_every = 1, .select = SELECT_FINAL}},
+        .override = {
+            [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2", .seeds = 1,
+                               .train = {.epochs = 2, .M_reg = 4, .select = SELECT_BEST_VAL},
+                               .data = {.n_train = 128, .n_val = 64, .n_test = 64}},
+            [PROFILE_QUICK] = {.seeds = 2,
+                               .train = {.epochs = 4, .batch = 32, .select = SELECT_BEST_VAL},
                                .data = {.n_train = 30000, .n_val = 1000, .n_test = 2000}},
         },
     },
@@ -374,14 +460,14 @@ const struct experiment experiments[] = {
                   .P_grid = "0,1,3,5,10,20,50,75,100",
                   .seeds = 10,
                   .train = {.epochs = 75, .batch = 64, .lr = 1e-3, .cosine = 1, .clip = 5,
-                            .tau = 0.1, .M_reg = 50, .eval_every = 1, .select = SELECT_BEST_VAL},
+                            .tau = 0.1, .M_reg = 50, .eval_every = 1, .select = SELECT_FINAL},
                   .data = {.opts = "fashion=1"}},
         .override = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2", .seeds = 1,
-                               .train = {.epochs = 2, .M_reg = 4},
+                               .train = {.epochs = 2, .M_reg = 4, .select = SELECT_BEST_VAL},
                                .data = {.n_train = 128, .n_val = 64, .n_test = 64}},
             [PROFILE_QUICK] = {.seeds = 2,
-                               .train = {.epochs = 4, .batch = 32},
+                               .train = {.epochs = 4, .batch = 32, .select = SELECT_BEST_VAL},
                                .data = {.n_train = 30000, .n_val = 1000, .n_test = 2000}},
         },
     },
@@ -405,13 +491,14 @@ const struct experiment experiments[] = {
                   .P_grid = "0,1,3,5,10,20,50,75,100",
                   .seeds = 10,
                   .train = {.epochs = 100, .batch = 64, .lr = 1e-3, .cosine = 1, .clip = 5,
-                            .tau = 0.1, .M_reg = 50, .eval_every = 1, .select = SELECT_BEST_VAL},
+                            .tau = 0.1, .M_reg = 50, .eval_every = 1, .select = SELECT_FINAL},
                   .data = {.T = 100}},
         .override = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2", .seeds = 1,
-                               .train = {.epochs = 2, .M_reg = 4},
+                               .train = {.epochs = 2, .M_reg = 4, .select = SELECT_BEST_VAL},
                                .data = {.T = 40, .n_train = 128, .n_val = 32, .n_test = 64}},
-            [PROFILE_QUICK] = {.seeds = 3, .train = {.epochs = 60, .batch = 32}},
+            [PROFILE_QUICK] = {.seeds = 3,
+                               .train = {.epochs = 60, .batch = 32, .select = SELECT_BEST_VAL}},
             /* claim C8: P = 10 against 0 and M, quick's epochs, 8 seeds */
             [PROFILE_VERIFY] = {.P_grid = "0,10,100", .seeds = 8},
         },
@@ -436,14 +523,14 @@ const struct experiment experiments[] = {
                   .P_grid = "0,1,3,5,10,20,50,75,100",
                   .seeds = 10,
                   .train = {.epochs = 100, .batch = 64, .lr = 1e-3, .cosine = 1, .clip = 5,
-                            .tau = 0.1, .M_reg = 50, .eval_every = 1, .select = SELECT_BEST_VAL},
+                            .tau = 0.1, .M_reg = 50, .eval_every = 1, .select = SELECT_FINAL},
                   .data = {.T = 401, .opts = "sc=1"}},
         .override = {
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2", .seeds = 1,
-                               .train = {.epochs = 2, .M_reg = 4},
+                               .train = {.epochs = 2, .M_reg = 4, .select = SELECT_BEST_VAL},
                                .data = {.n_train = 128, .n_val = 32, .n_test = 64}},
             [PROFILE_QUICK] = {.seeds = 2,
-                               .train = {.epochs = 10},
+                               .train = {.epochs = 10, .select = SELECT_BEST_VAL},
                                .data = {.n_train = 5000, .n_val = 1000, .n_test = 2000}},
         },
     },
@@ -451,7 +538,11 @@ const struct experiment experiments[] = {
      * (experiments/scan_run.c), so .form/.init/.z0 only document the AL-RNNs' parameterisation. P
      * grid = P_enc; the decoder's P_dec, the split and the other SCAN options sit in data.opts
      * (tasks/scan_task.h). Every reduction in the smoke and quick overrides is listed in
-     * docs/reproduce-scan.md. */
+     * docs/reproduce-scan.md. The paper profile follows the reference's code (PAPER.md §2.9):
+     * free-running, its loss covers the n action steps only, so <end> is never a target
+     * (end_weight=0 masks the <end> step; decoding then runs to the limit and the lenient metric
+     * truncates to the target length). Quick trains <end> with weight 5 so that greedy decoding
+     * learns to stop and the exact sequence metric means something. */
     {
         .name = "scan_simple",
         .description = "SCAN simple (random 80/20) split: AL-RNN encoder-decoder, sequence "
@@ -465,7 +556,7 @@ const struct experiment experiments[] = {
                   .seeds = 10,
                   .train = {.epochs = 100, .batch = 64, .lr = 1e-3, .tau = 0.1, .M_reg = 64,
                             .eval_every = 10, .select = SELECT_FINAL},
-                  .data = {.opts = "split=simple,P_dec=32,emb=64,tf=0,end_weight=5,decode=50"}},
+                  .data = {.opts = "split=simple,P_dec=32,emb=64,tf=0,end_weight=0,decode=50"}},
         .override = {[PROFILE_SMOKE] = {.M = 16, .P_grid = "0,4", .seeds = 1,
                                         .train = {.epochs = 2, .M_reg = 8, .eval_every = 1},
                                         .data = {.n_train = 256, .n_test = 96,
@@ -490,7 +581,7 @@ const struct experiment experiments[] = {
                   .seeds = 10,
                   .train = {.epochs = 100, .batch = 64, .lr = 1e-3, .tau = 0.1, .M_reg = 64,
                             .eval_every = 10, .select = SELECT_FINAL},
-                  .data = {.opts = "split=length,P_dec=32,emb=64,tf=0,end_weight=5,decode=50"}},
+                  .data = {.opts = "split=length,P_dec=32,emb=64,tf=0,end_weight=0,decode=50"}},
         .override = {[PROFILE_SMOKE] = {.M = 16, .P_grid = "0,4", .seeds = 1,
                                         .train = {.epochs = 2, .M_reg = 8, .eval_every = 1},
                                         .data = {.n_train = 256, .n_test = 96,
@@ -515,7 +606,7 @@ const struct experiment experiments[] = {
                   .seeds = 10,
                   .train = {.epochs = 100, .batch = 64, .lr = 1e-3, .tau = 0.1, .M_reg = 64,
                             .eval_every = 10, .select = SELECT_FINAL},
-                  .data = {.opts = "split=addprim_jump,P_dec=32,emb=64,tf=0,end_weight=5,"
+                  .data = {.opts = "split=addprim_jump,P_dec=32,emb=64,tf=0,end_weight=0,"
                                    "decode=50"}},
         .override = {[PROFILE_SMOKE] = {.M = 16, .P_grid = "0,4", .seeds = 1,
                                         .train = {.epochs = 2, .M_reg = 8, .eval_every = 1},
@@ -525,6 +616,32 @@ const struct experiment experiments[] = {
                                         .train = {.epochs = 50, .eval_every = 10, .cosine = 1},
                                         .data = {.opts = "split=addprim_jump,P_dec=32,emb=64,tf=0,"
                                                          "end_weight=5,decode=50"}}},
+        .needs_data = "datasets-scan",
+        .runner = scan_run,
+    },
+    /* The reference's conventions at quick's grid and seeds: no <end> target, its schedule (100
+     * epochs at a constant rate); paper = scan_simple's paper profile. */
+    {
+        .name = "scan_simple_authors",
+        .description = "SCAN simple split with the reference's conventions (no <end> target, 100 "
+                       "epochs, constant rate) (PAPER.md 2.9)",
+        .task = &task_scan,
+        .form = ALRNN_FORM_SEQ,
+        .init = ALRNN_INIT_SEQ,
+        .z0 = Z0_ZERO,
+        .paper = {.M = 128,
+                  .P_grid = "0,4,8,16,64,128",
+                  .seeds = 10,
+                  .train = {.epochs = 100, .batch = 64, .lr = 1e-3, .tau = 0.1, .M_reg = 64,
+                            .eval_every = 10, .select = SELECT_FINAL},
+                  .data = {.opts = "split=simple,P_dec=32,emb=64,tf=0,end_weight=0,decode=50"}},
+        .override = {[PROFILE_SMOKE] = {.M = 16, .P_grid = "0,4", .seeds = 1,
+                                        .train = {.epochs = 2, .M_reg = 8, .eval_every = 1},
+                                        .data = {.n_train = 256, .n_test = 96,
+                                                 .opts = "split=simple,P_dec=4,emb=8,"
+                                                         "end_weight=0"}},
+                     [PROFILE_QUICK] = {.P_grid = "0,4,16,128", .seeds = 3,
+                                        .train = {.epochs = 100, .eval_every = 10}}},
         .needs_data = "datasets-scan",
         .runner = scan_run,
     },
@@ -560,7 +677,7 @@ const struct experiment experiments[] = {
     },
 
     /* The copy task (PAPER.md §2.4) with the same data, seeds and budget as `copy`; selection
-     * by validation loss as there. No figure draws them yet. */
+     * as there. No figure draws them yet. */
     {
         .name = "copy-tanh",
         .description = "copy task, tanh baseline beside Fig 3 (PAPER.md 2.4)",
@@ -636,6 +753,7 @@ static void settings_merge(struct settings *s, const struct settings *o) {
     KEEP_OR_ZERO(train.M_reg);
     KEEP_OR_ZERO(train.eval_every);
     KEEP(train.select);
+    KEEP(train.blowup_loss);
     KEEP(data.T);
     KEEP(data.n_train);
     KEEP_OR_ZERO(data.n_val);

@@ -3,7 +3,9 @@
 #   (a) mean test accuracy over the 11 tasks against P, one curve per training-set size n
 #       (trials per task), mean ± std over seeds
 #   (b) 11×11 Jensen-Shannon divergence (nats) between the tasks' bitcode distributions,
-#       mean over seeds, at P = 2, 4 and the largest P (largest n)
+#       mean over seeds, at P = 2, 4 and the largest P (largest n); tasks ordered pro
+#       variants, anti variants, the rest; the title gives the mean JSD within the two groups
+#       and between them (figure5b_meta.tsv)
 # Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure5'; profile='quick'" plots/figure5.gp
 if (!exists("datadir")) datadir = 'plots/data/quick'
 if (!exists("outbase")) outbase = 'plots/out/quick/figure5'
@@ -19,7 +21,13 @@ set datafile commentschars '#'
 array Pb[3]
 array nb[3]
 array sb[3]
+array wb[3]
+array bb[3]
 do for [i=1:3] {
+  stats meta every ::(i-1)::(i-1) using 7 nooutput
+  wb[i] = STATS_min
+  stats meta every ::(i-1)::(i-1) using 8 nooutput
+  bb[i] = STATS_min
   stats meta every ::(i-1)::(i-1) using 2 nooutput
   Pb[i] = int(STATS_min)
   stats meta every ::(i-1)::(i-1) using 3 nooutput
@@ -62,7 +70,7 @@ do for [fmt in "png pdf"] {
   set ytics font ",8"
   set yrange [*:*] reverse
   do for [i=1:3] {
-    set title sprintf("(b) JSD of bitcode distributions, P = %d\n(n = %d per task, mean over %d seeds)", Pb[i], nb[i], sb[i])
+    set title sprintf("(b) JSD of bitcode distributions, P = %d\n(n = %d per task, mean over %d seeds)\nmean JSD within groups (pro, anti): %.3f, between pro and anti: %.3f", Pb[i], nb[i], sb[i], wb[i], bb[i])
     plot datadir.sprintf('/figure5b_%d.tsv', i) matrix rowheaders columnheaders using 1:2:3 with image notitle
   }
   set yrange [*:*] noreverse

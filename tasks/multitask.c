@@ -27,6 +27,21 @@
  * Targets y (T, 3) at unmasked steps are filled for inspection only: (1, 0, 0) "fixate"
  * before the response period, the response target during it, 0 in the padding.
  *
+ * The reference's conventions as options (data.opts; PAPER.md §2.8 audit notes), recorded in
+ * the run file's /config task_opts:
+ *   padded=1           the scored step is t = T-1 for every trial, after the zero-input tail
+ *                      (the response target is copied there). T = the longest possible trial
+ *                      is the closest fixed-layout analogue of the reference's padding to the
+ *                      longest trial of each batch (its tail length varies with the batch
+ *                      mates; here it is fixed per trial). analysis_multitask.c's trial-phase
+ *                      bitcode statistics then count the tail states too, as the reference's.
+ *   authors_weights=1  MSE weights (fix, cos, sin) = (1, ½, ½) (loss.h): e_fix² + (e_cos² +
+ *                      e_sin²)/2, the reference's mse(fix) + mse(cos, sin); default ⅓ each.
+ *   resample=1         a fresh training set every epoch (task resample hook; its stream
+ *                      depends on seed and epoch only), n trials per task per epoch: the
+ *                      reference's data set draws a new trial on every access, which makes
+ *                      "trials per task" an epoch size instead of a data-set size.
+ *
  * Task definitions (PAPER.md §2.8 where it speaks; the rest follows [C-seq] Dataset.py):
  *   Delay{Pro,Anti}   context, stimulus θ, delay, response: target θ (pro) / θ + π (anti).
  *   React{Pro,Anti}   context, then stimulus θ with fixation off (stimulus duration range) =
@@ -276,6 +291,8 @@ struct mt_cfg {
     const int (*timing)[2];     /* mt_timing_hard or mt_timing_simple */
     int T;                      /* padded length */
     int n_train, n_val, n_test; /* trials per task */
+    int padded;                 /* 1: read out at t = T-1, after the zero-input tail */
+    int authors_weights;        /* 1: MSE weights (1, 1/2, 1/2) on (fix, cos, sin) */
 };
 
 static int mt_size(int v, int def, const char *what) {
@@ -288,6 +305,11 @@ static struct mt_cfg mt_config(const struct task_params *p) {
     const int simple = task_opt_int(p, "simple", 0);
     if (simple != 0 && simple != 1) die("task multitask: option simple=%d must be 0 or 1", simple);
     c.timing = simple ? mt_timing_simple : mt_timing_hard;
+    c.padded = task_opt_int(p, "padded", 0);
+    c.authors_weights = task_opt_int(p, "authors_weights", 0);
+    const int resample = task_opt_int(p, "resample", 0);
+    if ((c.padded | c.authors_weights | resample) & ~1)
+        die("task multitask: options padded, authors_weights and resample must be 0 or 1");
     int T_max = 0;
     for (int k = 0; k < MT__COUNT; k++) {
         const int len = mt_max_len(k, c.timing);
@@ -319,10 +341,14 @@ static void mt_dims(const struct task_params *p, int *T, int *N, int *K) {
     *K = MT_N_OUTPUTS;
 }
 
-/* n_per_task trials of each task, task-major; group = task; mask 1 at each trial's last step. */
-static void mt_fill(const struct mt_cfg *c, rng_t *r, int n_per_task, struct dataset *d) {
-    const int T = c->T;
-    dataset_alloc(d, MT__COUNT * n_per_task, T, MT_N_INPUTS, MT_N_OUTPUTS, T, LOSS_MSE, 1);
+/* Draws d->n / 11 trials of each task into the allocated d, task-major; group = task; mask 1
+ * at the scored step: the trial's own last step, or t = T-1 with padded=1 (the response
+ * target is then copied there, the tail's other targets stay 0). */
+static void mt_draw(const struct mt_cfg *c, rng_t *r, struct dataset *d) {
+    const int T = c->T, n_per_task = d->n / MT__COUNT;
+    ASSERT(d->n == MT__COUNT * n_per_task && d->T == T);
+    memset(d->x, 0, (size_t)d->n * T * MT_N_INPUTS * sizeof(real));
+    memset(d->y, 0, (size_t)d->n * T * MT_N_OUTPUTS * sizeof(real));
     memset(d->mask, 0, (size_t)d->n * T * sizeof(real));
     for (int k = 0; k < MT__COUNT; k++) {
         rng_t rk = rng_split(r, (uint64_t)k + 1);
@@ -330,12 +356,34 @@ static void mt_fill(const struct mt_cfg *c, rng_t *r, int n_per_task, struct dat
             const size_t i = (size_t)k * n_per_task + j;
             struct mt_trial tr;
             mt_sample(k, c->timing, &rk, &tr);
-            const int len = mt_render(k, &tr, T, d->x + i * T * MT_N_INPUTS,
-                                      d->y + i * T * MT_N_OUTPUTS);
-            d->mask[i * T + (len - 1)] = 1;
+            real *y = d->y + i * T * MT_N_OUTPUTS;
+            const int len = mt_render(k, &tr, T, d->x + i * T * MT_N_INPUTS, y);
+            const int t_read = c->padded ? T - 1 : len - 1;
+            if (t_read != len - 1)
+                memcpy(y + (size_t)t_read * MT_N_OUTPUTS, y + (size_t)(len - 1) * MT_N_OUTPUTS,
+                       MT_N_OUTPUTS * sizeof(real));
+            d->mask[i * T + t_read] = 1;
             d->group[i] = k;
         }
     }
+}
+
+static void mt_fill(const struct mt_cfg *c, rng_t *r, int n_per_task, struct dataset *d) {
+    dataset_alloc(d, MT__COUNT * n_per_task, c->T, MT_N_INPUTS, MT_N_OUTPUTS, c->T, LOSS_MSE, 1);
+    mt_draw(c, r, d);
+    if (c->authors_weights) { /* [C-seq] mse(fix) + mse(cos, sin), PAPER.md §2.8 audit */
+        static const real w[MT_N_OUTPUTS] = {[MT_OUT_FIX] = 1, [MT_OUT_COS] = 0.5,
+                                             [MT_OUT_SIN] = 0.5};
+        d->out_weight = xmalloc(sizeof w);
+        memcpy(d->out_weight, w, sizeof w);
+    }
+}
+
+/* resample=1: the epoch's training set, n_train fresh trials per task (the reference's
+ * MultiTaskDataset draws a new trial on every access). */
+static void mt_resample(const struct task_params *p, rng_t *r, struct dataset *train) {
+    const struct mt_cfg c = mt_config(p);
+    mt_draw(&c, r, train);
 }
 
 static void mt_make_data(const struct task_params *p, rng_t *r, struct dataset *train,
@@ -394,4 +442,5 @@ const struct task_type task_multitask = {
     .metrics = mt_metrics,
     .n_metrics = (int)ARRAY_LEN(mt_metric_names),
     .metric_names = mt_metric_names,
+    .resample = mt_resample,
 };

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "experiments.h"
+#include "h5io.h"
 #include "testutil.h"
 
 #define LONG_RUN "ALRNN_TEST_OVERRIDE=epochs=1500"
@@ -176,6 +177,17 @@ Test(checkpoint, sigterm_and_sigint_checkpoint_then_resume, .timeout = 120) {
         cr_assert_eq(st, 1, "signal %d: exit status %d: %s", sigs[k], st, err);
         cr_assert(strstr(err, "checkpoint written") && strstr(err, "resume"), "%s", err);
         cr_assert(tu_exists(ck), "signal %d wrote no checkpoint", sigs[k]);
+        /* the divergence stop's reference travels in the loop state (train.h): the first-step
+         * loss the uninterrupted run recorded */
+        struct h5file cf;
+        h5_open_read(&cf, ck);
+        const double first = h5_read_attr_double(&cf, "/", "first_loss");
+        h5_close(&cf);
+        size_t n1, d1[4];
+        double *want = tu_h5_read(ref, "/train/first_loss", &n1, d1);
+        cr_assert(n1 == 1 && first == want[0], "checkpoint first_loss %g, the run's %g", first,
+                  want[0]);
+        free(want);
         cr_assert(!tu_exists(out), "an interrupted run left a run file");
         cr_assert_eq(tmp_files(out), 0, "signal %d left a temporary file", sigs[k]);
     }

@@ -94,13 +94,16 @@ Test(train, model_interface_gradient_matches_differences) {
     dataset_free(&tr), dataset_free(&va), dataset_free(&te);
 }
 
-/* One train_step on the first B training sequences; params and Adam checked unchanged
- * unless the step is TRAIN_OK. */
-static train_status one_step(struct setup *s, double lr, double *L) {
+/* One train_step on the first B training sequences, in a run whose first-step loss was
+ * first_loss (NAN: this is the first step), under the divergence stop blowup_loss (train.h);
+ * params and Adam checked unchanged unless the step is TRAIN_OK. */
+static train_status one_step_stop(struct setup *s, double lr, double first_loss,
+                                  double blowup_loss, double *L) {
     enum { B = 16 };
     int idx[B];
     for (int i = 0; i < B; i++) idx[i] = i;
-    const struct train_config cfg = {.epochs = 1, .batch = B, .lr = lr, .tau = 0.1, .M_reg = 4};
+    const struct train_config cfg = {.epochs = 1, .batch = B, .lr = lr, .tau = 0.1, .M_reg = 4,
+                                     .blowup_loss = blowup_loss};
     void *w = s->mo.type->work_alloc(&s->mo, &s->tr, B);
     struct adam opt;
     adam_init(&opt, s->mo.n_params);
@@ -110,7 +113,8 @@ static train_status one_step(struct setup *s, double lr, double *L) {
     rng_t r;
     rng_init(&r, 1, RNG_STREAM_BATCH);
     double gn;
-    const train_status st = train_step(&s->mo, w, &s->tr, idx, B, &r, &cfg, lr, &opt, grad, L, &gn);
+    const train_status st =
+        train_step(&s->mo, w, &s->tr, idx, B, &r, &cfg, lr, first_loss, &opt, grad, L, &gn);
     const int same = memcmp(before, s->mo.params, s->mo.n_params * sizeof(real)) == 0;
     if (st == TRAIN_OK) {
         cr_assert(!same && opt.t == 1, "a good step did not update the parameters");
@@ -125,19 +129,65 @@ static train_status one_step(struct setup *s, double lr, double *L) {
     return st;
 }
 
+static train_status one_step(struct setup *s, double lr, double first_loss, double *L) {
+    return one_step_stop(s, lr, first_loss, 0, L);
+}
+
 Test(train, step_ok_then_nonfinite_and_blowup_update_nothing) {
     struct setup s;
     setup_init(&s, 5);
-    double L;
-    cr_assert_eq(one_step(&s, 1e-3, &L), TRAIN_OK);
-    cr_assert(isfinite(L) && L < 10);
-    /* a readout 1e6 times too large: MSE ~ 1e8, finite but above TRAIN_BLOWUP_LOSS */
+    double L0, L;
+    cr_assert_eq(one_step(&s, 1e-3, NAN, &L0), TRAIN_OK);
+    cr_assert(isfinite(L0) && L0 < 10);
+    /* a readout 1e6 times too large: MSE ~ 1e8, finite but above 1e6 x max(1, L0) */
     struct alrnn_views v = alrnn_views(&s.net, s.net.params);
     for (int j = 0; j < 8; j++) v.D[j] *= 1e6;
-    cr_assert_eq(one_step(&s, 1e-3, &L), TRAIN_LOSS_BLOWUP, "loss %g", L);
-    cr_assert(isfinite(L) && L > TRAIN_BLOWUP_LOSS);
+    cr_assert_eq(one_step(&s, 1e-3, L0, &L), TRAIN_LOSS_BLOWUP, "loss %g", L);
+    cr_assert(isfinite(L) && L > TRAIN_BLOWUP_FACTOR * (L0 > 1 ? L0 : 1));
     v.W[3] = NAN;
-    cr_assert_eq(one_step(&s, 1e-3, &L), TRAIN_LOSS_NONFINITE, "loss %g", L);
+    cr_assert_eq(one_step(&s, 1e-3, L0, &L), TRAIN_LOSS_NONFINITE, "loss %g", L);
+    setup_free(&s);
+}
+
+/* The default stop is relative to the run's first-step loss: a first loss of 1e6-1e12 (the
+ * multi-task init at P >= 2) is the run's own scale, not a blow-up; blowup_loss > 0 is an
+ * absolute limit, < 0 none. */
+Test(train, blowup_limit_is_relative_to_the_first_loss) {
+    const struct train_config def = {0}, abs6 = {.blowup_loss = 1e6}, never = {.blowup_loss = -1};
+    cr_assert_eq(train_blowup_limit(&def, 0.3), 1e6, "first losses below 1 count as 1");
+    cr_assert_eq(train_blowup_limit(&def, 1e9), 1e15);
+    cr_assert_eq(train_blowup_limit(&abs6, 1e9), 1e6);
+    cr_assert(isinf(train_blowup_limit(&never, 1)));
+
+    struct setup s;
+    setup_init(&s, 5);
+    struct alrnn_views v = alrnn_views(&s.net, s.net.params);
+    for (int j = 0; j < 8; j++) v.D[j] *= 1e6; /* MSE ~ 1e8 from the first step on */
+    double L0, L;
+    /* the first step is its own reference: never a blow-up, and the run goes on */
+    cr_assert_eq(one_step(&s, 1e-3, NAN, &L0), TRAIN_OK, "loss %g", L0);
+    cr_assert(L0 > 1e6, "first loss %g", L0);
+    cr_assert_eq(one_step(&s, 1e-3, L0, &L), TRAIN_OK, "loss %g after first %g", L, L0);
+    /* the absolute limit ends the same step; with no stop it goes on */
+    cr_assert_eq(one_step_stop(&s, 1e-3, L0, 1e6, &L), TRAIN_LOSS_BLOWUP, "loss %g", L);
+    cr_assert_eq(one_step_stop(&s, 1e-3, L0, -1, &L), TRAIN_OK, "loss %g", L);
+    /* a run that started at L0 blows up 1e6 x L0 later */
+    for (int j = 0; j < 8; j++) v.D[j] *= 1e4; /* loss x 1e8 */
+    cr_assert_eq(one_step(&s, 1e-3, L0, &L), TRAIN_LOSS_BLOWUP, "loss %g after first %g", L, L0);
+    setup_free(&s);
+
+    /* a whole run from a huge first loss trains and records that loss */
+    setup_init(&s, 5);
+    v = alrnn_views(&s.net, s.net.params);
+    for (int j = 0; j < 8; j++) v.D[j] *= 1e6;
+    const struct train_config cfg = {.epochs = 2, .batch = 32, .lr = 1e-3, .eval_every = 1};
+    struct train_history h;
+    train_run(&s.mo, &cfg, &s.td, 5, "huge-first-loss", NULL, &h);
+    cr_assert_eq(h.diverged, 0, "cause %s at step %ld", train_status_names[h.diverged_cause],
+                 h.diverged_step);
+    cr_assert_eq(h.epochs, 2);
+    cr_assert(h.first_loss > 1e6, "first loss %g", h.first_loss);
+    train_history_free(&h);
     setup_free(&s);
 }
 
