@@ -44,7 +44,7 @@ struct config {
 };
 
 static const struct config configs[] = {
-    /* the issue's shapes: sMNIST pixel by pixel, the addition problem, IMDb with 128-d
+    /* the three fixed shapes: sMNIST pixel by pixel, the addition problem, IMDb with 128-d
      * token features; readout on the last step */
     {"smnist", NULL, &task_smnist, 32, 64, 1, 784, 10},
     {"addition", NULL, &task_addition, 64, 128, 2, 100, 1},

@@ -9,7 +9,7 @@ bin/bench: build/f32/bench/bench.o $(LIB32)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-bench: bin/bench ## time training steps of the issue's and the paper's shapes at P = 0, M/4, M (TSV on stdout)
+bench: bin/bench ## time training steps of the three fixed and the paper's shapes at P = 0, M/4, M (TSV on stdout)
 	OPENBLAS_NUM_THREADS=1 bin/bench --scaling --clock $(BENCH_CLOCK)
 
 .PHONY: bench-peer

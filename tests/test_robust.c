@@ -1,5 +1,5 @@
 /* test_robust.c: damaged inputs end in one line naming the problem, exit 1 and nothing
- * half-written (issue 12): run files that diverged, are foreign, stale or misshapen reaching
+ * half-written: run files that diverged, are foreign, stale or misshapen reaching
  * `summarize`; data files cut, shortened or missing reaching `run`; a bad --out; and the make
  * rules that retrain an edited row and read make's DATA_DIR.
  *
