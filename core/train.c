@@ -446,8 +446,22 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
         memcpy(m->params, ls.best, m->n_params * sizeof(real));
     else
         h->selected_epoch = h->epochs;
-    h->val_loss = evaluate(m, d->val, d->n_val, B, seed, h->val);
-    h->test_loss = evaluate(m, d->test, d->n_test, B, seed, h->test);
+    /* The kept parameters' scores. An evaluation is a pure function of the parameters, so when
+     * the kept ones were evaluated in the loop (the selected epoch's evaluation; for the final
+     * model, the last epoch's, unless a diverged step ended the run after it) that row is
+     * reused instead of a second pass over val and test. */
+    int kept = -1;
+    for (int k = 0; k < h->n_eval; k++)
+        if (h->eval_epoch[k] == h->selected_epoch) kept = k;
+    if (kept >= 0 && (h->selected_epoch < h->epochs || !h->diverged)) {
+        h->val_loss = h->eval_val_loss[kept];
+        h->test_loss = h->eval_test_loss[kept];
+        memcpy(h->val, h->eval_val + (size_t)kept * nm, nm * sizeof(double));
+        memcpy(h->test, h->eval_test + (size_t)kept * nm, nm * sizeof(double));
+    } else {
+        h->val_loss = evaluate(m, d->val, d->n_val, B, seed, h->val);
+        h->test_loss = evaluate(m, d->test, d->n_test, B, seed, h->test);
+    }
 
     adam_free(&ls.opt);
     free(ls.order);
