@@ -475,12 +475,6 @@ static void add_file(struct claim_result *res, const char *path) {
     cf->fnv = fnv1a_file(path);
 }
 
-static int run_diverged(const struct h5file *f) {
-    const htri_t e = H5Aexists(f->id, "diverged");
-    if (e < 0) die("%s: cannot query attribute diverged", f->path);
-    return e > 0 && h5_read_attr_int(f, "/", "diverged") != 0;
-}
-
 /* Read one arm's per-seed values (oriented: negated when lower is better). Returns 0, or -1
  * with a reason when the arm cannot be read at this profile at all. */
 static int read_arm(const struct claim *c, const struct claim_arm *a, profile_kind p,
@@ -516,7 +510,7 @@ static int read_arm(const struct claim *c, const struct claim_arm *a, profile_ki
             h5_open_read(&f, path);
             double v = NAN;
             char w[512] = "";
-            if (run_diverged(&f)) state = 2;
+            if (summary_run_diverged(&f)) state = 2;
             else if (c->derive) v = c->derive(&f, w, sizeof w);
             else if (h5_exists(&f, c->quantity)) v = h5_read_scalar(&f, c->quantity);
             else snprintf(w, sizeof w, "%.400s lacks %s", path, c->quantity);
