@@ -54,13 +54,18 @@ size_t encoder_n_params(const struct encoder *e) {
     return n;
 }
 
+int encoder_features(const struct encoder *e) {
+    int T_out, N;
+    e->type->shape(e, 1 << 12, &T_out, &N);
+    return N;
+}
+
 void alrnn_create(struct alrnn *m, const struct alrnn_config *c, const struct encoder *enc) {
     memset(m, 0, sizeof *m);
     m->cfg = *c;
     if (enc) {
         m->enc = *enc;
-        int T_out;
-        enc->type->shape(enc, 1 << 12, &T_out, &m->cfg.N);
+        m->cfg.N = encoder_features(enc);
     }
     c = &m->cfg;
     alrnn_config_check(c);

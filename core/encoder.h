@@ -56,5 +56,7 @@ struct encoder_type {
 
 /* Total parameter count of an encoder (sum of its tensors). */
 size_t encoder_n_params(const struct encoder *e);
+/* Features per step the encoder hands the recurrence: the model's input width N. */
+int encoder_features(const struct encoder *e);
 
 #endif

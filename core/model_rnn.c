@@ -55,8 +55,7 @@ void rnn_create(struct rnn *m, const struct rnn_config *c, const struct encoder 
     m->cfg = *c;
     if (enc) {
         m->enc = *enc;
-        int T_out;
-        enc->type->shape(enc, 1 << 12, &T_out, &m->cfg.N);
+        m->cfg.N = encoder_features(enc);
     }
     c = &m->cfg;
     rnn_config_check(c);

@@ -17,7 +17,6 @@ const char *const scan_construct_names[] = {SCAN_CONSTRUCT_LIST(NAME_)};
 _Static_assert(ARRAY_LEN(scan_construct_names) == SCAN_C__COUNT,
                "scan_construct_names: one entry per enum value");
 #undef NAME_
-static_assert(ARRAY_LEN(scan_metric_names) == SCAN_M__COUNT, "metric names out of sync");
 static_assert(SCAN_C__COUNT <= 8, "construct masks are one byte per position");
 
 /* The alrnn tensors the model trains, renamed for the run file; the encoder's D (the fixed
