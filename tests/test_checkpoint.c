@@ -83,6 +83,17 @@ static void reference(const char *dir, char *ref, size_t n) {
     cr_assert_eq(tu_alrnn(LONG_RUN, args, err, sizeof err), 0, "%s", err);
 }
 
+/* A fresh temporary directory dir for tag (256 bytes), its run file out (512), out's
+ * checkpoint ck (600) and the run's stderr file errf (600), each skipped when NULL; with ref
+ * (512) not NULL, also the uninterrupted reference run there. */
+static void paths(const char *tag, char *dir, char *ref, char *out, char *ck, char *errf) {
+    tu_tmpdir(dir, 256, tag);
+    if (ref) reference(dir, ref, 512);
+    snprintf(out, 512, "%s/run.h5", dir);
+    if (ck) snprintf(ck, 600, "%s.ckpt", out);
+    if (errf) snprintf(errf, 600, "%s/err", dir);
+}
+
 /* The whole file into buf (n bytes), or its last n - 1 bytes when longer: the progress lines
  * of a long run come first, what the run said on exit last. */
 static void read_file(const char *path, char *buf, size_t n) {
@@ -124,11 +135,7 @@ static void wait_for_training(const char *errf) {
 
 Test(checkpoint, sigkill_at_random_points_then_resume_is_identical, .timeout = 120) {
     char dir[256], ref[512], out[512], ck[600], args[2048], err[16384], errf[600];
-    tu_tmpdir(dir, sizeof dir, "ckpt-kill");
-    reference(dir, ref, sizeof ref);
-    snprintf(out, sizeof out, "%s/run.h5", dir);
-    snprintf(ck, sizeof ck, "%s.ckpt", out);
-    snprintf(errf, sizeof errf, "%s/err", dir);
+    paths("ckpt-kill", dir, ref, out, ck, errf);
     /* checkpoints every 5 epochs and every 50 ms (so also in the middle of epochs) */
     run_args(args, sizeof args, out, "--checkpoint-every 5 --checkpoint-seconds 0.05");
     unsigned seed = (unsigned)time(NULL);
@@ -161,11 +168,7 @@ Test(checkpoint, sigkill_at_random_points_then_resume_is_identical, .timeout = 1
  * and finishes with the reference's run file. */
 Test(checkpoint, sigterm_and_sigint_checkpoint_then_resume, .timeout = 120) {
     char dir[256], ref[512], out[512], ck[600], args[2048], err[16384], errf[600];
-    tu_tmpdir(dir, sizeof dir, "ckpt-term");
-    reference(dir, ref, sizeof ref);
-    snprintf(out, sizeof out, "%s/run.h5", dir);
-    snprintf(ck, sizeof ck, "%s.ckpt", out);
-    snprintf(errf, sizeof errf, "%s/err", dir);
+    paths("ckpt-term", dir, ref, out, ck, errf);
     run_args(args, sizeof args, out, "--checkpoint-seconds 0"); /* only the signals write */
     const int sigs[2] = {SIGTERM, SIGINT};
     for (int k = 0; k < 2; k++) {
@@ -202,11 +205,7 @@ Test(checkpoint, sigterm_and_sigint_checkpoint_then_resume, .timeout = 120) {
 /* SIGUSR1: a checkpoint appears while the run goes on to finish normally. */
 Test(checkpoint, sigusr1_checkpoints_and_continues, .timeout = 120) {
     char dir[256], ref[512], out[512], ck[600], args[2048], err[16384], errf[600];
-    tu_tmpdir(dir, sizeof dir, "ckpt-usr1");
-    reference(dir, ref, sizeof ref);
-    snprintf(out, sizeof out, "%s/run.h5", dir);
-    snprintf(ck, sizeof ck, "%s.ckpt", out);
-    snprintf(errf, sizeof errf, "%s/err", dir);
+    paths("ckpt-usr1", dir, ref, out, ck, errf);
     run_args(args, sizeof args, out, "--checkpoint-seconds 0");
     const pid_t pid = spawn(LONG_RUN, args, errf);
     wait_for_training(errf);
@@ -228,9 +227,7 @@ Test(checkpoint, sigusr1_checkpoints_and_continues, .timeout = 120) {
 /* SIGHUP ends the run with no checkpoint and no temporary file. */
 Test(checkpoint, sighup_leaves_no_temporary_file, .timeout = 60) {
     char dir[256], out[512], args[2048], errf[600];
-    tu_tmpdir(dir, sizeof dir, "ckpt-hup");
-    snprintf(out, sizeof out, "%s/run.h5", dir);
-    snprintf(errf, sizeof errf, "%s/err", dir);
+    paths("ckpt-hup", dir, NULL, out, NULL, errf);
     run_args(args, sizeof args, out, "--checkpoint-seconds 0");
     const pid_t pid = spawn(LONG_RUN, args, errf);
     wait_for_training(errf);
@@ -246,10 +243,7 @@ Test(checkpoint, sighup_leaves_no_temporary_file, .timeout = 60) {
  * to delete it; nothing is written and the checkpoint stays. */
 Test(checkpoint, other_settings_are_refused, .timeout = 60) {
     char dir[256], out[512], ck[600], args[2048], err[16384], errf[600];
-    tu_tmpdir(dir, sizeof dir, "ckpt-hash");
-    snprintf(out, sizeof out, "%s/run.h5", dir);
-    snprintf(ck, sizeof ck, "%s.ckpt", out);
-    snprintf(errf, sizeof errf, "%s/err", dir);
+    paths("ckpt-hash", dir, NULL, out, ck, errf);
     run_args(args, sizeof args, out, "--checkpoint-seconds 0");
     const pid_t pid = spawn(LONG_RUN, args, errf);
     wait_for_training(errf);
@@ -269,8 +263,7 @@ Test(checkpoint, other_settings_are_refused, .timeout = 60) {
  * of the same output; a live process's temporary file is not touched. */
 Test(checkpoint, stale_temporaries_are_removed, .timeout = 60) {
     char dir[256], out[512], path[700], args[2048], err[16384];
-    tu_tmpdir(dir, sizeof dir, "ckpt-stale");
-    snprintf(out, sizeof out, "%s/run.h5", dir);
+    paths("ckpt-stale", dir, NULL, out, NULL, NULL);
     const char *stale[2] = {"%s.tmp.2147483", "%s.ckpt.tmp.2147483"};
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof path, stale[i], out);
@@ -292,9 +285,7 @@ Test(checkpoint, stale_temporaries_are_removed, .timeout = 60) {
  * run" is a child that lives until the new run trains, then is killed and reaped. */
 Test(checkpoint, temporaries_of_runs_that_die_meanwhile_are_removed_at_the_end, .timeout = 60) {
     char dir[256], out[512], path[700], args[2048], errf[600];
-    tu_tmpdir(dir, sizeof dir, "ckpt-late");
-    snprintf(out, sizeof out, "%s/run.h5", dir);
-    snprintf(errf, sizeof errf, "%s/err", dir);
+    paths("ckpt-late", dir, NULL, out, NULL, errf);
     const pid_t victim = fork();
     cr_assert(victim >= 0, "fork failed");
     if (victim == 0) {

@@ -46,9 +46,7 @@ static const struct claim_result *eval_c1(void) {
 static void cleanup(void) {
     claims_free(res);
     memset(res, 0, sizeof res);
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
-    cr_assert_eq(system(cmd), 0);
+    tu_rm_rf(root);
 }
 
 /* Holm's family at the verify profile: the claims neither pending nor paper-only */

@@ -412,6 +412,18 @@ Test(dynamics, figure1_smoke_summarizes) {
         snprintf(path, sizeof path, "%s/tsv/%s", dir, tsv[i]);
         cr_expect(tu_exists(path), "%s missing", path);
     }
+    /* one row per subregion in the regions and fixed-point tables, and a drawn trajectory
+     * (the spectra come in index blocks, one per subregion) */
+    static const char *const table[] = {"figure1_regions.tsv", "figure1_fixed.tsv",
+                                        "figure1_traj.tsv"};
+    for (size_t i = 0; i < ARRAY_LEN(table); i++) {
+        snprintf(path, sizeof path, "%s/tsv/%s", dir, table[i]);
+        struct tu_tsv t;
+        tu_tsv_read(&t, path);
+        if (i < 2) cr_expect_eq(t.rows, 4, "%s: %d rows", path, t.rows);
+        else cr_expect(t.rows > 1, "%s: %d rows", path, t.rows);
+        tu_tsv_free(&t);
+    }
     snprintf(path, sizeof path, "%s/tsv/figure1_summary.tsv", dir);
     FILE *fp = fopen(path, "r");
     cr_assert_not_null(fp);
