@@ -366,6 +366,36 @@ Test(robust, make_retrains_runs_of_an_edited_row_and_passes_data_dir) {
     tu_rm_rf(dir);
 }
 
+/* A verify target's sweep counts its own runs: two runs trained two at a time print [1/2]
+ * and [2/2], one each (the counter is taken under a lock) */
+Test(robust, verify_target_progress_counts_its_runs, .timeout = 120) {
+    char dir[128], bin[PATH_MAX], cmd[4096], line[1024];
+    tu_tmpdir(dir, sizeof dir, "progress");
+    makefile_in(dir, "runs.mk");
+    cr_assert_not_null(realpath(tu_bin(), bin));
+    char gp[PATH_MAX]; /* the report's forest plot script */
+    cr_assert_not_null(realpath("plots/claims.gp", gp));
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && mkdir -p bin plots && ln -s '%s' bin/alrnn && ln -s '%s' plots/", dir,
+             bin, gp);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && make --no-print-directory -j2 -f runs.mk verify-C13 DATA_DIR=data 2>/dev/null", dir);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    int one = 0, two = 0, other = 0;
+    while (fgets(line, sizeof line, p)) {
+        if (!strstr(line, " done; sweep ")) continue;
+        if (!strncmp(line, "[1/2] ", 6)) one++;
+        else if (!strncmp(line, "[2/2] ", 6)) two++;
+        else other++;
+    }
+    cr_expect_eq(pclose(p), 0, "make verify-C13 failed");
+    cr_expect(one == 1 && two == 1 && other == 0, "progress lines: [1/2] x%d, [2/2] x%d, other %d",
+              one, two, other);
+    tu_rm_rf(dir);
+}
+
 /* ---- --out ------------------------------------------------------------------------------- */
 
 static void expect_out_refused(const char *out, const char *want) {
