@@ -474,7 +474,7 @@ static int cmd_makefile(profile_kind p) {
     const char *gp = "\t@mkdir -p plots/out/%s\n\tgnuplot -e \"datadir='plots/out/%s'; "
                      "tsv='plots/out/%s/claims$(VERIFY_SUFFIX).tsv'; "
                      "outbase='plots/out/%s/claims$(VERIFY_SUFFIX)'; "
-                     "profile='%s$(if $(VERIFY_SUFFIX), (model selection: $(SELECT)))'\" "
+                     "profile='%s$(if $(VERIFY_SUFFIX), ($(SELECT)))'\" "
                      "plots/claims.gp\n";
     printf("\ncomma := ,\nVERIFY_SUFFIX = $(if $(filter-out kept,$(SELECT)),_$(SELECT))\n"
            "VERIFY_CLAIM_IDS :=");
