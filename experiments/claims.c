@@ -330,6 +330,20 @@ static double derive_autonomous_100_cycle(const struct h5file *f, char *why, siz
     return claim_autonomous_cycle(f, CLAIM_C4_PERIOD, &cy, why, n);
 }
 
+/* C4's note: what the orbit settled on. */
+static void note_autonomous_cycle(const struct h5file *f, char *note, size_t n) {
+    struct claim_cycle cy;
+    char why[512] = "";
+    const double v = claim_autonomous_cycle(f, CLAIM_C4_PERIOD, &cy, why, sizeof why);
+    if (isnan(v)) snprintf(note, n, "no reading");
+    else if (!cy.period) snprintf(note, n, "no period <= %d", C4_MAX_PERIOD);
+    else
+        snprintf(note, n, "period %d, %s; transient %d step%s, %d code%s", cy.period,
+                 cy.exact ? dyn_stability_names[cy.stability] : "not exact", cy.transient,
+                 cy.transient == 1 ? "" : "s", cy.transient_codes,
+                 cy.transient_codes == 1 ? "" : "s");
+}
+
 /* ---- the table ------------------------------------------------------------------------- */
 
 #define ARM(e, p) {.experiment = (e), .P = (p)}
@@ -392,6 +406,7 @@ const struct claim claims[] = {
      .kind = CLAIM_THRESHOLD,
      .quantity = "exact stable autonomous 100-cycle after a one-subregion transient",
      .derive = derive_autonomous_100_cycle,
+     .note = note_autonomous_cycle,
      .units = "1 if the seed has it, else 0",
      .arm = ARM("copy", "1"),
      .threshold = 0.5,
@@ -699,6 +714,15 @@ static int read_arm(const struct claim *c, const struct claim_arm *a, profile_ki
         else if (state == 2) ar->n_diverged++;
         else if (state == 3) ar->n_bad++;
         else {
+            ar->seed[ar->n_used] = s;
+            if (c->note && nP == 1) {
+                char path[4096];
+                summary_run_path(&r, root, P[0], s, path, sizeof path);
+                struct h5file f;
+                h5_open_read(&f, path);
+                c->note(&f, ar->note[ar->n_used], sizeof ar->note[ar->n_used]);
+                h5_close(&f);
+            }
             raw[ar->n_used] = sum / nP;
             ar->v[ar->n_used] = c->lower_is_better ? -raw[ar->n_used] : raw[ar->n_used];
             ar->n_used++;
@@ -1000,6 +1024,15 @@ void claims_write(profile_kind p, const char *results_root, claim_select s,
                 const struct claim_arm_result *ar = &r->arm[a];
                 fprintf(f, "| %s | %d | %d | %d | %.4g | %.4g |\n", ar->label, ar->n_used,
                         ar->n_missing, ar->n_diverged, ar->mean, ar->sd);
+            }
+            for (int a = 0; a < r->n_arms; a++) {
+                const struct claim_arm_result *ar = &r->arm[a];
+                if (!ar->n_used || !ar->note[0][0]) continue;
+                fprintf(f, "\nPer seed (%s):", ar->label);
+                for (int k = 0; k < ar->n_used; k++)
+                    fprintf(f, "%s seed %d: %s (%g)", k ? ";" : "", ar->seed[k], ar->note[k],
+                            c->lower_is_better ? -ar->v[k] : ar->v[k]);
+                fprintf(f, "\n");
             }
         }
         if (r->have_stats && c->kind == CLAIM_COMPARE) {

@@ -47,6 +47,8 @@ struct claim_cmp {
 /* A per-seed quantity derived from a run file; returns NAN and a reason when the file lacks
  * what it needs. */
 typedef double (*claim_derive_fn)(const struct h5file *f, char *why, size_t n);
+/* Optional: a short per-seed note beside the quantity (e.g. the period found), for the report. */
+typedef void (*claim_note_fn)(const struct h5file *f, char *note, size_t n);
 
 struct claim {
     const char *id;        /* "C1" ... */
@@ -56,6 +58,7 @@ struct claim {
     claim_kind kind;
     const char *quantity;  /* run-file dataset read as a scalar, or the derived quantity's name */
     claim_derive_fn derive; /* NULL: read `quantity` as a scalar dataset */
+    claim_note_fn note;     /* NULL: no per-seed note */
     int lower_is_better;    /* orient the quantity: effects are then "larger is the claim" */
     const char *units;
     struct claim_cmp cmp[CLAIM_MAX_CMP]; /* CLAIM_COMPARE; ends at hi.experiment == NULL */
@@ -93,6 +96,8 @@ struct claim_arm_result {
     int n_used, n_diverged, n_missing, n_bad; /* seeds */
     double mean, sd;
     double v[STATS_MAX_N]; /* oriented per-seed values used */
+    int seed[STATS_MAX_N];       /* the seed of each value used */
+    char note[STATS_MAX_N][64];  /* its note when the claim has a note hook, else "" */
 };
 
 struct claim_cmp_result {

@@ -465,6 +465,9 @@ Test(claims, c4_at_verify_is_shown_not_decided) {
               r->reason);
     cr_expect_eq(r->arm[0].n_used, 6);
     cr_expect(strstr(r->reason, "paper profile"), "%s", r->reason);
+    /* the per-seed note the report prints */
+    cr_expect_str_eq(r->arm[0].note[0], "period 100, stable; transient 1 step, 1 code");
+    cr_expect_eq(r->arm[0].seed[5], 5);
     cleanup();
 }
 
