@@ -357,8 +357,8 @@ Test(claims, c2_switch_share_at_marks) {
  * 1, ...: the codes turn periodic only at class step 2, after z_0 (on) and z_1..z_L (the
  * other classes at -2: off): two codes. The start is the state before the first zero input
  * of stored test sequence 0 (x: (0,1), (1,0), (0,0): z_2). */
-static void put_copy_run(const char *profile, int seed, int L, double u0, int P) {
-    const int M = L + 1;
+static void put_copy_run_rot(const char *profile, int seed, int L, double u0, int P, int rot) {
+    const int M = L + 1 + 2 * rot, u = M - 1;
     char path[512];
     snprintf(path, sizeof path, "%s/%s/copy/P1_seed%d.h5", root, profile, seed);
     make_parent_dirs(path);
@@ -368,11 +368,18 @@ static void put_copy_run(const char *profile, int seed, int L, double u0, int P)
     h5_attr_int(&f, "/", "P", P);
     double *W = calloc((size_t)M * M, sizeof *W), *h = calloc((size_t)M, sizeof *h);
     double *z = calloc((size_t)4 * M, sizeof *z), A[2] = {0, 0};
-    for (int i = 0; i < L; i++) W[(i + 1) * M + i] = 1;
-    W[0 * M + L] = -3;
+    for (int i = 0; i + 1 < L; i++) W[(i + 1) * M + i] = 1;
+    W[u * M + L - 1] = 1;
+    W[0 * M + u] = -3;
     h[0] = 1;
     for (int i = 0; i < M; i++) z[2 * M + i] = -2, z[i] = z[M + i] = z[3 * M + i] = 5;
-    z[2 * M + L] = u0;
+    z[2 * M + u] = u0;
+    if (rot) { /* units L, L+1: a rotation by 2 pi / 100, started at (1, 0) */
+        const double th = 2 * acos(-1.0) / 100, c = cos(th), sn = sin(th);
+        W[L * M + L] = c, W[L * M + L + 1] = -sn, W[(L + 1) * M + L] = sn;
+        W[(L + 1) * M + L + 1] = c;
+        z[2 * M + L] = 1, z[2 * M + L + 1] = 0;
+    }
     const double x[3 * 2] = {0, 1, 1, 0, 0, 0};
     const size_t dw[2] = {M, M}, da[1] = {P}, dh[1] = {M}, dx[3] = {1, 3, 2}, dz[3] = {1, 4, M};
     h5_write(&f, "/model/W", H5K_F64, 2, dw, W, "W", "1");
@@ -383,6 +390,10 @@ static void put_copy_run(const char *profile, int seed, int L, double u0, int P)
     h5_attr_str(&f, "/config", "form", "seq");
     h5_close(&f);
     free(W), free(h), free(z);
+}
+
+static void put_copy_run(const char *profile, int seed, int L, double u0, int P) {
+    put_copy_run_rot(profile, seed, L, u0, P, 0);
 }
 
 static double c4_read(const char *profile, int seed, int period, struct claim_cycle *cy,
@@ -425,6 +436,23 @@ Test(claims, c4_transient_in_two_subregions_scores_0) {
     cr_expect_eq(cy.stability, DYN_STABLE);
     cr_expect_eq(cy.transient, 51);
     cr_expect_eq(cy.transient_codes, 2);
+    cleanup();
+}
+
+/* Stability is required: two more linear units rotating by 2 pi / 100 keep the period, the
+ * codes and the exactness, but the cycle then comes in a family (M_100 has the rotation's
+ * R^100 = I block): multipliers on the unit circle, neutral, so the seed scores 0. */
+Test(claims, c4_neutral_cycle_scores_0) {
+    tu_tmpdir(root, sizeof root, "claims4r");
+    put_copy_run_rot("paper", 0, 49, 0.2, 1, 1);
+    struct claim_cycle cy;
+    char why[512];
+    cr_expect_eq(c4_read("paper", 0, 100, &cy, why, sizeof why), 0.0, "%s", why);
+    cr_expect_eq(cy.period, 100);
+    cr_expect(cy.exact);
+    cr_expect_eq(cy.stability, DYN_NEUTRAL, "%d", cy.stability);
+    cr_expect_float_eq(cy.rho, 1.0, 1e-9);
+    cr_expect_eq(cy.transient_codes, 1);
     cleanup();
 }
 
