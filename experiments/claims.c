@@ -237,9 +237,9 @@ double claim_autonomous_cycle(const struct h5file *f, int period, struct claim_c
                             "/test/sample/x"};
     for (int i = 0; i < 5; i++)
         if (!need(f, need_p[i], why, n)) return NAN;
-    const int P = (int)h5_read_attr_int(f, "/", "P");
+    const int P = h5_has_attr(f, "/", "P") ? (int)h5_read_attr_int(f, "/", "P") : -1;
     if (P != 1) {
-        snprintf(why, n, "%s: P = %d, the autonomous cycle is read at P = 1", f->path, P);
+        snprintf(why, n, "%.400s: P = %d, the autonomous cycle is read at P = 1", f->path, P);
         return NAN;
     }
     size_t k, dw[4], dz[4], dx[4];
@@ -266,9 +266,10 @@ double claim_autonomous_cycle(const struct h5file *f, int period, struct claim_c
         }
     double v = NAN;
     if (rw != 2 || (int)dw[1] != M || (int)nh != M || (int)nA != want_A || (int)nA < P)
-        snprintf(why, n, "%s: /model/W, A or h do not fit M = %d, P = %d", f->path, M, P);
+        snprintf(why, n, "%.400s: /model/W, A or h do not fit M = %d, P = %d", f->path, M, P);
     else if (rz != 3 || (int)dz[2] != M || t0 < 0)
-        snprintf(why, n, "%s: no stored test sequence with a zero input in /test/sample", f->path);
+        snprintf(why, n, "%.400s: no stored test sequence with a zero input in /test/sample",
+                 f->path);
     else {
         struct dyn_map map;
         dyn_map_init(&map, M, P, M - (int)nA, A, W, h, NULL, 0, NULL);
@@ -286,7 +287,7 @@ double claim_autonomous_cycle(const struct h5file *f, int period, struct claim_c
             if (t < T && done) dyn_step(&map, zt, z + (size_t)(t + 1) * M);
         }
         if (!done)
-            snprintf(why, n, "%s: the autonomous orbit diverges (norm > %g)", f->path,
+            snprintf(why, n, "%.400s: the autonomous orbit diverges (norm > %g)", f->path,
                      c4_diverge_norm);
         else {
             for (int p = 1; p <= C4_MAX_PERIOD && !out->period; p++) {
