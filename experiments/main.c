@@ -468,9 +468,9 @@ static int cmd_makefile(profile_kind p) {
         for (int k = 0; k < r.n_P; k++)
             for (int s = 0; s < r.s.seeds; s++) print_run_rule(&r, r.P[k], s, stamp);
     }
-    /* make verify [CLAIMS=C1,C3] and verify-<id>: train the claims' missing runs, then test
-     * the claims and draw the forest plot */
-    /* make verify SELECT=final: the report of the final epoch's scores, beside the kept one */
+    /* make verify [CLAIMS=C1,C3] [SELECT=final] and verify-<id>: train the claims' missing
+     * runs, then test the claims and draw the forest plot (SELECT=final: claims_final.*, the
+     * final epoch's scores, beside the kept model's claims.*) */
     const char *gp = "\t@mkdir -p plots/out/%s\n\tgnuplot -e \"datadir='plots/out/%s'; "
                      "tsv='plots/out/%s/claims$(VERIFY_SUFFIX).tsv'; "
                      "outbase='plots/out/%s/claims$(VERIFY_SUFFIX)'; "
