@@ -18,6 +18,13 @@
  *  - "concentrate on few subregions" (C9): the 8 most frequent of the 1024 codes of P = 10
  *    hold more than half of all IMDb steps.
  *  - "close to one" / "aligns closely" (C10): |lambda| within 0.05 of 1, |cos| above 0.8.
+ *  - "a 100-cycle whose transient stays in one subregion" (C4): per seed 1 or 0, 1 when the
+ *    zero-input orbit of the kept P = 1 model from the state before the first zero input of
+ *    test sequence 0 (analysis_copy.c's start; the copy row's z_0 is random, so z = 0 is no
+ *    convention of it) settles, within 5000 steps, on a code sequence of least period exactly
+ *    100 whose cycle equation has an exact, consistent, stable solution, and every state
+ *    before the codes turn periodic for good has one code. Threshold 0.5: a seed counts when
+ *    it has the property.
  */
 #include "claims.h"
 
@@ -27,6 +34,7 @@
 
 #include "alrnn.h"
 #include "analysis.h"
+#include "dynamics.h"
 #include "rng.h"
 #include "summary.h"
 
@@ -36,11 +44,16 @@ const char *const claim_verdict_names[3] = {
     [VERDICT_INCONCLUSIVE] = "inconclusive",
 };
 
+const char *const claim_select_names[CLAIM_SELECT__COUNT] = {
+    [CLAIM_SELECT_KEPT] = "kept",
+    [CLAIM_SELECT_FINAL] = "final",
+};
+
 /* ---- derived per-seed quantities ------------------------------------------------------- */
 
 static int need(const struct h5file *f, const char *path, char *why, size_t n) {
     if (h5_exists(f, path)) return 1;
-    snprintf(why, n, "%s lacks %s", f->path, path);
+    snprintf(why, n, "%.400s lacks %.100s", f->path, path);
     return 0;
 }
 
@@ -195,6 +208,145 @@ static double derive_slow_mode_pc1(const struct h5file *f, char *why, size_t n) 
     return v;
 }
 
+/* C4: the autonomous P = 1 copy model (PAPER.md 2.4, 4). From z_0 = the state before the
+ * first all-zero input of stored test sequence 0 (/test/sample/z, x; the start of
+ * analysis_copy.c's autonomous runs: the copy row draws z_0 at random, so z = 0 is no
+ * convention of it), the kept model is iterated in double with zero input, z_{t+1} = F(z_t),
+ * c = h (dynamics.h; A on the units the form says), for C4_SETTLE + 2 C4_MAX_PERIOD steps.
+ *   period     the least k <= C4_MAX_PERIOD with code(z_t) = code(z_{t+k}) for every t of the
+ *              last 2 C4_MAX_PERIOD steps (0: none, no cycle);
+ *   exact      dyn_cycle_solve on the codes of z_{C4_SETTLE}..z_{C4_SETTLE+k-1} finds a
+ *              consistent cycle of least period k that closes on F (DYN_CLOSE_TOL);
+ *   stability  of its multipliers (eigenvalues of M_k);
+ *   transient  the states z_0..z_{s-1} before the code sequence turns k-periodic for good
+ *              (s the least step with code(z_t) = code(z_{t+k}) for every later t of the run);
+ *              an orbit whose codes repeat with period k converges to the stable cycle of
+ *              those codes, so s is where the orbit has entered it.
+ * Quantity: 1 when the cycle is exact, stable, of period `period`, and every transient state
+ * has the same code (an empty transient included); else 0, also when the orbit leaves the
+ * finite range (a diverging orbit has no 100-cycle: the model lacks the property, the run is
+ * not broken). NAN: no model, P != 1, or no stored test sequence with a zero input. */
+enum { C4_SETTLE = 5000, C4_MAX_PERIOD = 1000 };
+/* an iterated state beyond this norm has diverged (affine per region: growth is exponential) */
+static const double c4_diverge_norm = 1e12;
+
+double claim_autonomous_cycle(const struct h5file *f, int period, struct claim_cycle *out,
+                              char *why, size_t n) {
+    memset(out, 0, sizeof *out);
+    out->stability = -1;
+    const char *need_p[] = {"/model/W", "/model/A", "/model/h", "/test/sample/z",
+                            "/test/sample/x"};
+    for (int i = 0; i < 5; i++)
+        if (!need(f, need_p[i], why, n)) return NAN;
+    const int P = h5_has_attr(f, "/", "P") ? (int)h5_read_attr_int(f, "/", "P") : -1;
+    if (P != 1) {
+        snprintf(why, n, "%.400s: P = %d, the autonomous cycle is read at P = 1", f->path, P);
+        return NAN;
+    }
+    size_t k, dw[4], dz[4], dx[4];
+    int rw, rz, rx;
+    double *W = h5_read_f64(f, "/model/W", &k, &rw, dw);
+    size_t nA, nh;
+    double *A = h5_read_f64(f, "/model/A", &nA, NULL, NULL);
+    double *h = h5_read_f64(f, "/model/h", &nh, NULL, NULL);
+    double *zs = h5_read_f64(f, "/test/sample/z", &k, &rz, dz);
+    double *xs = h5_read_f64(f, "/test/sample/x", &k, &rx, dx);
+    const int M = (int)dw[0];
+    char *form = h5_exists(f, "/config") && h5_has_attr(f, "/config", "form")
+                     ? h5_read_attr_str(f, "/config", "form")
+                     : NULL;
+    /* PAPER.md 1.2/1.3: A acts on the P ReLU units (seq) or on all M (dsr) */
+    const int want_A = form ? (!strcmp(form, "dsr") ? M : P) : (int)nA;
+    free(form);
+    int t0 = -1; /* the first all-zero input of sequence 0 */
+    if (rz == 3 && rx == 3 && dz[1] == dx[1] + 1)
+        for (size_t t = 0; t < dx[1] && t0 < 0; t++) {
+            int zero = 1;
+            for (size_t c = 0; c < dx[2]; c++) zero &= xs[t * dx[2] + c] == 0;
+            if (zero) t0 = (int)t;
+        }
+    double v = NAN;
+    if (rw != 2 || (int)dw[1] != M || (int)nh != M || (int)nA != want_A || (int)nA < P)
+        snprintf(why, n, "%.400s: /model/W, A or h do not fit M = %d, P = %d", f->path, M, P);
+    else if (rz != 3 || (int)dz[2] != M || t0 < 0)
+        snprintf(why, n, "%.400s: no stored test sequence with a zero input in /test/sample",
+                 f->path);
+    else {
+        struct dyn_map map;
+        dyn_map_init(&map, M, P, M - (int)nA, A, W, h, NULL, 0, NULL);
+        const int T = C4_SETTLE + 2 * C4_MAX_PERIOD; /* steps */
+        double *z = xmalloc(sizeof *z * (size_t)(T + 1) * M);
+        uint64_t *code = xcalloc((size_t)T + 1, sizeof *code); /* P = 1: one word */
+        memcpy(z, zs + (size_t)t0 * M, sizeof *z * (size_t)M);
+        int done = 1;
+        for (int t = 0; t <= T && done; t++) {
+            const double *zt = z + (size_t)t * M;
+            double nn = 0;
+            for (int i = 0; i < M; i++) nn += zt[i] * zt[i];
+            done = isfinite(nn) && sqrt(nn) <= c4_diverge_norm;
+            dyn_code(&map, zt, code + t);
+            if (t < T && done) dyn_step(&map, zt, z + (size_t)(t + 1) * M);
+        }
+        if (!done) {
+            out->diverged = 1;
+            v = 0;
+        } else {
+            for (int p = 1; p <= C4_MAX_PERIOD && !out->period; p++) {
+                int ok = 1;
+                for (int t = C4_SETTLE; ok && t + p <= T; t++) ok = code[t] == code[t + p];
+                if (ok) out->period = p;
+            }
+            const int kp = out->period;
+            if (kp) {
+                int s = T - kp; /* the least step from which the codes repeat with period kp */
+                while (s > 0 && code[s - 1] == code[s - 1 + kp]) s--;
+                out->transient = s;
+                out->transient_codes = s > 0; /* P = 1: one or two codes */
+                for (int t = 1; t < s; t++)
+                    if (code[t] != code[0]) out->transient_codes = 2;
+                struct dyn_work w;
+                struct dyn_cycle cyc;
+                dyn_work_init(&w, &map, kp);
+                dyn_cycle_init(&cyc, &map, kp);
+                out->exact = dyn_cycle_solve(&map, &w, code + C4_SETTLE, kp,
+                                             z + (size_t)C4_SETTLE * M, &cyc, 1);
+                out->stability = (int)cyc.stability;
+                out->rho = cyc.rho;
+                if (!out->exact) out->stability = -1;
+                dyn_cycle_free(&cyc);
+                dyn_work_free(&w);
+            }
+            v = kp == period && out->exact && out->stability == DYN_STABLE &&
+                out->transient_codes <= 1;
+        }
+        free(z);
+        free(code);
+        dyn_map_free(&map);
+    }
+    free(W), free(A), free(h), free(zs), free(xs);
+    return v;
+}
+
+static double derive_autonomous_100_cycle(const struct h5file *f, char *why, size_t n) {
+    struct claim_cycle cy;
+    return claim_autonomous_cycle(f, CLAIM_C4_PERIOD, &cy, why, n);
+}
+
+/* C4's note: what the orbit settled on. */
+static void note_autonomous_cycle(const struct h5file *f, char *note, size_t n) {
+    struct claim_cycle cy;
+    char why[512] = "";
+    const double v = claim_autonomous_cycle(f, CLAIM_C4_PERIOD, &cy, why, sizeof why);
+    if (isnan(v)) snprintf(note, n, "no reading");
+    else if (cy.diverged) snprintf(note, n, "orbit diverges (norm > %g)", c4_diverge_norm);
+    else if (!cy.period) snprintf(note, n, "no period <= %d", C4_MAX_PERIOD);
+    else
+        snprintf(note, n, "period %d, %s; transient %d step%s, %d code%s", cy.period,
+                 cy.exact ? dyn_stability_names[cy.stability] : "not exact", cy.transient,
+                 cy.transient == 1 ? "" : "s", cy.transient_codes,
+                 cy.transient_codes == 1 ? "" : "s");
+}
+
 /* ---- the table ------------------------------------------------------------------------- */
 
 #define ARM(e, p) {.experiment = (e), .P = (p)}
@@ -255,12 +407,21 @@ const struct claim claims[] = {
      .source = "Fig 3b caption (PAPER.md 2.4, 3)",
      .figure = "figure3",
      .kind = CLAIM_THRESHOLD,
-     .quantity = "autonomous cycle period",
+     .quantity = "exact stable autonomous 100-cycle after a one-subregion transient",
+     .derive = derive_autonomous_100_cycle,
+     .note = note_autonomous_cycle,
+     .units = "1 if the seed has it, else 0",
      .arm = ARM("copy", "1"),
-     .rule = "per seed: exact cycle of period 100 with a one-code transient",
-     .pending = "needs the exact cycle search of the autonomous P = 1 model (bin/alrnn "
-                "analyze, in progress); /analysis/autonomous holds a finite-horizon orbit "
-                "estimate only"},
+     .threshold = 0.5,
+     .rule = "per seed, the kept model run with zero input from the state before the first "
+             "zero input of test sequence 0 (the start of analysis_copy.c's autonomous runs) "
+             "for 7000 steps: 1 if the code sequence of the last 2000 steps repeats with least "
+             "period 100, the linear system of those 100 codes (dynamics.h) has an exact, "
+             "consistent, stable solution (every multiplier inside the unit circle), and "
+             "every state before the codes turn periodic lies in one subregion; else 0. Above "
+             "0.5, one-sided exact sign test (>= 8 seeds to pass Holm: a paper-profile claim; "
+             "at verify its statistics on the 6 C3 runs at P = 1 are shown)",
+     .paper_only = 1},
     {.id = "C5",
      .statement = "At P = 10, recall uses only a few of the 1024 possible bitcodes.",
      .source = "Fig 3d caption (PAPER.md 2.4, 3)",
@@ -453,6 +614,36 @@ int claim_run_paths(const struct claim *c, profile_kind p,
     return count;
 }
 
+int claim_reads_final(const struct claim *c, claim_select s) {
+    return s == CLAIM_SELECT_FINAL && !c->derive && !strncmp(c->quantity, "/test/", 6);
+}
+
+/* /eval/<metric>[last] for the quantity /test/<metric>, when the last evaluation ran after the
+ * run's final epoch (/config epochs; train.c evaluates at the last epoch unless the run
+ * diverged); NAN with the reason otherwise. */
+static double read_final_eval(const struct h5file *f, const char *quantity, char *why,
+                              size_t n) {
+    char path[256];
+    snprintf(path, sizeof path, "/eval/%s", quantity + 6);
+    if (!need(f, "/eval/epoch", why, n) || !need(f, path, why, n)) return NAN;
+    if (!h5_exists(f, "/config") || !h5_has_attr(f, "/config", "epochs")) {
+        snprintf(why, n, "%.400s lacks the attribute /config epochs", f->path);
+        return NAN;
+    }
+    const long E = h5_read_attr_int(f, "/config", "epochs");
+    size_t ne, nv;
+    int32_t *ep = h5_read_i32(f, "/eval/epoch", &ne, NULL, NULL);
+    double *val = h5_read_f64(f, path, &nv, NULL, NULL);
+    double v = NAN;
+    if (ne == 0 || nv != ne || ep[ne - 1] != E)
+        snprintf(why, n, "%.400s: no evaluation at the final epoch (epochs %ld, last /eval/epoch %d)",
+                 f->path, E, ne ? ep[ne - 1] : -1);
+    else v = val[ne - 1];
+    free(ep);
+    free(val);
+    return v;
+}
+
 /* FNV-1a 64 of a file's bytes (provenance in the report, not security). */
 static uint64_t fnv1a_file(const char *path) {
     FILE *fp = fopen(path, "rb");
@@ -478,7 +669,7 @@ static void add_file(struct claim_result *res, const char *path) {
 /* Read one arm's per-seed values (oriented: negated when lower is better). Returns 0, or -1
  * with a reason when the arm cannot be read at this profile at all. */
 static int read_arm(const struct claim *c, const struct claim_arm *a, profile_kind p,
-                    const char *root, struct claim_arm_result *ar, struct claim_result *res,
+                    const char *root, claim_select sel, struct claim_arm_result *ar, struct claim_result *res,
                     char *why, size_t nwhy) {
     const struct experiment *e = experiment_find(a->experiment);
     ASSERT(e);
@@ -512,6 +703,7 @@ static int read_arm(const struct claim *c, const struct claim_arm *a, profile_ki
             char w[512] = "";
             if (summary_run_diverged(&f)) state = 2;
             else if (c->derive) v = c->derive(&f, w, sizeof w);
+            else if (claim_reads_final(c, sel)) v = read_final_eval(&f, c->quantity, w, sizeof w);
             else if (h5_exists(&f, c->quantity)) v = h5_read_scalar(&f, c->quantity);
             else snprintf(w, sizeof w, "%.400s lacks %s", path, c->quantity);
             h5_close(&f);
@@ -525,6 +717,15 @@ static int read_arm(const struct claim *c, const struct claim_arm *a, profile_ki
         else if (state == 2) ar->n_diverged++;
         else if (state == 3) ar->n_bad++;
         else {
+            ar->seed[ar->n_used] = s;
+            if (c->note && nP == 1) {
+                char path[4096];
+                summary_run_path(&r, root, P[0], s, path, sizeof path);
+                struct h5file f;
+                h5_open_read(&f, path);
+                c->note(&f, ar->note[ar->n_used], sizeof ar->note[ar->n_used]);
+                h5_close(&f);
+            }
             raw[ar->n_used] = sum / nP;
             ar->v[ar->n_used] = c->lower_is_better ? -raw[ar->n_used] : raw[ar->n_used];
             ar->n_used++;
@@ -557,7 +758,8 @@ static void boot_sign_share(const double *x, int n, double m, uint64_t seed, dou
 
 /* ---- evaluation ------------------------------------------------------------------------ */
 
-static void eval_claim(int ci, profile_kind p, const char *root, struct claim_result *res) {
+static void eval_claim(int ci, profile_kind p, const char *root, claim_select sel,
+                       struct claim_result *res) {
     const struct claim *c = &claims[ci];
     memset(res, 0, sizeof *res);
     res->c = c;
@@ -574,7 +776,7 @@ static void eval_claim(int ci, profile_kind p, const char *root, struct claim_re
     res->n_arms = claim_arms(c, arms);
     char why[512] = "";
     for (int a = 0; a < res->n_arms; a++)
-        if (read_arm(c, arms[a], p, root, &res->arm[a], res, why, sizeof why) != 0) {
+        if (read_arm(c, arms[a], p, root, sel, &res->arm[a], res, why, sizeof why) != 0) {
             res->n_arms = a + 1;
             snprintf(res->reason, sizeof res->reason, "%s", why);
             return;
@@ -640,8 +842,9 @@ static void eval_claim(int ci, profile_kind p, const char *root, struct claim_re
     }
 }
 
-void claims_evaluate(profile_kind p, const char *results_root, struct claim_result *res) {
-    for (int i = 0; i < n_claims; i++) eval_claim(i, p, results_root, &res[i]);
+void claims_evaluate(profile_kind p, const char *results_root, claim_select s,
+                     struct claim_result *res) {
+    for (int i = 0; i < n_claims; i++) eval_claim(i, p, results_root, s, &res[i]);
     /* Holm over every claim the table can decide at this profile; one without statistics
      * (runs missing, too few seeds) enters with p = 1, so the family does not shrink as
      * runs go missing */
@@ -715,14 +918,30 @@ static void arm_counts(const struct claim_result *r, char *buf, size_t n) {
     if (!r->n_arms) snprintf(buf, n, "-");
 }
 
-void claims_write(profile_kind p, const char *results_root, const struct claim_result *res,
-                  const int *sel, const char *out_dir) {
-    const char *pn = profile_names[p];
+/* The quantity as the report names it under selection s. */
+static void quantity_label(const struct claim *c, claim_select s, char *buf, size_t n) {
+    if (claim_reads_final(c, s)) snprintf(buf, n, "/eval/%s at the final epoch", c->quantity + 6);
+    else if (s == CLAIM_SELECT_FINAL) snprintf(buf, n, "%s (kept model)", c->quantity);
+    else snprintf(buf, n, "%s", c->quantity);
+}
+
+void claims_write(profile_kind p, const char *results_root, claim_select s,
+                  const struct claim_result *res, const int *sel, const char *out_dir) {
+    const char *pn = profile_names[p], *sn = claim_select_names[s];
+    const int final = s == CLAIM_SELECT_FINAL;
+    char name[64], hdr[1024];
     struct tsv t;
-    tsv_open(&t, out_dir, "claims.tsv",
-             "claims of the paper against the run files (bin/alrnn verify); effects oriented so "
-             "that > 0 is the paper's direction; delta: Cliff's delta (one-arm claims: share "
-             "above minus share below the threshold); intervals 95 % percentile bootstrap");
+    snprintf(name, sizeof name, "claims%s.tsv", final ? "_final" : "");
+    snprintf(hdr, sizeof hdr,
+             "claims of the paper against the run files (bin/alrnn verify --select %s); model "
+             "selection: %s (%s); effects oriented so that > 0 is the paper's direction; delta: "
+             "Cliff's delta (one-arm claims: share above minus share below the threshold); "
+             "intervals 95 %% percentile bootstrap",
+             sn, sn,
+             final ? "/test/<metric> quantities read /eval/<metric> at the final epoch, derived "
+                     "and /analysis quantities the kept model"
+                   : "every quantity is the kept model's");
+    tsv_open(&t, out_dir, name, hdr);
     fprintf(t.fp, "row\tid\tverdict\teffect\tlo\thi\tdelta\tdlo\tdhi\tp\tp_holm\tn_per_arm\t"
                   "units\treason\n");
     int row = 0;
@@ -740,11 +959,13 @@ void claims_write(profile_kind p, const char *results_root, const struct claim_r
     }
     tsv_close(&t);
 
-    tsv_open(&t, out_dir, "claims.md", NULL);
+    snprintf(name, sizeof name, "claims%s.md", final ? "_final" : "");
+    tsv_open(&t, out_dir, name, NULL);
     FILE *f = t.fp;
-    fprintf(f, "# Claims of Brenner & Koppe (AL-RNN) against the `%s` runs\n\n", pn);
+    fprintf(f, "# Claims of Brenner & Koppe (AL-RNN) against the `%s` runs (model selection: "
+               "%s)\n\n", pn, sn);
     fprintf(f,
-            "Written by `bin/alrnn verify --profile %s` from the run files under "
+            "Written by `bin/alrnn verify --profile %s%s` from the run files under "
             "`%s/%s/` (claims table: `experiments/claims.c`). Effects are oriented so "
             "that a positive value is the paper's direction; intervals are 95 %% percentile "
             "bootstraps (%d resamples, fixed seeds); p is exact and one-sided (Mann-Whitney U "
@@ -755,22 +976,36 @@ void claims_write(profile_kind p, const char *results_root, const struct claim_r
             "below zero or the arm that should fail succeeds, and *inconclusive* otherwise "
             "(reason given). Arms need >= %d usable seeds; run files with `diverged` = 1 are "
             "counted and left out.\n\n",
-            pn, results_root, pn, CLAIM_BOOT, CLAIM_ALPHA, CLAIM_MIN_SEEDS);
+            pn, final ? " --select final" : "", results_root, pn, CLAIM_BOOT, CLAIM_ALPHA,
+            CLAIM_MIN_SEEDS);
+    if (final)
+        fprintf(f, "Model selection: **final** (`--select final`). A claim whose quantity is a "
+                   "`/test/<metric>` score reads instead `/eval/<metric>` of the last evaluation, "
+                   "which must be at the run's final epoch (`/config` epochs; a run without it "
+                   "is counted without the quantity); derived and `/analysis` quantities "
+                   "(bitcodes, cycles, spectra) stay on the kept model, as marked in the "
+                   "quantity column. `claims.md` holds the kept model's report.\n\n");
+    else
+        fprintf(f, "Model selection: **kept** (the default): every quantity is the kept "
+                   "model's, i.e. the parameters the row's selection rule kept (best validation "
+                   "loss or final epoch). `bin/alrnn verify --select final` writes "
+                   "`claims_final.md` from the final epoch's evaluation.\n\n");
     fprintf(f, "| claim | quantity | effect [95 %% CI] | Cliff's δ [95 %% CI] | p | Holm p | "
                "n per arm | verdict | reason |\n|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n_claims; i++) {
         if (sel && !sel[i]) continue;
         const struct claim_result *r = &res[i];
-        char counts[1024];
+        char counts[1024], q[512];
         arm_counts(r, counts, sizeof counts);
+        quantity_label(r->c, s, q, sizeof q);
         if (r->have_stats)
             fprintf(f, "| %s | %s | %.4g [%.4g, %.4g] | %.3f [%.3f, %.3f] | %.3g | %.3g | %s | "
                        "**%s** | %s |\n",
-                    r->c->id, r->c->quantity, r->effect, r->lo, r->hi, r->delta, r->dlo, r->dhi,
+                    r->c->id, q, r->effect, r->lo, r->hi, r->delta, r->dlo, r->dhi,
                     r->p, r->p_holm, counts, claim_verdict_names[r->verdict], r->reason);
         else
             fprintf(f, "| %s | %s | – | – | – | – | %s | **%s** | %s |\n", r->c->id,
-                    r->c->quantity, counts, claim_verdict_names[r->verdict], r->reason);
+                    q, counts, claim_verdict_names[r->verdict], r->reason);
     }
     for (int i = 0; i < n_claims; i++) {
         if (sel && !sel[i]) continue;
@@ -779,7 +1014,9 @@ void claims_write(profile_kind p, const char *results_root, const struct claim_r
         fprintf(f, "\n## %s: %s\n\n> %s\n\n", c->id, claim_verdict_names[r->verdict],
                 c->statement);
         fprintf(f, "- source: %s; figure: `make %s PROFILE=%s`\n", c->source, c->figure, pn);
-        fprintf(f, "- quantity per seed: %s%s%s%s\n", c->quantity, c->units ? " (" : "",
+        char q[512];
+        quantity_label(c, s, q, sizeof q);
+        fprintf(f, "- quantity per seed: %s%s%s%s\n", q, c->units ? " (" : "",
                 c->units ? c->units : "", c->units ? ")" : "");
         fprintf(f, "- rule: %s\n", c->rule);
         fprintf(f, "- verdict: **%s**, %s\n", claim_verdict_names[r->verdict], r->reason);
@@ -790,6 +1027,15 @@ void claims_write(profile_kind p, const char *results_root, const struct claim_r
                 const struct claim_arm_result *ar = &r->arm[a];
                 fprintf(f, "| %s | %d | %d | %d | %.4g | %.4g |\n", ar->label, ar->n_used,
                         ar->n_missing, ar->n_diverged, ar->mean, ar->sd);
+            }
+            for (int a = 0; a < r->n_arms; a++) {
+                const struct claim_arm_result *ar = &r->arm[a];
+                if (!ar->n_used || !ar->note[0][0]) continue;
+                fprintf(f, "\nPer seed (%s):", ar->label);
+                for (int k = 0; k < ar->n_used; k++)
+                    fprintf(f, "%s seed %d: %s (%g)", k ? ";" : "", ar->seed[k], ar->note[k],
+                            c->lower_is_better ? -ar->v[k] : ar->v[k]);
+                fprintf(f, "\n");
             }
         }
         if (r->have_stats && c->kind == CLAIM_COMPARE) {

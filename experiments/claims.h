@@ -47,6 +47,8 @@ struct claim_cmp {
 /* A per-seed quantity derived from a run file; returns NAN and a reason when the file lacks
  * what it needs. */
 typedef double (*claim_derive_fn)(const struct h5file *f, char *why, size_t n);
+/* Optional: a short per-seed note beside the quantity (e.g. the period found), for the report. */
+typedef void (*claim_note_fn)(const struct h5file *f, char *note, size_t n);
 
 struct claim {
     const char *id;        /* "C1" ... */
@@ -56,6 +58,7 @@ struct claim {
     claim_kind kind;
     const char *quantity;  /* run-file dataset read as a scalar, or the derived quantity's name */
     claim_derive_fn derive; /* NULL: read `quantity` as a scalar dataset */
+    claim_note_fn note;     /* NULL: no per-seed note */
     int lower_is_better;    /* orient the quantity: effects are then "larger is the claim" */
     const char *units;
     struct claim_cmp cmp[CLAIM_MAX_CMP]; /* CLAIM_COMPARE; ends at hi.experiment == NULL */
@@ -73,6 +76,15 @@ extern const struct claim claims[];
 extern const int n_claims;
 const struct claim *claim_find(const char *id); /* NULL if unknown */
 
+/* Which scores a claim whose quantity is a /test/<metric> scalar reads (bin/alrnn verify
+ * --select): KEPT the kept model's (/test/<metric>: the parameters the row's selection rule
+ * kept), FINAL the last evaluation row's (/eval/<metric>[last], which must be at the run's
+ * final epoch, /config epochs). Derived and /analysis quantities always read the kept model. */
+typedef enum { CLAIM_SELECT_KEPT, CLAIM_SELECT_FINAL, CLAIM_SELECT__COUNT } claim_select;
+extern const char *const claim_select_names[CLAIM_SELECT__COUNT];
+/* 1 when claim c reads the final evaluation under selection s */
+int claim_reads_final(const struct claim *c, claim_select s);
+
 /* A run file read for a claim, with the FNV-1a 64 hash of its bytes. */
 struct claim_file {
     char path[512];
@@ -84,6 +96,8 @@ struct claim_arm_result {
     int n_used, n_diverged, n_missing, n_bad; /* seeds */
     double mean, sd;
     double v[STATS_MAX_N]; /* oriented per-seed values used */
+    int seed[STATS_MAX_N];       /* the seed of each value used */
+    char note[STATS_MAX_N][64];  /* its note when the claim has a note hook, else "" */
 };
 
 struct claim_cmp_result {
@@ -118,14 +132,36 @@ struct claim_result {
 int claim_run_paths(const struct claim *c, profile_kind p,
                     void (*emit)(void *ctx, const char *experiment, int P, int seed), void *ctx);
 
-/* Evaluate every claim at profile p from the run files under results_root; res has
- * n_claims entries (free with claims_free). */
-void claims_evaluate(profile_kind p, const char *results_root, struct claim_result *res);
+/* C4's reading of a copy run at P = 1 (experiments/claims.c, above the table): the kept model
+ * run autonomously (zero input) from the state before the first zero input of stored test
+ * sequence 0, and the exact cycle its settled code sequence names (dynamics.h). */
+enum { CLAIM_C4_PERIOD = 100 }; /* the paper's period (PAPER.md 2.4) */
+struct claim_cycle {
+    int period;          /* least period of the settled code sequence; 0: none <= 1000 */
+    int exact;           /* an exact cycle of least period `period` for those codes */
+    int stability;       /* its dyn_stability; -1 when not exact */
+    double rho;          /* its largest multiplier modulus */
+    int transient;       /* steps before the code sequence turns periodic for good */
+    int transient_codes; /* distinct codes over those steps (0: none, 1, or 2) */
+    int diverged;        /* the orbit left the finite range (scored 0: no cycle) */
+};
+/* 1 when the settled orbit is an exact, stable cycle of least period `period` entered after a
+ * transient in one subregion, else 0 (an orbit that diverges has no cycle: 0, with
+ * out->diverged set); NAN with a reason in why when the file lacks the model or the stored
+ * start, or P != 1. */
+double claim_autonomous_cycle(const struct h5file *f, int period, struct claim_cycle *out,
+                              char *why, size_t n);
+
+/* Evaluate every claim at profile p from the run files under results_root, with the model
+ * selection s; res has n_claims entries (free with claims_free). */
+void claims_evaluate(profile_kind p, const char *results_root, claim_select s,
+                     struct claim_result *res);
 void claims_free(struct claim_result *res);
 
-/* Write claims.md and claims.tsv into out_dir (temporary name, then rename) for the claims
- * selected (sel[i] != 0; NULL = all). */
-void claims_write(profile_kind p, const char *results_root, const struct claim_result *res,
-                  const int *sel, const char *out_dir);
+/* Write claims.md and claims.tsv (claims_final.md, .tsv under CLAIM_SELECT_FINAL, so both
+ * reports can sit side by side) into out_dir (temporary name, then rename) for the claims
+ * selected (sel[i] != 0; NULL = all); s is the selection res was evaluated with. */
+void claims_write(profile_kind p, const char *results_root, claim_select s,
+                  const struct claim_result *res, const int *sel, const char *out_dir);
 
 #endif

@@ -68,11 +68,14 @@ static const char usage[] =
     "                            print all 20,910 SCAN commands generated from its grammar, one\n"
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
     "                            regenerated length / add-primitive splits with the files in DIR\n"
-    "  verify [--profile P] [--claims C1,C3] [--results DIR] [--out DIR]\n"
+    "  verify [--profile P] [--claims C1,C3] [--results DIR] [--out DIR] [--select kept|final]\n"
     "                            test the paper's claims (experiments/claims.c) on the run files\n"
     "                            under DIR (default results); writes claims.md and claims.tsv into\n"
     "                            --out (default plots/out/<profile>) for the claims listed (default\n"
-    "                            all). It trains nothing: `make verify` trains the missing runs first.\n"
+    "                            all). --select final reads /test/<metric> quantities from the final\n"
+    "                            epoch's evaluation (/eval/<metric>) instead of the kept model's,\n"
+    "                            into claims_final.md, .tsv. It trains nothing: `make verify` trains\n"
+    "                            the missing runs first.\n"
     "  makefile [--profile P]    print the make rules for every run and figure of a profile\n"
     "                            (the Makefile includes them; see `make help`); writes each\n"
     "                            row's hash to results/<profile>/<experiment>/row.hash when it\n"
@@ -363,13 +366,20 @@ static int cmd_verify(int argc, char **argv) {
             sel[c - claims] = 1;
         }
     }
+    int cs = CLAIM_SELECT_KEPT; /* --select kept|final: whose /test/<metric> scores */
+    if (o.select) {
+        while (cs < CLAIM_SELECT__COUNT && strcmp(o.select, claim_select_names[cs])) cs++;
+        if (cs == CLAIM_SELECT__COUNT)
+            die("verify --select %s: use %s or %s", o.select,
+                claim_select_names[CLAIM_SELECT_KEPT], claim_select_names[CLAIM_SELECT_FINAL]);
+    }
     char out[4096];
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "plots/out/%s", profile_names[p]);
     struct claim_result *res = xcalloc((size_t)n_claims, sizeof *res);
     const char *root = o.results ? o.results : "results";
-    claims_evaluate(p, root, res);
-    claims_write(p, root, res, selp, out);
+    claims_evaluate(p, root, (claim_select)cs, res);
+    claims_write(p, root, (claim_select)cs, res, selp, out);
     summary_commit(); /* claims.tsv and claims.md onto their names */
     for (int i = 0; i < n_claims; i++)
         if (!selp || sel[i])
@@ -460,11 +470,16 @@ static int cmd_makefile(profile_kind p) {
         for (int k = 0; k < r.n_P; k++)
             for (int s = 0; s < r.s.seeds; s++) print_run_rule(&r, r.P[k], s, stamp);
     }
-    /* make verify [CLAIMS=C1,C3] and verify-<id>: train the claims' missing runs, then test
-     * the claims and draw the forest plot */
+    /* make verify [CLAIMS=C1,C3] [SELECT=final] and verify-<id>: train the claims' missing
+     * runs, then test the claims and draw the forest plot (SELECT=final: claims_final.*, the
+     * final epoch's scores, beside the kept model's claims.*) */
     const char *gp = "\t@mkdir -p plots/out/%s\n\tgnuplot -e \"datadir='plots/out/%s'; "
-                     "outbase='plots/out/%s/claims'; profile='%s'\" plots/claims.gp\n";
-    printf("\ncomma := ,\nVERIFY_CLAIM_IDS :=");
+                     "tsv='plots/out/%s/claims$(VERIFY_SUFFIX).tsv'; "
+                     "outbase='plots/out/%s/claims$(VERIFY_SUFFIX)'; "
+                     "profile='%s$(if $(VERIFY_SUFFIX), ($(SELECT)))'\" "
+                     "plots/claims.gp\n";
+    printf("\ncomma := ,\nVERIFY_SUFFIX = $(if $(filter-out kept,$(SELECT)),_$(SELECT))\n"
+           "VERIFY_CLAIM_IDS :=");
     for (int c = 0; c < n_claims; c++) printf(" %s", claims[c].id);
     printf("\n");
     for (int c = 0; c < n_claims; c++) {
@@ -473,14 +488,16 @@ static int cmd_makefile(profile_kind p) {
         claim_run_paths(&claims[c], p, print_path, (void *)pn);
         printf("\nSWEEP_RUNS_verify-%s := $(VERIFY_RUNS_%s)\n", id, id);
         printf(".PHONY: verify-%s\nverify-%s: $(VERIFY_RUNS_%s) | bin/alrnn\n", id, id, id);
-        printf("\tbin/alrnn verify --profile %s --claims %s\n", pn, id);
-        printf(gp, pn, pn, pn, pn);
+        printf("\tbin/alrnn verify --profile %s --claims %s $(if $(SELECT),--select $(SELECT))\n",
+               pn, id);
+        printf(gp, pn, pn, pn, pn, pn);
     }
     printf("SWEEP_RUNS_verify = $(foreach c,$(if $(CLAIMS),$(subst $(comma), ,$(CLAIMS)),"
            "$(VERIFY_CLAIM_IDS)),$(VERIFY_RUNS_$(c)))\n");
     printf(".PHONY: verify\nverify: $(SWEEP_RUNS_verify) | bin/alrnn\n");
-    printf("\tbin/alrnn verify --profile %s $(if $(CLAIMS),--claims $(CLAIMS))\n", pn);
-    printf(gp, pn, pn, pn, pn);
+    printf("\tbin/alrnn verify --profile %s $(if $(CLAIMS),--claims $(CLAIMS)) "
+           "$(if $(SELECT),--select $(SELECT))\n", pn);
+    printf(gp, pn, pn, pn, pn, pn);
     for (int f = 0; f < n_figures; f++) {
         const struct figure *fg = &figures[f];
         printf("\nSWEEP_RUNS_%s :=", fg->name);

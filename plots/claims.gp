@@ -4,10 +4,12 @@
 # direction, coloured by verdict. Claims without statistics (pending analysis, runs missing,
 # too few seeds) keep their row, empty. Draws only; every number comes from claims.tsv.
 # Usage: gnuplot -e "datadir='plots/out/verify'; outbase='plots/out/verify/claims'; profile='verify'" plots/claims.gp
+# (tsv='.../claims_final.tsv' draws the report of bin/alrnn verify --select final)
 if (!exists("datadir")) datadir = 'plots/out/verify'
 if (!exists("outbase")) outbase = 'plots/out/verify/claims'
 if (!exists("profile")) profile = 'verify'
-t = datadir.'/claims.tsv'
+if (!exists("tsv")) tsv = datadir.'/claims.tsv'
+t = tsv
 set datafile separator tab
 set datafile commentschars '#'
 stats t skip 1 using 1 nooutput

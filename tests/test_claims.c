@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "claims.h"
+#include "dynamics.h"
 #include "h5io.h"
 #include "testutil.h"
 
@@ -39,7 +40,7 @@ static struct claim_result res[64];
 static const struct claim_result *eval_c1(void) {
     claims_free(res);
     memset(res, 0, sizeof res);
-    claims_evaluate(PROFILE_VERIFY, root, res);
+    claims_evaluate(PROFILE_VERIFY, root, CLAIM_SELECT_KEPT, res);
     return &res[claim_find("C1") - claims];
 }
 
@@ -278,7 +279,7 @@ static void put_imdb_run(int seed, int pc) {
 Test(claims, c10_slow_mode_score_from_the_model_and_final_states) {
     tu_tmpdir(root, sizeof root, "claims10");
     for (int s = 0; s < 8; s++) put_imdb_run(s, 0);
-    claims_evaluate(PROFILE_VERIFY, root, res);
+    claims_evaluate(PROFILE_VERIFY, root, CLAIM_SELECT_KEPT, res);
     const struct claim_result *r = &res[claim_find("C10") - claims];
     cr_assert_eq(r->arm[0].n_used, 8, "%s", r->reason);
     cr_expect_float_eq(r->arm[0].mean, 1.0, 1e-4);
@@ -288,7 +289,7 @@ Test(claims, c10_slow_mode_score_from_the_model_and_final_states) {
     put_imdb_run(3, 1);
     claims_free(res);
     memset(res, 0, sizeof res);
-    claims_evaluate(PROFILE_VERIFY, root, res);
+    claims_evaluate(PROFILE_VERIFY, root, CLAIM_SELECT_KEPT, res);
     r = &res[claim_find("C10") - claims];
     cr_expect_float_eq(r->arm[0].mean, (7 * 1.0 - 4.0) / 8, 1e-4);
     cr_expect_float_eq(r->p, 9.0 / 256, 1e-12);
@@ -322,7 +323,7 @@ static void put_sample_run(int seed) {
 Test(claims, c2_switch_share_at_marks) {
     tu_tmpdir(root, sizeof root, "claims2");
     for (int s = 0; s < 10; s++) put_sample_run(s);
-    claims_evaluate(PROFILE_PAPER, root, res);
+    claims_evaluate(PROFILE_PAPER, root, CLAIM_SELECT_KEPT, res);
     const struct claim_result *r = &res[claim_find("C2") - claims];
     cr_assert_eq(r->arm[0].n_used, 10, "%s", r->reason);
     cr_expect_float_eq(r->arm[0].mean, 2.0 / 3, 1e-12);
@@ -335,10 +336,318 @@ Test(claims, c2_switch_share_at_marks) {
     cr_assert_eq(system(cmd), 0);
     claims_free(res);
     memset(res, 0, sizeof res);
-    claims_evaluate(PROFILE_VERIFY, root, res);
+    claims_evaluate(PROFILE_VERIFY, root, CLAIM_SELECT_KEPT, res);
     r = &res[claim_find("C2") - claims];
     cr_expect(r->have_stats && r->verdict == VERDICT_INCONCLUSIVE && isnan(r->p_holm), "%s",
               r->reason);
     cr_expect(strstr(r->reason, "paper profile"), "%s", r->reason);
+    cleanup();
+}
+
+/* C4 on synthetic copy runs at P = 1: a delay line y_{t+1} = 1 - 3 relu(y_{t-L}) in M = L + 1
+ * units (x_i = y_{t-i} linear, x_L = y_{t-L} the ReLU unit; seq form, A = 0):
+ *   W[i+1][i] = 1 (i < L), W[0][L] = -3, h_0 = 1.
+ * Each residue class of y mod L + 1 follows v -> 1 - 3 relu(v): from -2 it alternates 1, -2,
+ * so the sign pattern of y flips every L + 1 steps and the orbit from a window of -2 is an
+ * exact cycle of least period 2 (L + 1) (100 at L = 49, 8 at L = 3). Its multipliers are all
+ * 0 (a class's perturbation is multiplied by -3 on and by 0 off, and meets both within a
+ * period): stable. A class started at 0.2 runs 0.2, 0.4, -0.2, 1, -2, ...: its codes (on,
+ * on, off, on, off) repeat with period 2 class steps from the second on, so with u = 0.2
+ * the transient is z_0 alone, one code. Started at 0.26 it runs 0.26, 0.22, 0.34, -0.02,
+ * 1, ...: the codes turn periodic only at class step 2, after z_0 (on) and z_1..z_L (the
+ * other classes at -2: off): two codes. The start is the state before the first zero input
+ * of stored test sequence 0 (x: (0,1), (1,0), (0,0): z_2). */
+static void put_copy_run_rot(const char *profile, int seed, int L, double u0, int P, int rot) {
+    const int M = L + 1 + 2 * rot, u = M - 1;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s/copy/P1_seed%d.h5", root, profile, seed);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    h5_attr_int(&f, "/", "M", M);
+    h5_attr_int(&f, "/", "P", P);
+    double *W = calloc((size_t)M * M, sizeof *W), *h = calloc((size_t)M, sizeof *h);
+    double *z = calloc((size_t)4 * M, sizeof *z), A[2] = {0, 0};
+    for (int i = 0; i + 1 < L; i++) W[(i + 1) * M + i] = 1;
+    W[u * M + L - 1] = 1;
+    W[0 * M + u] = -3;
+    h[0] = 1;
+    for (int i = 0; i < M; i++) z[2 * M + i] = -2, z[i] = z[M + i] = z[3 * M + i] = 5;
+    z[2 * M + u] = u0;
+    if (rot) { /* units L, L+1: a rotation by 2 pi / 100, started at (1, 0) */
+        const double th = 2 * acos(-1.0) / 100, c = cos(th), sn = sin(th);
+        W[L * M + L] = c, W[L * M + L + 1] = -sn, W[(L + 1) * M + L] = sn;
+        W[(L + 1) * M + L + 1] = c;
+        z[2 * M + L] = 1, z[2 * M + L + 1] = 0;
+    }
+    const double x[3 * 2] = {0, 1, 1, 0, 0, 0};
+    const size_t dw[2] = {M, M}, da[1] = {P}, dh[1] = {M}, dx[3] = {1, 3, 2}, dz[3] = {1, 4, M};
+    h5_write(&f, "/model/W", H5K_F64, 2, dw, W, "W", "1");
+    h5_write(&f, "/model/A", H5K_F64, 1, da, A, "A", "1");
+    h5_write(&f, "/model/h", H5K_F64, 1, dh, h, "h", "1");
+    h5_write(&f, "/test/sample/x", H5K_F64, 3, dx, x, "inputs", "1");
+    h5_write(&f, "/test/sample/z", H5K_F64, 3, dz, z, "states", "1");
+    h5_attr_str(&f, "/config", "form", "seq");
+    h5_close(&f);
+    free(W), free(h), free(z);
+}
+
+static void put_copy_run(const char *profile, int seed, int L, double u0, int P) {
+    put_copy_run_rot(profile, seed, L, u0, P, 0);
+}
+
+static double c4_read(const char *profile, int seed, int period, struct claim_cycle *cy,
+                      char *why, size_t n) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s/copy/P1_seed%d.h5", root, profile, seed);
+    struct h5file f;
+    h5_open_read(&f, path);
+    why[0] = 0;
+    const double v = claim_autonomous_cycle(&f, period, cy, why, n);
+    h5_close(&f);
+    return v;
+}
+
+Test(claims, c4_exact_stable_100_cycle_with_a_one_code_transient) {
+    tu_tmpdir(root, sizeof root, "claims4");
+    put_copy_run("paper", 0, 49, 0.2, 1);
+    struct claim_cycle cy;
+    char why[512];
+    cr_expect_eq(c4_read("paper", 0, 100, &cy, why, sizeof why), 1.0, "%s", why);
+    cr_expect_eq(cy.period, 100);
+    cr_expect(cy.exact);
+    cr_expect_eq(cy.stability, DYN_STABLE);
+    cr_expect_lt(cy.rho, 1e-9);
+    cr_expect_eq(cy.transient, 1);
+    cr_expect_eq(cy.transient_codes, 1);
+    /* the same orbit is not a 50-cycle */
+    cr_expect_eq(c4_read("paper", 0, 50, &cy, why, sizeof why), 0.0);
+    cleanup();
+}
+
+Test(claims, c4_transient_in_two_subregions_scores_0) {
+    tu_tmpdir(root, sizeof root, "claims4t");
+    put_copy_run("paper", 0, 49, 0.26, 1);
+    struct claim_cycle cy;
+    char why[512];
+    cr_expect_eq(c4_read("paper", 0, 100, &cy, why, sizeof why), 0.0, "%s", why);
+    cr_expect_eq(cy.period, 100);
+    cr_expect(cy.exact);
+    cr_expect_eq(cy.stability, DYN_STABLE);
+    cr_expect_eq(cy.transient, 51);
+    cr_expect_eq(cy.transient_codes, 2);
+    cleanup();
+}
+
+/* Stability is required: two more linear units rotating by 2 pi / 100 keep the period, the
+ * codes and the exactness, but the cycle then comes in a family (M_100 has the rotation's
+ * R^100 = I block): multipliers on the unit circle, neutral, so the seed scores 0. */
+Test(claims, c4_neutral_cycle_scores_0) {
+    tu_tmpdir(root, sizeof root, "claims4r");
+    put_copy_run_rot("paper", 0, 49, 0.2, 1, 1);
+    struct claim_cycle cy;
+    char why[512];
+    cr_expect_eq(c4_read("paper", 0, 100, &cy, why, sizeof why), 0.0, "%s", why);
+    cr_expect_eq(cy.period, 100);
+    cr_expect(cy.exact);
+    cr_expect_eq(cy.stability, DYN_NEUTRAL, "%d", cy.stability);
+    cr_expect_float_eq(cy.rho, 1.0, 1e-9);
+    cr_expect_eq(cy.transient_codes, 1);
+    cleanup();
+}
+
+/* The claim reads period 100: ten paper-profile seeds of the L = 49 line give 1 each and C4
+ * is reproduced (sign test 2^-10, Holm x 14 < 0.05); the L = 3 line (an exact stable
+ * 8-cycle, which the internal reading at period 8 accepts) gives 0. */
+Test(claims, c4_claim_reads_period_100) {
+    tu_tmpdir(root, sizeof root, "claims4c");
+    for (int s = 0; s < 10; s++) put_copy_run("paper", s, 49, 0.2, 1);
+    claims_evaluate(PROFILE_PAPER, root, CLAIM_SELECT_KEPT, res);
+    const struct claim_result *r = &res[claim_find("C4") - claims];
+    cr_assert_eq(r->arm[0].n_used, 10, "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, 1.0, 1e-12);
+    cr_expect_float_eq(r->p, 1.0 / 1024, 1e-12);
+    cr_expect_eq(r->verdict, VERDICT_REPRODUCED, "%s", r->reason);
+    struct claim_cycle cy;
+    char why[512];
+    for (int s = 0; s < 10; s++) put_copy_run("paper", s, 3, 0.2, 1);
+    cr_expect_eq(c4_read("paper", 0, 8, &cy, why, sizeof why), 1.0, "%s", why);
+    cr_expect_eq(cy.period, 8);
+    claims_free(res);
+    memset(res, 0, sizeof res);
+    claims_evaluate(PROFILE_PAPER, root, CLAIM_SELECT_KEPT, res);
+    r = &res[claim_find("C4") - claims];
+    cr_assert_eq(r->arm[0].n_used, 10, "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, 0.0, 1e-12);
+    cr_expect_eq(r->verdict, VERDICT_NOT_REPRODUCED, "%s", r->reason);
+    cleanup();
+}
+
+/* At verify the six C3 runs at P = 1 are read: statistics shown, not decided (paper-only). */
+Test(claims, c4_at_verify_is_shown_not_decided) {
+    tu_tmpdir(root, sizeof root, "claims4v");
+    for (int s = 0; s < 6; s++) put_copy_run("verify", s, 49, 0.2, 1);
+    claims_evaluate(PROFILE_VERIFY, root, CLAIM_SELECT_KEPT, res);
+    const struct claim_result *r = &res[claim_find("C4") - claims];
+    cr_expect(r->have_stats && r->verdict == VERDICT_INCONCLUSIVE && isnan(r->p_holm), "%s",
+              r->reason);
+    cr_expect_eq(r->arm[0].n_used, 6);
+    cr_expect(strstr(r->reason, "paper profile"), "%s", r->reason);
+    /* the per-seed note the report prints */
+    cr_expect_str_eq(r->arm[0].note[0], "period 100, stable; transient 1 step, 1 code");
+    cr_expect_eq(r->arm[0].seed[5], 5);
+    cleanup();
+}
+
+/* NAN with the reason: P != 1, no stored test sequence; an orbit that diverges scores 0. */
+Test(claims, c4_nan_with_the_reason) {
+    tu_tmpdir(root, sizeof root, "claims4n");
+    struct claim_cycle cy;
+    char why[512];
+    put_copy_run("paper", 0, 49, 0.2, 2);
+    cr_expect(isnan(c4_read("paper", 0, 100, &cy, why, sizeof why)));
+    cr_expect(strstr(why, "P = 2"), "%s", why);
+
+    put_copy_run("paper", 1, 3, 0.2, 1); /* then make unit 1 double itself: x_1' = 2 x_1 */
+    char path[512];
+    snprintf(path, sizeof path, "%s/paper/copy/P1_seed1.h5", root);
+    {
+        double W[16] = {0};
+        W[0 * 4 + 3] = -3, W[1 * 4 + 1] = 2, W[2 * 4 + 1] = 1, W[3 * 4 + 2] = 1;
+        struct h5file f;
+        h5_create(&f, path);
+        h5_attr_int(&f, "/", "P", 1);
+        const double A[1] = {0}, h[4] = {1, 1, 0, 0}, x[6] = {0, 1, 1, 0, 0, 0};
+        double z[16] = {0};
+        const size_t dw[2] = {4, 4}, da[1] = {1}, dh[1] = {4}, dx[3] = {1, 3, 2},
+                     dz[3] = {1, 4, 4};
+        h5_write(&f, "/model/W", H5K_F64, 2, dw, W, "W", "1");
+        h5_write(&f, "/model/A", H5K_F64, 1, da, A, "A", "1");
+        h5_write(&f, "/model/h", H5K_F64, 1, dh, h, "h", "1");
+        h5_write(&f, "/test/sample/x", H5K_F64, 3, dx, x, "inputs", "1");
+        h5_write(&f, "/test/sample/z", H5K_F64, 3, dz, z, "states", "1");
+        h5_close(&f);
+    }
+    why[0] = 0; /* a diverging orbit has no cycle: 0, flagged, no reason */
+    cr_expect_eq(c4_read("paper", 1, 100, &cy, why, sizeof why), 0);
+    cr_expect(cy.diverged && !why[0], "diverged %d, why '%s'", cy.diverged, why);
+
+    snprintf(path, sizeof path, "%s/paper/copy/P1_seed2.h5", root);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    h5_attr_int(&f, "/", "P", 1);
+    h5_write_scalar(&f, "/test/symbol_accuracy", 0.9, "acc", "1");
+    h5_close(&f);
+    cr_expect(isnan(c4_read("paper", 2, 100, &cy, why, sizeof why)));
+    cr_expect(strstr(why, "lacks /model/W"), "%s", why);
+    cleanup();
+}
+
+/* --select final: C1's /test/mse (the kept model's) against /eval/mse of the last evaluation.
+ * Addition runs whose kept scores separate the arms the paper's way (P = 2 ~0.002, P = 0
+ * ~0.16) while the final evaluation, after `epochs` = 250, has them the other way round
+ * (P = 2 ~0.30): the two selections give different statistics and verdicts. */
+static void put_eval_run(int P, int seed, double test_mse, double final_mse, int last_epoch) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/verify/addition/P%d_seed%d.h5", root, P, seed);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    h5_write_scalar(&f, "/test/mse", test_mse, "test MSE", "1");
+    const int32_t ep[3] = {last_epoch - 200, last_epoch - 100, last_epoch};
+    const double mse[3] = {0.5, 0.25, final_mse};
+    const size_t d[1] = {3};
+    h5_write(&f, "/eval/epoch", H5K_I32, 1, d, ep, "epoch", "epoch");
+    h5_write(&f, "/eval/mse", H5K_F64, 1, d, mse, "test MSE per evaluation", "1");
+    h5_attr_int(&f, "/config", "epochs", 250);
+    h5_close(&f);
+}
+
+static void put_select_sweep(void) {
+    tu_tmpdir(root, sizeof root, "claims_sel");
+    for (int s = 0; s < 6; s++) {
+        put_eval_run(0, s, 0.160 + 0.001 * s, 0.150 + 0.001 * s, 250);
+        put_eval_run(2, s, 0.0020 + 0.0001 * s, 0.30 + 0.001 * s, 250);
+    }
+}
+
+static const struct claim_result *eval_c1_sel(claim_select s) {
+    claims_free(res);
+    memset(res, 0, sizeof res);
+    claims_evaluate(PROFILE_VERIFY, root, s, res);
+    return &res[claim_find("C1") - claims];
+}
+
+Test(claims, select_final_reads_the_last_evaluation) {
+    put_select_sweep();
+    const struct claim_result *r = eval_c1_sel(CLAIM_SELECT_KEPT);
+    cr_expect_eq(r->verdict, VERDICT_REPRODUCED, "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, 0.00225, 1e-12);
+    cr_expect_float_eq(r->effect, 0.1625 - 0.00225, 1e-12);
+    r = eval_c1_sel(CLAIM_SELECT_FINAL);
+    cr_expect_eq(r->arm[0].n_used, 6, "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, 0.3025, 1e-12);
+    cr_expect_float_eq(r->arm[1].mean, 0.1525, 1e-12);
+    cr_expect_float_eq(r->effect, 0.1525 - 0.3025, 1e-12);
+    cr_expect_float_eq(r->delta, -1.0, 1e-12);
+    cr_expect_eq(r->verdict, VERDICT_NOT_REPRODUCED, "%s", r->reason);
+    cr_expect(claim_reads_final(claim_find("C1"), CLAIM_SELECT_FINAL));
+    cr_expect(!claim_reads_final(claim_find("C1"), CLAIM_SELECT_KEPT));
+    cr_expect(!claim_reads_final(claim_find("C4"), CLAIM_SELECT_FINAL)); /* derived: kept */
+    cleanup();
+}
+
+Test(claims, select_final_without_an_evaluation_at_the_last_epoch) {
+    put_select_sweep();
+    put_eval_run(2, 3, 0.0023, 0.30, 240); /* last evaluation at epoch 240 of 250 */
+    const struct claim_result *r = eval_c1_sel(CLAIM_SELECT_FINAL);
+    cr_expect_eq(r->arm[0].n_used, 5);
+    cr_expect_eq(r->arm[0].n_bad, 1);
+    /* the seed's reason reaches the claim once the arm is short of seeds */
+    put_eval_run(2, 4, 0.0024, 0.30, 240);
+    r = eval_c1_sel(CLAIM_SELECT_FINAL);
+    cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE);
+    cr_expect(strstr(r->reason, "no evaluation at the final epoch"), "%s", r->reason);
+    /* the kept model's scores are untouched */
+    r = eval_c1_sel(CLAIM_SELECT_KEPT);
+    cr_expect_eq(r->arm[0].n_used, 6, "%s", r->reason);
+    cleanup();
+}
+
+/* The report records the selection, and the final one has its own file names. */
+Test(claims, select_final_report_beside_the_kept_one) {
+    put_select_sweep();
+    char out[256], path[512], err[4096], args[1024];
+    tu_tmpdir(out, sizeof out, "claims_sel_out");
+    snprintf(args, sizeof args, "verify --profile verify --claims C1,C4 --results %s --out %s",
+             root, out);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    snprintf(args + strlen(args), sizeof args - strlen(args), " --select final");
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    const char *names[4] = {"claims.tsv", "claims.md", "claims_final.tsv", "claims_final.md"};
+    char text[4][16384];
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, names[i]);
+        FILE *fp = fopen(path, "r");
+        cr_assert_not_null(fp, "no %s", path);
+        const size_t k = fread(text[i], 1, sizeof text[i] - 1, fp);
+        text[i][k] = 0;
+        fclose(fp);
+    }
+    cr_expect(strstr(text[0], "model selection: kept") && !strstr(text[0], "selection: final"));
+    cr_expect(strstr(text[1], "Model selection: **kept**"), "%s", text[1]);
+    cr_expect(strstr(text[2], "model selection: final"), "%s", text[2]);
+    cr_expect(strstr(text[3], "Model selection: **final**"), "%s", text[3]);
+    cr_expect(strstr(text[0], "C1\treproduced"), "%s", text[0]);
+    cr_expect(strstr(text[2], "C1\tnot reproduced"), "%s", text[2]);
+    /* the quantity column says which model each claim read */
+    cr_expect(strstr(text[3], "/eval/mse at the final epoch"), "%s", text[3]);
+    cr_expect(strstr(text[3], "(kept model)"), "%s", text[3]);
+    cr_expect_neq(tu_alrnn(NULL, "verify --profile smoke --select best --out /tmp", err,
+                           sizeof err),
+                  0);
+    cr_expect(strstr(err, "--select best") && tu_lines(err) == 1, "%s", err);
+    tu_rm_rf(out);
     cleanup();
 }
