@@ -82,6 +82,7 @@ struct rnn_work {
     void *enc_work;
     real *H;   /* (T+1, B, M) hidden states, H[0] = 0 */
     real *Cs;  /* (T+1, B, M) LSTM cell states, else NULL */
+    real *TC;  /* (T, B, M) LSTM tanh(c_t) for t = 1..T, else NULL */
     real *S;   /* (T, B, G·M) gate activations after their nonlinearity */
     real *HN;  /* (T, B, M) GRU: Wh_n h_{t-1} + bh_n, else NULL */
     real *Y;   /* (T_out, B, K) readout */
@@ -91,6 +92,7 @@ struct rnn_work {
     real *dh, *dc, *dh2; /* (B, M) */
     real *dph; /* (B, G·M) dL/d(hidden-side pre-activations) */
     real *tmp; /* (B, G·M) */
+    real *WhT; /* (M, G·M) Whᵀ, set by the forward pass */
 };
 void rnn_work_alloc(struct rnn_work *w, const struct rnn *m, int T_in, int B);
 void rnn_work_free(struct rnn_work *w);
