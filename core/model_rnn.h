@@ -102,6 +102,11 @@ void rnn_forward(const struct rnn *m, struct rnn_work *w, const real *x);
 /* BPTT from w->dY; accumulates dL/dparams into grad (n_params), encoder included. */
 void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *grad);
 
+/* sig = σ(x) = 1/(1 + exp(−x)) and th = tanh(x) for n values, by the code path and vector
+ * math of the gate passes (model_rnn.c), for tests of their accuracy. */
+void rnn_gate_funcs_f32(size_t n, const float *x, float *sig, float *th);
+void rnn_gate_funcs_f64(size_t n, const double *x, double *sig, double *th);
+
 /* The model types (model.h) and the constructor: the task's loss and metrics on its struct
  * dataset splits, as model_alrnn. r is borrowed and must outlive the model. */
 extern const struct model_type model_type_tanh, model_type_lstm, model_type_gru;
