@@ -156,11 +156,14 @@ void rnn_work_alloc(struct rnn_work *w, const struct rnn *m, int T_in, int B) {
     w->dph = xcalloc((size_t)B * GM, sizeof(real));
     w->tmp = xcalloc((size_t)B * GM, sizeof(real));
     w->WhT = xcalloc((size_t)M * GM, sizeof(real));
+    w->WxT = xcalloc((size_t)m->cfg.N * GM, sizeof(real));
+    w->dWxT = xcalloc((size_t)(m->cfg.N + 1) * GM, sizeof(real));
 }
 
 void rnn_work_free(struct rnn_work *w) {
     real *bufs[] = {w->feat, w->dfeat, w->H, w->Cs, w->TC, w->S, w->HN, w->Y, w->dY,
-                    w->GH, w->DP, w->dh, w->dc, w->dh2, w->dph, w->tmp, w->WhT};
+                    w->GH, w->DP, w->dh, w->dc, w->dh2, w->dph, w->tmp, w->WhT,
+                    w->WxT, w->dWxT};
     for (size_t i = 0; i < ARRAY_LEN(bufs); i++) free(bufs[i]);
     free(w->enc_work);
     memset(w, 0, sizeof *w);
@@ -208,6 +211,49 @@ void rnn_gate_funcs_f64(size_t n, const double *restrict x, double *restrict sig
                         double *restrict th) {
 #pragma omp simd
     for (size_t i = 0; i < n; i++) sig[i] = 1 / (1 + exp(-x[i])), th[i] = tanh(x[i]);
+}
+
+/* Inputs this narrow (N ≤ RNN_NARROW_INPUT: addition, copy) make the input side a rank-N
+ * update: as one GEMM over all T·B rows it streams the whole (T, B, G·M) pre-activation and
+ * gradient buffers through memory once more, and OpenBLAS packs them for its gradient. So
+ * with use_blas the input side is done per step instead, while the step's rows are in cache:
+ * the loops below, over Wxᵀ (N, G·M) kept once per forward. use_blas = 0 keeps the plain
+ * GEMM loops, which the agreement tests compare with them. */
+enum { RNN_NARROW_INPUT = 8 };
+
+/* s (B, G·M) = bx + x (B, N) · Wxᵀ, the input side of one step. */
+RNN_ELEMENTWISE_CLONES
+static void input_narrow(int B, int GM, int N, const real *restrict x, const real *restrict WxT,
+                         const real *restrict bx, real *restrict s) {
+    for (int b = 0; b < B; b++) {
+        real *sb = s + (size_t)b * GM;
+        const real *xb = x + (size_t)b * N;
+#pragma omp simd
+        for (int j = 0; j < GM; j++) sb[j] = bx[j];
+        for (int n = 0; n < N; n++) {
+            const real xv = xb[n], *wn = WxT + (size_t)n * GM;
+#pragma omp simd
+            for (int j = 0; j < GM; j++) sb[j] += xv * wn[j];
+        }
+    }
+}
+
+/* acc (N+1, G·M) += [dpᵀ x; Σ_b dp] for one step's dp (B, G·M) and x (B, N): dWxᵀ, dbx. */
+RNN_ELEMENTWISE_CLONES
+static void input_narrow_grad(int B, int GM, int N, const real *restrict dp,
+                              const real *restrict x, real *restrict acc) {
+    real *ab = acc + (size_t)N * GM;
+    for (int b = 0; b < B; b++) {
+        const real *db = dp + (size_t)b * GM, *xb = x + (size_t)b * N;
+        for (int n = 0; n < N; n++) {
+            const real xv = xb[n];
+            real *an = acc + (size_t)n * GM;
+#pragma omp simd
+            for (int j = 0; j < GM; j++) an[j] += db[j] * xv;
+        }
+#pragma omp simd
+        for (int j = 0; j < GM; j++) ab[j] += db[j];
+    }
 }
 
 /* tanh: h_t = a_t = tanh(a_t) for the n = B·M entries of one step, in place in a. */
@@ -318,10 +364,17 @@ void rnn_forward(const struct rnn *m, struct rnn_work *w, const real *x) {
                              w->enc_work, m->use_blas);
         x = w->feat;
     }
-    /* input side of every step at once: S (T·B, G·M) = x (T·B, N) · Wxᵀ + bx */
-    mat_mul(m->use_blas, 0, 1, T * B, GM, N, 1, x, N, v.Wx, N, 0, w->S, GM);
-    for (size_t r = 0; r < (size_t)T * B; r++)
-        for (int j = 0; j < GM; j++) w->S[r * GM + j] += v.bx[j];
+    /* input side: with narrow inputs per step (input_narrow), else of every step at once,
+     * S (T·B, G·M) = x (T·B, N) · Wxᵀ + bx */
+    const int narrow = m->use_blas && N <= RNN_NARROW_INPUT;
+    if (narrow)
+        for (int i = 0; i < GM; i++)
+            for (int n = 0; n < N; n++) w->WxT[(size_t)n * GM + i] = v.Wx[(size_t)i * N + n];
+    else {
+        mat_mul(m->use_blas, 0, 1, T * B, GM, N, 1, x, N, v.Wx, N, 0, w->S, GM);
+        for (size_t r = 0; r < (size_t)T * B; r++)
+            for (int j = 0; j < GM; j++) w->S[r * GM + j] += v.bx[j];
+    }
     /* Whᵀ (M, G·M), once for the T steps */
     for (int i = 0; i < GM; i++)
         for (int j = 0; j < M; j++) w->WhT[(size_t)j * GM + i] = v.Wh[(size_t)i * M + j];
@@ -330,6 +383,7 @@ void rnn_forward(const struct rnn *m, struct rnn_work *w, const real *x) {
     for (int t = 1; t <= T; t++) {
         const real *hp = w->H + (t - 1) * BM;
         real *ht = w->H + t * BM, *st = w->S + (t - 1) * BG;
+        if (narrow) input_narrow(B, GM, N, x + (size_t)(t - 1) * B * N, w->WxT, v.bx, st);
         switch (c->kind) {
         case MODEL_TANH: /* h_t = tanh(a_t) */
             mat_mul(m->use_blas, 0, 0, B, GM, M, 1, hp, M, w->WhT, GM, 1, st, GM);
@@ -376,13 +430,18 @@ void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *
     real *dh = w->dh, *dc = w->dc;
     memset(dh, 0, BM * sizeof(real));
     memset(dc, 0, BM * sizeof(real));
+    /* narrow inputs: dWxᵀ and dbx accumulate per step in dWxT (input_narrow_grad), and
+     * without an encoder to take dL/dx the steps' DP need not be kept: one slice */
+    const real *s = m->enc.type ? w->feat : x;
+    const int narrow = m->use_blas && N <= RNN_NARROW_INPUT, keep_dp = !narrow || m->enc.type;
+    if (narrow) memset(w->dWxT, 0, (size_t)(N + 1) * GM * sizeof(real));
     for (int t = T; t >= 1; t--) {
         /* dh = dL/dh_t: the carry from t+1 plus the readout's gradient at t */
         const real *gh = all ? w->GH + (t - 1) * BM : t == T ? w->GH : NULL;
         if (gh)
             for (size_t i = 0; i < BM; i++) dh[i] += gh[i];
         const real *hp = w->H + (t - 1) * BM, *ht = w->H + t * BM, *st = w->S + (t - 1) * BG;
-        real *dp = w->DP + (t - 1) * BG; /* dL/d(Wx x_t + bx + ...) */
+        real *dp = w->DP + (keep_dp ? (t - 1) * BG : 0); /* dL/d(Wx x_t + bx + ...) */
         const real *dpre_h = dp;         /* dL/d(Wh h_{t-1}): the same but for the GRU */
         switch (c->kind) {
         case MODEL_TANH:
@@ -401,6 +460,7 @@ void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *
         }
         default: ASSERT(0);
         }
+        if (narrow) input_narrow_grad(B, GM, N, dp, s + (size_t)(t - 1) * B * N, w->dWxT);
         /* dWh += dpreᵀ h_{t-1}; dL/dh_{t-1} = dpre Wh (+ z ⊙ dh for the GRU) */
         mat_mul(m->use_blas, 1, 0, GM, M, B, 1, dpre_h, GM, hp, M, 1, g.Wh, M);
         if (t > 1) {
@@ -409,11 +469,18 @@ void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *
                 for (size_t i = 0; i < BM; i++) dh[i] += w->dh2[i];
         }
     }
-    /* input side over all steps: dWx += DPᵀ x, dbx += Σ DP, dL/dx = DP Wx */
-    const real *s = m->enc.type ? w->feat : x;
-    mat_mul(m->use_blas, 1, 0, GM, N, T * B, 1, w->DP, GM, s, N, 1, g.Wx, N);
-    for (size_t r = 0; r < (size_t)T * B; r++)
-        for (int j = 0; j < GM; j++) g.bx[j] += w->DP[r * GM + j];
+    /* input side over all steps: dWx += DPᵀ x, dbx += Σ DP (or what the steps accumulated),
+     * dL/dx = DP Wx */
+    if (narrow)
+        for (int i = 0; i < GM; i++) {
+            for (int n = 0; n < N; n++) g.Wx[(size_t)i * N + n] += w->dWxT[(size_t)n * GM + i];
+            g.bx[i] += w->dWxT[(size_t)N * GM + i];
+        }
+    else {
+        mat_mul(m->use_blas, 1, 0, GM, N, T * B, 1, w->DP, GM, s, N, 1, g.Wx, N);
+        for (size_t r = 0; r < (size_t)T * B; r++)
+            for (int j = 0; j < GM; j++) g.bx[j] += w->DP[r * GM + j];
+    }
     if (m->enc.type) {
         mat_mul(m->use_blas, 0, 0, T * B, N, GM, 1, w->DP, GM, v.Wx, N, 0, w->dfeat, N);
         m->enc.type->backward(&m->enc, m->params + m->enc_offset, x, w->T_in, B, w->dfeat,

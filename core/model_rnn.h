@@ -93,6 +93,8 @@ struct rnn_work {
     real *dph; /* (B, G·M) dL/d(hidden-side pre-activations) */
     real *tmp; /* (B, G·M) */
     real *WhT; /* (M, G·M) Whᵀ, set by the forward pass */
+    real *WxT;  /* (N, G·M) Wxᵀ, set by the forward pass for narrow inputs (N ≤ 8) */
+    real *dWxT; /* (N+1, G·M) narrow inputs: [dWxᵀ; dbx] accumulated over the steps */
 };
 void rnn_work_alloc(struct rnn_work *w, const struct rnn *m, int T_in, int B);
 void rnn_work_free(struct rnn_work *w);

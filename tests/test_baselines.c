@@ -283,7 +283,8 @@ Test(baselines, gate_functions_within_ulps_of_libm) {
         const double x = xf[i];
         const long double xl = xd[i];
         const double e[4] = {ulp_err_f32(sf[i], 1 / (1 + exp(-x))), ulp_err_f32(tf[i], tanh(x)),
-                             ulp_err_f64(sd[i], 1 / (1 + expl(-xl))), ulp_err_f64(td[i], tanhl(xl))};
+                             ulp_err_f64(sd[i], 1 / (1 + expl(-xl))),
+                             ulp_err_f64(td[i], tanhl(xl))};
         for (int k = 0; k < 4; k++) {
             cr_assert(e[k] <= GATE_MAX_ULP, "%s %s(%.9g): %.2f ulp", k < 2 ? "float" : "double",
                       k % 2 ? "tanh" : "sigmoid", xd[i], e[k]);
