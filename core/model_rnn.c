@@ -3,9 +3,10 @@
  *
  * Shapes: T steps, B batch, M hidden units, G gates, N inputs, K outputs; every batch buffer
  * is time-major and row-major, as the AL-RNN's. The input side of every step is one GEMM over
- * all T·B rows before the recurrence (and its gradient one GEMM after BPTT); the recurrence
- * is one (B, M)·(M, G·M) GEMM per step forward, against Whᵀ transposed once per forward, and
- * two per step backward (neither transposes: dWh reads dpre through strides).
+ * all T·B rows before the recurrence (and its gradient one GEMM after BPTT), or for narrow
+ * inputs (N ≤ 8) a rank-N update inside each step; the recurrence is one (B, M)·(M, G·M)
+ * GEMM per step forward, against Whᵀ transposed once per forward, and two per step backward
+ * (neither transposes: dWh reads dpre through strides).
  * The gate nonlinearities of a step are one fused pass over each row's G·M pre-activations,
  * vectorized through glibc's vector math (libmvec, below); the backward pass evaluates no
  * transcendental function (the forward keeps the gates and the LSTM's tanh(c_t)).
