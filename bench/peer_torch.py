@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side peer for `make bench`: the same training steps in PyTorch (1 thread).
 
-For each config of bench/bench.c (same B, M, N, T, P = M/4, loss on the last step) this
+For the three fixed shapes of bench/bench.c (same B, M, N, T, P = M/4, loss on the last step) this
 times full training steps (forward, loss, backward, Adam) of
   - the AL-RNN written as a PyTorch module (a Python loop over T), and
   - PyTorch's fused nn.RNN(nonlinearity='relu') with a linear readout,
