@@ -2,11 +2,13 @@
  *
  * Times full training steps — train_step() of core/train.h, the step train_run() takes:
  * forward over T (encoder included), loss, BPTT, regulariser, clipping, Adam — after
- * warm-up, and reports the median, for every shape below at P ∈ {0, M/4, M}.
+ * warm-up, and reports the median, for every shape below at P ∈ {0, M/4, M}; the gated
+ * baselines' rows (tanh RNN, LSTM, GRU: core/model_rnn.h) have no P and run once (P = 0).
  * stdout: one TSV row per (config, P) with the header
  *     config B M N T P threads seq_per_s gflops pct_peak
  * where N and T are what the recurrence sees (after any encoder), gflops counts the recurrent
- * and input matrix work (6M² + 4MN flops per sequence and step; encoders not counted) and
+ * and input matrix work (G·(6M² + 4MN) flops per sequence and step, G = 1 for the AL-RNN and
+ * the tanh RNN, 4 for the LSTM, 3 for the GRU; encoders not counted) and
  * pct_peak is against a large sgemm measured in the same run; then, per config, the ratio of
  * the slowest to the fastest P (`# flat` lines on stderr, and plots/data/bench_flat.tsv).
  * stderr: the GEMM floor of the three fixed shapes (their sgemm calls timed alone), progress.
@@ -24,6 +26,7 @@
 #include "experiments.h"
 #include "kernels.h"
 #include "model.h"
+#include "model_rnn.h"
 #include "optim.h"
 #include "realdata.h"
 #include "tasks.h"
@@ -35,27 +38,38 @@
  * Rows of synthetic tasks train on the task's own data (random inputs can make a step
  * diverge, and a diverging step skips its backward pass); the file-backed ones (sMNIST, IMDb)
  * and the fixed shapes on random inputs of the task's shape, so no data set is needed.
- * To add one: a row here; `experiment` names a row of experiments/table.c. */
+ * A row naming a baseline experiment (model = tanh, lstm or gru) times that model.
+ * To add one: a row here; `experiment` names a row of experiments/table.c; `peer` = 1 if
+ * bench/peer_torch.py repeats it (its CONFIGS or BASELINES, same name and shape). */
 struct config {
     const char *name;
     const char *experiment; /* NULL: the fixed sizes below on `task` */
     const struct task_type *task;
     int B, M, N, T, K;
+    int peer; /* 1: timed by `bin/bench --peer` and compared in PyTorch */
 };
 
 static const struct config configs[] = {
     /* the three fixed shapes: sMNIST pixel by pixel, the addition problem, IMDb with 128-d
      * token features; readout on the last step */
-    {"smnist", NULL, &task_smnist, 32, 64, 1, 784, 10},
-    {"addition", NULL, &task_addition, 64, 128, 2, 100, 1},
-    {"imdb", NULL, &task_imdb, 32, 128, 128, 200, 2},
+    {"smnist", NULL, &task_smnist, 32, 64, 1, 784, 10, 1},
+    {"addition", NULL, &task_addition, 64, 128, 2, 100, 1, 1},
+    {"imdb", NULL, &task_imdb, 32, 128, 128, 200, 2, 1},
     /* paper-profile rows */
-    {"smnist_cnn", "smnist", NULL, 0, 0, 0, 0, 0},  /* 784 pixels -> CNN -> 196 steps */
-    {"copy", "copy", NULL, 0, 0, 0, 0, 0},
-    {"multitask", "multitask_n500", NULL, 0, 0, 0, 0, 0},
-    {"addition_paper", "addition", NULL, 0, 0, 0, 0, 0},
+    {"smnist_cnn", "smnist", NULL, 0, 0, 0, 0, 0, 0},  /* 784 pixels -> CNN -> 196 steps */
+    {"copy", "copy", NULL, 0, 0, 0, 0, 0, 0},
+    {"multitask", "multitask_n500", NULL, 0, 0, 0, 0, 0, 0},
+    {"addition_paper", "addition", NULL, 0, 0, 0, 0, 0, 0},
+    /* the gated baselines at their paper settings (addition: B 128, M 50, N 2, T 100, MSE on
+     * the last step; copy: B 64, M 50, N 5, T 117, CE at every step), beside PyTorch's fused
+     * nn.RNN / nn.LSTM / nn.GRU */
+    {"addition_tanh", "addition-tanh", NULL, 0, 0, 0, 0, 0, 1},
+    {"addition_lstm", "addition-lstm", NULL, 0, 0, 0, 0, 0, 1},
+    {"addition_gru", "addition-gru", NULL, 0, 0, 0, 0, 0, 1},
+    {"copy_lstm", "copy-lstm", NULL, 0, 0, 0, 0, 0, 1},
+    {"copy_gru", "copy-gru", NULL, 0, 0, 0, 0, 0, 1},
 };
-enum { N_FIXED = 3 }; /* the first three: the peer comparison and the GEMM floor */
+enum { N_FIXED = 3 }; /* the first three: the GEMM floor */
 
 /* The clock every time below is read from: wall (a monotonic clock) by default, or with
  * --clock cpu the process's CPU time, which leaves out the time other processes hold the
@@ -79,10 +93,12 @@ static double median(double *v, int n) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Everything one timed step needs: the AL-RNN (with the row's encoder), its model object,
- * a one-batch data set of random inputs, the workspace, Adam. */
+/* Everything one timed step needs: the AL-RNN or a baseline (with the row's encoder), its
+ * model object, a one-batch data set of random inputs, the workspace, Adam. */
 struct step_state {
+    model_kind kind;   /* MODEL_ALRNN: net; a baseline: rnet */
     struct alrnn net;
+    struct rnn rnet;
     struct model mo;
     struct dataset d;
     void *work;
@@ -109,6 +125,7 @@ static void state_init(struct step_state *s, const struct config *c, int P, int 
         struct resolved r;
         experiment_resolve(e, PROFILE_PAPER, &r);
         task = e->task;
+        s->kind = e->model;
         tp = r.s.data;
         synthetic = !e->needs_data;
         task->dims(&tp, &T, &mc.N, &mc.K);
@@ -129,10 +146,18 @@ static void state_init(struct step_state *s, const struct config *c, int P, int 
     mc.readout = task->readout;
     if (P > mc.M) mc.P = mc.M;
     s->tc.M_reg = mc.M / 2;
-    alrnn_create(&s->net, &mc, enc.type ? &enc : NULL);
     rng_init(&s->r, 1, RNG_STREAM_INIT);
-    alrnn_init_params(&s->net, &s->r);
-    model_alrnn(&s->mo, &s->net, task);
+    if (s->kind != MODEL_ALRNN) {
+        const struct rnn_config rc = {.kind = s->kind, .M = mc.M, .N = mc.N, .K = mc.K,
+                                      .readout = mc.readout, .readout_bias = mc.readout_bias};
+        rnn_create(&s->rnet, &rc, enc.type ? &enc : NULL);
+        rnn_init_params(&s->rnet, &s->r);
+        model_rnn(&s->mo, &s->rnet, task);
+    } else {
+        alrnn_create(&s->net, &mc, enc.type ? &enc : NULL);
+        alrnn_init_params(&s->net, &s->r);
+        model_alrnn(&s->mo, &s->net, task);
+    }
     const int T_out = task->readout == READOUT_ALL ? T : 1;
     if (synthetic) { /* the task's own data: realistic states, and no step diverges */
         struct dataset val, test;
@@ -156,13 +181,20 @@ static void state_init(struct step_state *s, const struct config *c, int P, int 
     s->grad = xmalloc(s->mo.n_params * sizeof(real));
     s->idx = xmalloc(B * sizeof(int));
     for (int b = 0; b < B; b++) s->idx[b] = b;
-    s->B = B, s->T = alrnn_steps(&s->net, T), s->N = s->net.cfg.N;
+    s->B = B, s->T = T, s->N = s->kind == MODEL_ALRNN ? s->net.cfg.N : s->rnet.cfg.N;
+    if (enc.type) {
+        int N_enc;
+        enc.type->shape(&enc, T, &s->T, &N_enc);
+    }
     rng_init(&s->r, 1, RNG_STREAM_BATCH);
 }
 
 static void state_free(struct step_state *s) {
     s->mo.type->work_free(s->work);
-    alrnn_free(&s->net);
+    if (s->kind == MODEL_ALRNN)
+        alrnn_free(&s->net);
+    else
+        rnn_free(&s->rnet);
     adam_free(&s->opt);
     dataset_free(&s->d);
     free(s->grad), free(s->idx);
@@ -239,7 +271,10 @@ static double sgemm_peak(void) {
     return 2.0 * n * n * n / median(t, 7) / 1e9;
 }
 
-static double flops_per_seq(int M, int N, int T) { return (double)T * (6.0 * M * M + 4.0 * M * N); }
+/* G: gates (1 for the AL-RNN and the tanh RNN, 4 for the LSTM, 3 for the GRU) */
+static double flops_per_seq(int M, int N, int T, int G) {
+    return (double)G * T * (6.0 * M * M + 4.0 * M * N);
+}
 
 int main(int argc, char **argv) {
     blas_select_kernels(argv);
@@ -286,29 +321,32 @@ int main(int argc, char **argv) {
     }
     for (size_t k = 0; k < ARRAY_LEN(configs); k++) {
         const struct config *c = &configs[k];
-        if ((only && strcmp(only, c->name)) || (peer && k >= N_FIXED)) continue;
+        if ((only && strcmp(only, c->name)) || (peer && !c->peer)) continue;
         /* the three P values side by side, their steps interleaved, so that the load of a
-         * shared machine falls on all three alike */
+         * shared machine falls on all three alike; a baseline has no P: one state */
         struct step_state s[3];
         state_init(&s[0], c, 0, 0, 0);
-        const int M = s[0].net.cfg.M, Ps[3] = {0, M / 4, M};
-        for (int q = 1; q < 3; q++) state_init(&s[q], c, Ps[q], 0, 0);
+        const int baseline = s[0].kind != MODEL_ALRNN, nq = baseline ? 1 : 3;
+        const int M = s[0].mo.M, Ps[3] = {0, M / 4, M};
+        const int G = baseline ? s[0].rnet.G : 1;
+        for (int q = 1; q < nq; q++) state_init(&s[q], c, Ps[q], 0, 0);
         double *t = xmalloc(3 * (size_t)reps * sizeof(double)), sps[3];
         for (int i = -3; i < reps; i++)
-            for (int q = 0; q < 3; q++) {
+            for (int q = 0; q < nq; q++) {
                 const double t0 = bench_clock();
                 time_one_step(&s[q]);
                 if (i >= 0) t[q * reps + i] = bench_clock() - t0;
             }
-        for (int q = 0; q < 3; q++) {
+        for (int q = 0; q < nq; q++) {
             sps[q] = s[q].B / median(t + q * reps, reps);
-            const double gf = sps[q] * flops_per_seq(M, s[q].N, s[q].T) / 1e9;
+            const double gf = sps[q] * flops_per_seq(M, s[q].N, s[q].T, G) / 1e9;
             printf("%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.1f\t%.1f\n", c->name, s[q].B, M, s[q].N,
                    s[q].T, Ps[q], threads, sps[q], gf, 100 * gf / peak);
         }
         fflush(stdout);
         free(t);
-        for (int q = 0; q < 3; q++) state_free(&s[q]);
+        for (int q = 0; q < nq; q++) state_free(&s[q]);
+        if (baseline) continue;
         double lo = fmin(sps[0], fmin(sps[1], sps[2])), hi = fmax(sps[0], fmax(sps[1], sps[2]));
         fprintf(stderr, "# flat %s: slowest P at %.0f%% of the fastest (time ratio %.3f)\n",
                 c->name, 100 * lo / hi, hi / lo);
@@ -335,12 +373,12 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < ARRAY_LEN(Ts); i++) {
             double st = time_config(c, c->M / 4, 0, Ts[i], 2, 7);
             fprintf(f, "T\t%d\t%d\t%.4f\t%.0f\t%.2f\n", c->M, Ts[i], 1e3 * st, c->B / st,
-                    c->B / st * flops_per_seq(c->M, c->N, Ts[i]) / 1e9);
+                    c->B / st * flops_per_seq(c->M, c->N, Ts[i], 1) / 1e9);
         }
         for (size_t i = 0; i < ARRAY_LEN(Ms); i++) {
             double st = time_config(c, Ms[i] / 4, Ms[i], 0, 2, 7);
             fprintf(f, "M\t%d\t%d\t%.4f\t%.0f\t%.2f\n", Ms[i], c->T, 1e3 * st, c->B / st,
-                    c->B / st * flops_per_seq(Ms[i], c->N, c->T) / 1e9);
+                    c->B / st * flops_per_seq(Ms[i], c->N, c->T, 1) / 1e9);
         }
         fclose(f);
         fprintf(stderr, "# wrote %s\n", path);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side peer for `make bench`: the same training steps in PyTorch (1 thread).
 
-For each config of bench/bench.c (same B, M, N, T, P = M/4, loss on the last step) this
+For the three fixed shapes of bench/bench.c (same B, M, N, T, P = M/4, loss on the last step) this
 times full training steps (forward, loss, backward, Adam) of
   - the AL-RNN written as a PyTorch module (a Python loop over T), and
   - PyTorch's fused nn.RNN(nonlinearity='relu') with a linear readout,
@@ -11,6 +11,12 @@ is timed twice: in PyTorch's default floating-point mode, and with
 torch.set_flush_denormal(True), the mode the engine trains in (FTZ/DAZ; on Intel cores a
 subnormal operand costs ~100x, so the default mode can be far slower there); the ratio
 against the latter is the like-for-like one.
+
+Then, for the gated baselines (BASELINES: the baseline rows of bench/bench.c, at the paper
+settings of addition-<model> and copy-<model>), the same training step through PyTorch's fused
+nn.RNN(tanh) / nn.LSTM / nn.GRU with a linear readout (on the last step, or at every step for
+copy, CE over all T·B outputs), in the default mode and with flush-to-zero, and the ratios
+engine / PyTorch: a second table after the first.
 Not part of `make test`; needs Debian's python3-torch.
 """
 import argparse
@@ -50,15 +56,30 @@ class ALRNN(torch.nn.Module):
         return self.D(z)
 
 
+BASELINES = [  # name, model, B, M, N, T, K, loss, readout at every step
+    ("addition_tanh", "tanh", 128, 50, 2, 100, 1, "mse", False),
+    ("addition_lstm", "lstm", 128, 50, 2, 100, 1, "mse", False),
+    ("addition_gru", "gru", 128, 50, 2, 100, 1, "mse", False),
+    ("copy_lstm", "lstm", 64, 50, 5, 117, 5, "ce", True),
+    ("copy_gru", "gru", 64, 50, 5, 117, 5, "ce", True),
+]  # the baseline rows of bench/bench.c (experiments/table.c, paper settings)
+
+
 class FusedRNN(torch.nn.Module):
-    def __init__(self, M, N, K):
+    """PyTorch's fused cell (one layer) and a linear readout of h_T, or of every h_t."""
+
+    def __init__(self, M, N, K, cell="relu", every_step=False):
         super().__init__()
-        self.rnn = torch.nn.RNN(N, M, nonlinearity="relu")
+        if cell in ("relu", "tanh"):
+            self.rnn = torch.nn.RNN(N, M, nonlinearity=cell)
+        else:
+            self.rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](N, M)
         self.D = torch.nn.Linear(M, K)
+        self.every_step = every_step
 
     def forward(self, x):
         out, _ = self.rnn(x)
-        return self.D(out[-1])
+        return self.D(out).flatten(0, 1) if self.every_step else self.D(out[-1])
 
 
 def time_model(model, x, y, loss_fn, reps, clock, warm=3):
@@ -89,12 +110,13 @@ def main():
     torch.set_num_threads(1)
     torch.manual_seed(0)
     engine = {}
+    baseline_names = {b[0] for b in BASELINES}
     if args.engine:
         with open(args.engine) as f:
             header = f.readline().rstrip("\n").split("\t")
             for line in f:
                 row = dict(zip(header, line.rstrip("\n").split("\t")))
-                if int(row["P"]) == int(row["M"]) // 4:
+                if row["config"] in baseline_names or int(row["P"]) == int(row["M"]) // 4:
                     engine[row["config"]] = float(row["seq_per_s"])
     print("config\tB\tM\tN\tT\tengine_seq_per_s\ttorch_alrnn_seq_per_s\ttorch_rnn_relu_seq_per_s"
           "\ttorch_rnn_relu_ftz_seq_per_s\tratio_vs_torch_alrnn\tratio_vs_rnn_relu"
@@ -114,6 +136,23 @@ def main():
         e = engine.get(name, float("nan"))
         print(f"{name}\t{B}\t{M}\t{N}\t{T}\t{e:.0f}\t{al:.0f}\t{fu:.0f}\t{fz:.0f}\t{e / al:.2f}"
               f"\t{e / fu:.2f}\t{e / fz:.2f}", flush=True)
+    print()
+    print("config\tmodel\tB\tM\tN\tT\tengine_seq_per_s\ttorch_seq_per_s\ttorch_ftz_seq_per_s"
+          "\tratio_vs_torch\tratio_vs_torch_ftz")
+    for name, cell, B, M, N, T, K, loss, every_step in BASELINES:
+        x = torch.randn(T, B, N)
+        rows = T * B if every_step else B
+        if loss == "ce":
+            y, loss_fn = torch.randint(0, K, (rows,)), torch.nn.functional.cross_entropy
+        else:
+            y, loss_fn = torch.randn(rows, K), torch.nn.functional.mse_loss
+        fu = B / time_model(FusedRNN(M, N, K, cell, every_step), x, y, loss_fn, args.reps, clock)
+        torch.set_flush_denormal(True)
+        fz = B / time_model(FusedRNN(M, N, K, cell, every_step), x, y, loss_fn, args.reps, clock)
+        torch.set_flush_denormal(False)
+        e = engine.get(name, float("nan"))
+        print(f"{name}\t{cell}\t{B}\t{M}\t{N}\t{T}\t{e:.0f}\t{fu:.0f}\t{fz:.0f}\t{e / fu:.2f}"
+              f"\t{e / fz:.2f}", flush=True)
 
 
 if __name__ == "__main__":

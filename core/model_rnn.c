@@ -3,8 +3,13 @@
  *
  * Shapes: T steps, B batch, M hidden units, G gates, N inputs, K outputs; every batch buffer
  * is time-major and row-major, as the AL-RNN's. The input side of every step is one GEMM over
- * all T·B rows before the recurrence (and its gradient one GEMM after BPTT); the recurrence
- * is one (B, M)·(M, G·M) GEMM per step forward and two per step backward.
+ * all T·B rows before the recurrence (and its gradient one GEMM after BPTT), or for narrow
+ * inputs (N ≤ 8) a rank-N update inside each step; the recurrence is one (B, M)·(M, G·M)
+ * GEMM per step forward, against Whᵀ transposed once per forward, and two per step backward
+ * (neither transposes: dWh reads dpre through strides).
+ * The gate nonlinearities of a step are one fused pass over each row's G·M pre-activations,
+ * vectorized through glibc's vector math (libmvec, below); the backward pass evaluates no
+ * transcendental function (the forward keeps the gates and the LSTM's tanh(c_t)).
  *
  * Deliberately not here: random initial states, the manifold-attractor regulariser,
  * bitcodes and subregion analyses (AL-RNN concepts), fused or multi-layer cells.
@@ -136,7 +141,10 @@ void rnn_work_alloc(struct rnn_work *w, const struct rnn *m, int T_in, int B) {
     w->T_out = m->cfg.readout == READOUT_ALL ? T : 1;
     const size_t BM = (size_t)B * M;
     w->H = xcalloc((size_t)(T + 1) * BM, sizeof(real));
-    if (m->cfg.kind == MODEL_LSTM) w->Cs = xcalloc((size_t)(T + 1) * BM, sizeof(real));
+    if (m->cfg.kind == MODEL_LSTM) {
+        w->Cs = xcalloc((size_t)(T + 1) * BM, sizeof(real));
+        w->TC = xcalloc((size_t)T * BM, sizeof(real));
+    }
     if (m->cfg.kind == MODEL_GRU) w->HN = xcalloc((size_t)T * BM, sizeof(real));
     w->S = xcalloc((size_t)T * B * GM, sizeof(real));
     w->Y = xcalloc((size_t)w->T_out * B * K, sizeof(real));
@@ -148,17 +156,39 @@ void rnn_work_alloc(struct rnn_work *w, const struct rnn *m, int T_in, int B) {
     w->dh2 = xcalloc(BM, sizeof(real));
     w->dph = xcalloc((size_t)B * GM, sizeof(real));
     w->tmp = xcalloc((size_t)B * GM, sizeof(real));
+    w->WhT = xcalloc((size_t)M * GM, sizeof(real));
+    w->WxT = xcalloc((size_t)m->cfg.N * GM, sizeof(real));
+    w->dWxT = xcalloc((size_t)(m->cfg.N + 1) * GM, sizeof(real));
 }
 
 void rnn_work_free(struct rnn_work *w) {
-    real *bufs[] = {w->feat, w->dfeat, w->H, w->Cs, w->S, w->HN, w->Y, w->dY,
-                    w->GH, w->DP, w->dh, w->dc, w->dh2, w->dph, w->tmp};
+    real *bufs[] = {w->feat, w->dfeat, w->H, w->Cs, w->TC, w->S, w->HN, w->Y, w->dY,
+                    w->GH, w->DP, w->dh, w->dc, w->dh2, w->dph, w->tmp, w->WhT,
+                    w->WxT, w->dWxT};
     for (size_t i = 0; i < ARRAY_LEN(bufs); i++) free(bufs[i]);
     free(w->enc_work);
     memset(w, 0, sizeof *w);
 }
 
-/* the element-wise functions in the build's precision */
+/* The element-wise functions in the build's precision. With GCC and glibc ≥ 2.35 on x86-64
+ * they are declared as glibc's math.h declares them under -ffast-math: with SIMD variants
+ * (libmvec, _ZGVdN8v_expf and the like), which the `omp simd` gate loops below call
+ * (-fopenmp-simd for this file, Makefile; -fno-math-errno, CFLAGS). σ and tanh computed so
+ * are within a few ulp of libm's (tests/test_baselines.c bounds them over a dense grid, in
+ * both precisions, at 6 ulp; measured at most 3.6). The vector loops are compiled three
+ * times and the widest the CPU runs is picked at load time, as the AL-RNN's element-wise
+ * passes (core/alrnn.c): the bits are the same on every run of one build on one kind of CPU. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 35)
+#define RNN_VECMATH __attribute__((__simd__("notinbranch")))
+#define RNN_ELEMENTWISE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+RNN_VECMATH float expf(float);
+RNN_VECMATH float tanhf(float);
+RNN_VECMATH double exp(double);
+RNN_VECMATH double tanh(double);
+#else
+#define RNN_ELEMENTWISE_CLONES
+#endif
 #ifdef ALRNN_DOUBLE
 #define RTANH tanh
 #define REXP exp
@@ -166,7 +196,164 @@ void rnn_work_free(struct rnn_work *w) {
 #define RTANH tanhf
 #define REXP expf
 #endif
-static inline real sigm(real x) { return 1 / (1 + REXP(-x)); }
+#define SIGM(x) (1 / (1 + REXP(-(x))))
+
+/* σ and tanh as the gate passes evaluate them, in both precisions (the test build is double;
+ * its tests bound the float ones too). */
+RNN_ELEMENTWISE_CLONES
+void rnn_gate_funcs_f32(size_t n, const float *restrict x, float *restrict sig,
+                        float *restrict th) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) sig[i] = 1 / (1 + expf(-x[i])), th[i] = tanhf(x[i]);
+}
+
+RNN_ELEMENTWISE_CLONES
+void rnn_gate_funcs_f64(size_t n, const double *restrict x, double *restrict sig,
+                        double *restrict th) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) sig[i] = 1 / (1 + exp(-x[i])), th[i] = tanh(x[i]);
+}
+
+/* Inputs this narrow (N ≤ RNN_NARROW_INPUT: addition, copy) make the input side a rank-N
+ * update: as one GEMM over all T·B rows it streams the whole (T, B, G·M) pre-activation and
+ * gradient buffers through memory once more, and OpenBLAS packs them for its gradient. So
+ * with use_blas the input side is done per step instead, while the step's rows are in cache:
+ * the loops below, over Wxᵀ (N, G·M) kept once per forward. use_blas = 0 keeps the plain
+ * GEMM loops, which the agreement tests compare with them. */
+enum { RNN_NARROW_INPUT = 8 };
+
+/* s (B, G·M) = bx + x (B, N) · Wxᵀ, the input side of one step. */
+RNN_ELEMENTWISE_CLONES
+static void input_narrow(int B, int GM, int N, const real *restrict x, const real *restrict WxT,
+                         const real *restrict bx, real *restrict s) {
+    for (int b = 0; b < B; b++) {
+        real *sb = s + (size_t)b * GM;
+        const real *xb = x + (size_t)b * N;
+#pragma omp simd
+        for (int j = 0; j < GM; j++) sb[j] = bx[j];
+        for (int n = 0; n < N; n++) {
+            const real xv = xb[n], *wn = WxT + (size_t)n * GM;
+#pragma omp simd
+            for (int j = 0; j < GM; j++) sb[j] += xv * wn[j];
+        }
+    }
+}
+
+/* acc (N+1, G·M) += [dpᵀ x; Σ_b dp] for one step's dp (B, G·M) and x (B, N): dWxᵀ, dbx. */
+RNN_ELEMENTWISE_CLONES
+static void input_narrow_grad(int B, int GM, int N, const real *restrict dp,
+                              const real *restrict x, real *restrict acc) {
+    real *ab = acc + (size_t)N * GM;
+    for (int b = 0; b < B; b++) {
+        const real *db = dp + (size_t)b * GM, *xb = x + (size_t)b * N;
+        for (int n = 0; n < N; n++) {
+            const real xv = xb[n];
+            real *an = acc + (size_t)n * GM;
+#pragma omp simd
+            for (int j = 0; j < GM; j++) an[j] += db[j] * xv;
+        }
+#pragma omp simd
+        for (int j = 0; j < GM; j++) ab[j] += db[j];
+    }
+}
+
+/* tanh: h_t = a_t = tanh(a_t) for the n = B·M entries of one step, in place in a. */
+RNN_ELEMENTWISE_CLONES
+static void tanh_cell_forward(size_t n, real *restrict a, real *restrict h) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) h[i] = a[i] = RTANH(a[i]);
+}
+
+/* LSTM, one step (model_rnn.h): s (B, 4M) holds the pre-activations of [i f g o] on entry
+ * and the gates on return; c_t = f ⊙ c_{t-1} + i ⊙ g, tc = tanh(c_t), h_t = o ⊙ tc. */
+RNN_ELEMENTWISE_CLONES
+static void lstm_cell_forward(int B, int M, real *restrict s, const real *restrict cp,
+                              real *restrict ct, real *restrict tc, real *restrict ht) {
+    for (int b = 0; b < B; b++) {
+        real *si = s + (size_t)b * 4 * M, *sf = si + M, *sg = sf + M, *so = sg + M;
+        const size_t r = (size_t)b * M;
+#pragma omp simd
+        for (int j = 0; j < M; j++) {
+            const real i_ = SIGM(si[j]), f = SIGM(sf[j]), g = RTANH(sg[j]), o = SIGM(so[j]);
+            si[j] = i_, sf[j] = f, sg[j] = g, so[j] = o;
+            const real c = f * cp[r + j] + i_ * g, t = RTANH(c);
+            ct[r + j] = c, tc[r + j] = t;
+            ht[r + j] = o * t;
+        }
+    }
+}
+
+/* GRU, one step (model_rnn.h): s (B, 3M) holds the input-side pre-activations of [r z n] on
+ * entry and the gates on return; q (B, 3M) = Wh h_{t-1} without bh; hn = Wh_n h_{t-1} + bh_n. */
+RNN_ELEMENTWISE_CLONES
+static void gru_cell_forward(int B, int M, real *restrict s, const real *restrict q,
+                             const real *restrict bh, const real *restrict hp,
+                             real *restrict hn, real *restrict ht) {
+    for (int b = 0; b < B; b++) {
+        real *sr = s + (size_t)b * 3 * M, *sz = sr + M, *sn = sz + M;
+        const real *qr = q + (size_t)b * 3 * M, *qz = qr + M, *qn = qz + M;
+        const size_t k = (size_t)b * M;
+#pragma omp simd
+        for (int j = 0; j < M; j++) {
+            const real r = SIGM(sr[j] + qr[j] + bh[j]);
+            const real z = SIGM(sz[j] + qz[j] + bh[M + j]);
+            const real a = qn[j] + bh[2 * M + j];
+            const real n = RTANH(sn[j] + r * a);
+            hn[k + j] = a;
+            sr[j] = r, sz[j] = z, sn[j] = n;
+            ht[k + j] = (1 - z) * n + z * hp[k + j];
+        }
+    }
+}
+
+/* LSTM, one step back: from dh = dL/dh_t and dc = dL/dc_t (carried from t+1) the gates'
+ * pre-activation gradients d (B, 4M), and dc ← dL/dc_{t-1}. s: the gates of step t. */
+RNN_ELEMENTWISE_CLONES
+static void lstm_cell_backward(int B, int M, const real *restrict s, const real *restrict cp,
+                               const real *restrict tc, const real *restrict dh,
+                               real *restrict dc, real *restrict d) {
+    for (int b = 0; b < B; b++) {
+        const real *si = s + (size_t)b * 4 * M, *sf = si + M, *sg = sf + M, *so = sg + M;
+        real *di = d + (size_t)b * 4 * M, *df = di + M, *dg = df + M, *dout = dg + M;
+        const size_t r = (size_t)b * M;
+#pragma omp simd
+        for (int j = 0; j < M; j++) {
+            const real i_ = si[j], f = sf[j], g = sg[j], o = so[j], t = tc[r + j];
+            const real dct = dc[r + j] + dh[r + j] * o * (1 - t * t);
+            di[j] = dct * g * i_ * (1 - i_);
+            df[j] = dct * cp[r + j] * f * (1 - f);
+            dg[j] = dct * i_ * (1 - g * g);
+            dout[j] = dh[r + j] * t * o * (1 - o);
+            dc[r + j] = dct * f;
+        }
+    }
+}
+
+/* GRU, one step back: d (B, 3M) = dL/d(input-side pre-activations), e (B, 3M) = dL/d(Wh h_{t-1}
+ * + bh), dh2 = the direct path z ⊙ dh. s: the gates of step t, hn as the forward's. */
+RNN_ELEMENTWISE_CLONES
+static void gru_cell_backward(int B, int M, const real *restrict s, const real *restrict hn,
+                              const real *restrict hp, const real *restrict dh,
+                              real *restrict d, real *restrict e, real *restrict dh2) {
+    for (int b = 0; b < B; b++) {
+        const real *sr = s + (size_t)b * 3 * M, *sz = sr + M, *sn = sz + M;
+        real *dr = d + (size_t)b * 3 * M, *dz = dr + M, *dn = dz + M;
+        real *er = e + (size_t)b * 3 * M, *ez = er + M, *en = ez + M;
+        const size_t k = (size_t)b * M;
+#pragma omp simd
+        for (int j = 0; j < M; j++) {
+            const real r = sr[j], z = sz[j], n = sn[j], g = dh[k + j];
+            const real dan = g * (1 - z) * (1 - n * n);
+            const real dar = dan * hn[k + j] * r * (1 - r);
+            const real daz = g * (hp[k + j] - n) * z * (1 - z);
+            dr[j] = er[j] = dar;
+            dz[j] = ez[j] = daz;
+            dn[j] = dan;
+            en[j] = dan * r;
+            dh2[k + j] = g * z;
+        }
+    }
+}
 
 void rnn_forward(const struct rnn *m, struct rnn_work *w, const real *x) {
     const struct rnn_config *c = &m->cfg;
@@ -178,56 +365,41 @@ void rnn_forward(const struct rnn *m, struct rnn_work *w, const real *x) {
                              w->enc_work, m->use_blas);
         x = w->feat;
     }
-    /* input side of every step at once: S (T·B, G·M) = x (T·B, N) · Wxᵀ + bx */
-    mat_mul(m->use_blas, 0, 1, T * B, GM, N, 1, x, N, v.Wx, N, 0, w->S, GM);
-    for (size_t r = 0; r < (size_t)T * B; r++)
-        for (int j = 0; j < GM; j++) w->S[r * GM + j] += v.bx[j];
+    /* input side: with narrow inputs per step (input_narrow), else of every step at once,
+     * S (T·B, G·M) = x (T·B, N) · Wxᵀ + bx */
+    const int narrow = m->use_blas && N <= RNN_NARROW_INPUT;
+    if (narrow)
+        for (int i = 0; i < GM; i++)
+            for (int n = 0; n < N; n++) w->WxT[(size_t)n * GM + i] = v.Wx[(size_t)i * N + n];
+    else {
+        mat_mul(m->use_blas, 0, 1, T * B, GM, N, 1, x, N, v.Wx, N, 0, w->S, GM);
+        for (size_t r = 0; r < (size_t)T * B; r++)
+            for (int j = 0; j < GM; j++) w->S[r * GM + j] += v.bx[j];
+    }
+    /* Whᵀ (M, G·M), once for the T steps */
+    for (int i = 0; i < GM; i++)
+        for (int j = 0; j < M; j++) w->WhT[(size_t)j * GM + i] = v.Wh[(size_t)i * M + j];
     memset(w->H, 0, BM * sizeof(real));
     if (w->Cs) memset(w->Cs, 0, BM * sizeof(real));
     for (int t = 1; t <= T; t++) {
         const real *hp = w->H + (t - 1) * BM;
         real *ht = w->H + t * BM, *st = w->S + (t - 1) * BG;
+        if (narrow) input_narrow(B, GM, N, x + (size_t)(t - 1) * B * N, w->WxT, v.bx, st);
         switch (c->kind) {
         case MODEL_TANH: /* h_t = tanh(a_t) */
-            mat_mul(m->use_blas, 0, 1, B, GM, M, 1, hp, M, v.Wh, M, 1, st, GM);
-            for (size_t i = 0; i < BM; i++) ht[i] = st[i] = RTANH(st[i]);
+            mat_mul(m->use_blas, 0, 0, B, GM, M, 1, hp, M, w->WhT, GM, 1, st, GM);
+            tanh_cell_forward(BM, st, ht);
             break;
-        case MODEL_LSTM: {
-            mat_mul(m->use_blas, 0, 1, B, GM, M, 1, hp, M, v.Wh, M, 1, st, GM);
-            const real *cp = w->Cs + (t - 1) * BM;
-            real *ct = w->Cs + t * BM;
-            for (int b = 0; b < B; b++) {
-                real *s = st + (size_t)b * GM;
-                for (int j = 0; j < M; j++) {
-                    const real i_ = sigm(s[j]), f = sigm(s[M + j]), g = RTANH(s[2 * M + j]),
-                               o = sigm(s[3 * M + j]);
-                    s[j] = i_, s[M + j] = f, s[2 * M + j] = g, s[3 * M + j] = o;
-                    const size_t k = (size_t)b * M + j;
-                    ct[k] = f * cp[k] + i_ * g;
-                    ht[k] = o * RTANH(ct[k]);
-                }
-            }
+        case MODEL_LSTM:
+            mat_mul(m->use_blas, 0, 0, B, GM, M, 1, hp, M, w->WhT, GM, 1, st, GM);
+            lstm_cell_forward(B, M, st, w->Cs + (t - 1) * BM, w->Cs + t * BM,
+                              w->TC + (t - 1) * BM, ht);
             break;
-        }
-        case MODEL_GRU: {
-            /* tmp (B, G·M) = h_{t-1} Whᵀ + bh */
-            mat_mul(m->use_blas, 0, 1, B, GM, M, 1, hp, M, v.Wh, M, 0, w->tmp, GM);
-            real *hn = w->HN + (t - 1) * BM;
-            for (int b = 0; b < B; b++) {
-                real *s = st + (size_t)b * GM;
-                const real *q = w->tmp + (size_t)b * GM;
-                for (int j = 0; j < M; j++) {
-                    const size_t k = (size_t)b * M + j;
-                    const real r = sigm(s[j] + q[j] + v.bh[j]);
-                    const real z = sigm(s[M + j] + q[M + j] + v.bh[M + j]);
-                    hn[k] = q[2 * M + j] + v.bh[2 * M + j];
-                    const real n = RTANH(s[2 * M + j] + r * hn[k]);
-                    s[j] = r, s[M + j] = z, s[2 * M + j] = n;
-                    ht[k] = (1 - z) * n + z * hp[k];
-                }
-            }
+        case MODEL_GRU:
+            /* tmp (B, G·M) = h_{t-1} Whᵀ (bh: in the cell) */
+            mat_mul(m->use_blas, 0, 0, B, GM, M, 1, hp, M, w->WhT, GM, 0, w->tmp, GM);
+            gru_cell_forward(B, M, st, w->tmp, v.bh, hp, w->HN + (t - 1) * BM, ht);
             break;
-        }
         default: ASSERT(0);
         }
     }
@@ -259,56 +431,29 @@ void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *
     real *dh = w->dh, *dc = w->dc;
     memset(dh, 0, BM * sizeof(real));
     memset(dc, 0, BM * sizeof(real));
+    /* narrow inputs: dWxᵀ and dbx accumulate per step in dWxT (input_narrow_grad), and
+     * without an encoder to take dL/dx the steps' DP need not be kept: one slice */
+    const real *s = m->enc.type ? w->feat : x;
+    const int narrow = m->use_blas && N <= RNN_NARROW_INPUT, keep_dp = !narrow || m->enc.type;
+    if (narrow) memset(w->dWxT, 0, (size_t)(N + 1) * GM * sizeof(real));
     for (int t = T; t >= 1; t--) {
         /* dh = dL/dh_t: the carry from t+1 plus the readout's gradient at t */
         const real *gh = all ? w->GH + (t - 1) * BM : t == T ? w->GH : NULL;
         if (gh)
             for (size_t i = 0; i < BM; i++) dh[i] += gh[i];
         const real *hp = w->H + (t - 1) * BM, *ht = w->H + t * BM, *st = w->S + (t - 1) * BG;
-        real *dp = w->DP + (t - 1) * BG; /* dL/d(Wx x_t + bx + ...) */
+        real *dp = w->DP + (keep_dp ? (t - 1) * BG : 0); /* dL/d(Wx x_t + bx + ...) */
         const real *dpre_h = dp;         /* dL/d(Wh h_{t-1}): the same but for the GRU */
         switch (c->kind) {
         case MODEL_TANH:
             for (size_t i = 0; i < BM; i++) dp[i] = dh[i] * (1 - ht[i] * ht[i]);
             break;
-        case MODEL_LSTM: {
-            const real *ct = w->Cs + t * BM, *cp = w->Cs + (t - 1) * BM;
-            for (int b = 0; b < B; b++) {
-                const real *s = st + (size_t)b * GM;
-                real *d = dp + (size_t)b * GM;
-                for (int j = 0; j < M; j++) {
-                    const size_t k = (size_t)b * M + j;
-                    const real i_ = s[j], f = s[M + j], gg = s[2 * M + j], o = s[3 * M + j];
-                    const real tc = RTANH(ct[k]);
-                    const real dct = dc[k] + dh[k] * o * (1 - tc * tc);
-                    d[j] = dct * gg * i_ * (1 - i_);
-                    d[M + j] = dct * cp[k] * f * (1 - f);
-                    d[2 * M + j] = dct * i_ * (1 - gg * gg);
-                    d[3 * M + j] = dh[k] * tc * o * (1 - o);
-                    dc[k] = dct * f;
-                }
-            }
+        case MODEL_LSTM:
+            lstm_cell_backward(B, M, st, w->Cs + (t - 1) * BM, w->TC + (t - 1) * BM, dh, dc, dp);
             break;
-        }
         case MODEL_GRU: {
-            const real *hn = w->HN + (t - 1) * BM;
             real *dq = w->dph;
-            for (int b = 0; b < B; b++) {
-                const real *s = st + (size_t)b * GM;
-                real *d = dp + (size_t)b * GM, *e = dq + (size_t)b * GM;
-                for (int j = 0; j < M; j++) {
-                    const size_t k = (size_t)b * M + j;
-                    const real r = s[j], z = s[M + j], n = s[2 * M + j];
-                    const real dan = dh[k] * (1 - z) * (1 - n * n);
-                    const real dar = dan * hn[k] * r * (1 - r);
-                    const real daz = dh[k] * (hp[k] - n) * z * (1 - z);
-                    d[j] = e[j] = dar;
-                    d[M + j] = e[M + j] = daz;
-                    d[2 * M + j] = dan;
-                    e[2 * M + j] = dan * r;
-                    w->dh2[k] = dh[k] * z; /* the direct path z ⊙ h_{t-1} */
-                }
-            }
+            gru_cell_backward(B, M, st, w->HN + (t - 1) * BM, hp, dh, dp, dq, w->dh2);
             for (int b = 0; b < B; b++)
                 for (int j = 0; j < GM; j++) g.bh[j] += dq[(size_t)b * GM + j];
             dpre_h = dq;
@@ -316,6 +461,7 @@ void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *
         }
         default: ASSERT(0);
         }
+        if (narrow) input_narrow_grad(B, GM, N, dp, s + (size_t)(t - 1) * B * N, w->dWxT);
         /* dWh += dpreᵀ h_{t-1}; dL/dh_{t-1} = dpre Wh (+ z ⊙ dh for the GRU) */
         mat_mul(m->use_blas, 1, 0, GM, M, B, 1, dpre_h, GM, hp, M, 1, g.Wh, M);
         if (t > 1) {
@@ -324,11 +470,18 @@ void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *
                 for (size_t i = 0; i < BM; i++) dh[i] += w->dh2[i];
         }
     }
-    /* input side over all steps: dWx += DPᵀ x, dbx += Σ DP, dL/dx = DP Wx */
-    const real *s = m->enc.type ? w->feat : x;
-    mat_mul(m->use_blas, 1, 0, GM, N, T * B, 1, w->DP, GM, s, N, 1, g.Wx, N);
-    for (size_t r = 0; r < (size_t)T * B; r++)
-        for (int j = 0; j < GM; j++) g.bx[j] += w->DP[r * GM + j];
+    /* input side over all steps: dWx += DPᵀ x, dbx += Σ DP (or what the steps accumulated),
+     * dL/dx = DP Wx */
+    if (narrow)
+        for (int i = 0; i < GM; i++) {
+            for (int n = 0; n < N; n++) g.Wx[(size_t)i * N + n] += w->dWxT[(size_t)n * GM + i];
+            g.bx[i] += w->dWxT[(size_t)N * GM + i];
+        }
+    else {
+        mat_mul(m->use_blas, 1, 0, GM, N, T * B, 1, w->DP, GM, s, N, 1, g.Wx, N);
+        for (size_t r = 0; r < (size_t)T * B; r++)
+            for (int j = 0; j < GM; j++) g.bx[j] += w->DP[r * GM + j];
+    }
     if (m->enc.type) {
         mat_mul(m->use_blas, 0, 0, T * B, N, GM, 1, w->DP, GM, v.Wx, N, 0, w->dfeat, N);
         m->enc.type->backward(&m->enc, m->params + m->enc_offset, x, w->T_in, B, w->dfeat,

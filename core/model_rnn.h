@@ -82,6 +82,7 @@ struct rnn_work {
     void *enc_work;
     real *H;   /* (T+1, B, M) hidden states, H[0] = 0 */
     real *Cs;  /* (T+1, B, M) LSTM cell states, else NULL */
+    real *TC;  /* (T, B, M) LSTM tanh(c_t) for t = 1..T, else NULL */
     real *S;   /* (T, B, G·M) gate activations after their nonlinearity */
     real *HN;  /* (T, B, M) GRU: Wh_n h_{t-1} + bh_n, else NULL */
     real *Y;   /* (T_out, B, K) readout */
@@ -91,6 +92,9 @@ struct rnn_work {
     real *dh, *dc, *dh2; /* (B, M) */
     real *dph; /* (B, G·M) dL/d(hidden-side pre-activations) */
     real *tmp; /* (B, G·M) */
+    real *WhT; /* (M, G·M) Whᵀ, set by the forward pass */
+    real *WxT;  /* (N, G·M) Wxᵀ, set by the forward pass for narrow inputs (N ≤ 8) */
+    real *dWxT; /* (N+1, G·M) narrow inputs: [dWxᵀ; dbx] accumulated over the steps */
 };
 void rnn_work_alloc(struct rnn_work *w, const struct rnn *m, int T_in, int B);
 void rnn_work_free(struct rnn_work *w);
@@ -99,6 +103,11 @@ void rnn_work_free(struct rnn_work *w);
 void rnn_forward(const struct rnn *m, struct rnn_work *w, const real *x);
 /* BPTT from w->dY; accumulates dL/dparams into grad (n_params), encoder included. */
 void rnn_backward(const struct rnn *m, struct rnn_work *w, const real *x, real *grad);
+
+/* sig = σ(x) = 1/(1 + exp(−x)) and th = tanh(x) for n values, by the code path and vector
+ * math of the gate passes (model_rnn.c), for tests of their accuracy. */
+void rnn_gate_funcs_f32(size_t n, const float *x, float *sig, float *th);
+void rnn_gate_funcs_f64(size_t n, const double *x, double *sig, double *th);
 
 /* The model types (model.h) and the constructor: the task's loss and metrics on its struct
  * dataset splits, as model_alrnn. r is borrowed and must outlive the model. */
