@@ -589,6 +589,47 @@ static int claim_trained_at(const struct claim *c, profile_kind p) {
     return !c->pending && (!c->paper_only || p == PROFILE_PAPER);
 }
 
+/* ---- row substitution (--row from=to) ------------------------------------------------------ */
+
+enum { MAX_ROW_SUB = 8 };
+static struct {
+    char from[64], to[64];
+} row_sub[MAX_ROW_SUB];
+static int n_row_sub;
+static char row_sub_text[MAX_ROW_SUB * 136];
+
+void claims_substitute_rows(const char *spec) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(t, '=');
+        if (!eq || eq == t || !eq[1]) die("--row %s: write FROM=TO (two rows of the table)", t);
+        *eq = 0;
+        const struct experiment *a = experiment_find(t), *b = experiment_find(eq + 1);
+        if (!a) die("--row: unknown row '%s' (bin/alrnn list shows the rows)", t);
+        if (!b) die("--row: unknown row '%s' (bin/alrnn list shows the rows)", eq + 1);
+        if (a->task != b->task)
+            die("--row %s=%s: the rows train different tasks (%s, %s)", t, eq + 1, a->task->name,
+                b->task->name);
+        if (n_row_sub == MAX_ROW_SUB) die("--row: at most %d substitutions", MAX_ROW_SUB);
+        snprintf(row_sub[n_row_sub].from, sizeof row_sub[0].from, "%s", a->name);
+        snprintf(row_sub[n_row_sub].to, sizeof row_sub[0].to, "%s", b->name);
+        const size_t len = strlen(row_sub_text);
+        snprintf(row_sub_text + len, sizeof row_sub_text - len, "%s%s -> %s", len ? ", " : "",
+                 a->name, b->name);
+        n_row_sub++;
+    }
+}
+
+const char *claims_row_substitutions(void) { return row_sub_text; }
+
+/* The row whose runs an arm reads (its own, or the --row substitute). */
+static const struct experiment *arm_experiment(const struct claim_arm *a) {
+    for (int i = 0; i < n_row_sub; i++)
+        if (!strcmp(a->experiment, row_sub[i].from)) return experiment_find(row_sub[i].to);
+    return experiment_find(a->experiment);
+}
+
 int claim_run_paths(const struct claim *c, profile_kind p,
                     void (*emit)(void *ctx, const char *experiment, int P, int seed), void *ctx) {
     if (!claim_trained_at(c, p)) return 0;
@@ -597,13 +638,13 @@ int claim_run_paths(const struct claim *c, profile_kind p,
     /* a claim with an arm this profile cannot train (P > M) cannot be decided: no runs */
     for (int a = 0; a < na; a++) {
         struct resolved r;
-        experiment_resolve(experiment_find(arms[a]->experiment), p, &r);
+        experiment_resolve(arm_experiment(arms[a]), p, &r);
         int P[MAX_GRID], bad;
         if (arm_P(arms[a], &r, P, &bad) < 0) return 0;
     }
     int count = 0;
     for (int a = 0; a < na; a++) {
-        const struct experiment *e = experiment_find(arms[a]->experiment);
+        const struct experiment *e = arm_experiment(arms[a]);
         ASSERT(e);
         struct resolved r;
         experiment_resolve(e, p, &r);
@@ -671,7 +712,7 @@ static void add_file(struct claim_result *res, const char *path) {
 static int read_arm(const struct claim *c, const struct claim_arm *a, profile_kind p,
                     const char *root, claim_select sel, struct claim_arm_result *ar, struct claim_result *res,
                     char *why, size_t nwhy) {
-    const struct experiment *e = experiment_find(a->experiment);
+    const struct experiment *e = arm_experiment(a);
     ASSERT(e);
     struct resolved r;
     experiment_resolve(e, p, &r);
@@ -941,6 +982,10 @@ void claims_write(profile_kind p, const char *results_root, claim_select s,
              final ? "/test/<metric> quantities read /eval/<metric> at the final epoch, derived "
                      "and /analysis quantities the kept model"
                    : "every quantity is the kept model's");
+    if (n_row_sub) {
+        const size_t len = strlen(hdr);
+        snprintf(hdr + len, sizeof hdr - len, "; rows substituted (--row): %s", row_sub_text);
+    }
     tsv_open(&t, out_dir, name, hdr);
     fprintf(t.fp, "row\tid\tverdict\teffect\tlo\thi\tdelta\tdlo\tdhi\tp\tp_holm\tn_per_arm\t"
                   "units\treason\n");
@@ -990,6 +1035,11 @@ void claims_write(profile_kind p, const char *results_root, claim_select s,
                    "model's, i.e. the parameters the row's selection rule kept (best validation "
                    "loss or final epoch). `bin/alrnn verify --select final` writes "
                    "`claims_final.md` from the final epoch's evaluation.\n\n");
+    if (n_row_sub)
+        fprintf(f, "Rows substituted (`--row`): **%s**: each arm of the first row reads the "
+                   "same P and seeds of the second row's runs (another convention, same task); "
+                   "the claims' rules are unchanged.\n\n",
+                row_sub_text);
     fprintf(f, "| claim | quantity | effect [95 %% CI] | Cliff's δ [95 %% CI] | p | Holm p | "
                "n per arm | verdict | reason |\n|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n_claims; i++) {

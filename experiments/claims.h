@@ -154,6 +154,13 @@ double claim_autonomous_cycle(const struct h5file *f, int period, struct claim_c
 
 /* Evaluate every claim at profile p from the run files under results_root, with the model
  * selection s; res has n_claims entries (free with claims_free). */
+/* Read the arms of row `from` from the runs of row `to` (same task) instead, for comparing
+ * conventions on the claims' own rules: spec "from=to[,from=to...]" (bin/alrnn verify --row).
+ * Dies with one line naming an unknown row or a task mismatch. The report records it. */
+void claims_substitute_rows(const char *spec);
+/* The substitutions in force, as "from -> to, ..." ("" when none). */
+const char *claims_row_substitutions(void);
+
 void claims_evaluate(profile_kind p, const char *results_root, claim_select s,
                      struct claim_result *res);
 void claims_free(struct claim_result *res);

@@ -69,13 +69,16 @@ static const char usage[] =
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
     "                            regenerated length / add-primitive splits with the files in DIR\n"
     "  verify [--profile P] [--claims C1,C3] [--results DIR] [--out DIR] [--select kept|final]\n"
+    "         [--row FROM=TO]\n"
     "                            test the paper's claims (experiments/claims.c) on the run files\n"
     "                            under DIR (default results); writes claims.md and claims.tsv into\n"
     "                            --out (default plots/out/<profile>) for the claims listed (default\n"
     "                            all). --select final reads /test/<metric> quantities from the final\n"
     "                            epoch's evaluation (/eval/<metric>) instead of the kept model's,\n"
-    "                            into claims_final.md, .tsv. It trains nothing: `make verify` trains\n"
-    "                            the missing runs first.\n"
+    "                            into claims_final.md, .tsv. --row FROM=TO[,...] reads the arms of\n"
+    "                            row FROM from the runs of row TO (same task, another convention;\n"
+    "                            needs --out). It trains nothing: `make verify` trains the missing\n"
+    "                            runs first.\n"
     "  makefile [--profile P]    print the make rules for every run and figure of a profile\n"
     "                            (the Makefile includes them; see `make help`); writes each\n"
     "                            row's hash to results/<profile>/<experiment>/row.hash when it\n"
@@ -108,7 +111,7 @@ static const struct experiment *need_experiment(const char *name) {
 /* Options shared by the subcommands: --name value pairs after the positional argument. */
 struct opts {
     const char *P, *seed, *profile, *out, *results, *threads, *ckpt_every, *ckpt_seconds,
-        *data_dir, *data, *like, *model, *task_opts, *claims, *select;
+        *data_dir, *data, *like, *model, *task_opts, *claims, *select, *row;
 };
 
 static void parse_opts(int argc, char **argv, int first, struct opts *o) {
@@ -130,6 +133,7 @@ static void parse_opts(int argc, char **argv, int first, struct opts *o) {
         else if (!strcmp(a, "--model")) slot = &o->model;
         else if (!strcmp(a, "--task-opts")) slot = &o->task_opts;
         else if (!strcmp(a, "--select")) slot = &o->select;
+        else if (!strcmp(a, "--row")) slot = &o->row;
         else die("unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];
@@ -315,6 +319,10 @@ static int cmd_summarize(int argc, char **argv) {
     struct opts o = {0};
     parse_opts(argc, argv, 3, &o);
     const profile_kind p = o.profile ? profile_parse(o.profile) : PROFILE_QUICK;
+    if (o.row) {
+        if (!o.out) die("verify --row needs --out DIR (its report must not replace the table's)");
+        claims_substitute_rows(o.row);
+    }
     char out[4096];
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "plots/data/%s", profile_names[p]);

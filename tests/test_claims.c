@@ -651,3 +651,52 @@ Test(claims, select_final_report_beside_the_kept_one) {
     tu_rm_rf(out);
     cleanup();
 }
+
+/* --row FROM=TO: the arms of FROM read TO's runs (here the tanh baseline's file names, 3 seeds
+ * at verify), the report says so, and a bad spec is one line */
+Test(claims, row_substitution_reads_the_other_rows_runs) {
+    put_c1_sweep(); /* addition: C1 reproduced */
+    for (int s = 0; s < 3; s++)
+        for (int P = 0; P <= 2; P += 2) { /* the same P and seeds under addition-tanh */
+            char path[512];
+            snprintf(path, sizeof path, "%s/verify/addition-tanh/P%d_seed%d.h5", root, P, s);
+            make_parent_dirs(path);
+            struct h5file f;
+            h5_create(&f, path);
+            h5_write_scalar(&f, "/test/mse", 0.1, "test MSE", "1");
+            h5_close(&f);
+        }
+    char out[256], path[512], err[4096], args[1024];
+    tu_tmpdir(out, sizeof out, "claims_row_out");
+    snprintf(args, sizeof args,
+             "verify --profile verify --claims C1 --results %s --out %s --row addition=addition-tanh",
+             root, out);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    snprintf(path, sizeof path, "%s/claims.tsv", out);
+    char *tsv = tu_slurp(path);
+    cr_assert_not_null(tsv, "no %s", path);
+    cr_expect(strstr(tsv, "rows substituted (--row): addition -> addition-tanh"), "%s", tsv);
+    cr_expect(strstr(tsv, "C1\tinconclusive\t") && strstr(tsv, "addition-tanh P=2 has 3"), "%s",
+              tsv);
+    free(tsv);
+    snprintf(path, sizeof path, "%s/claims.md", out);
+    char *md = tu_slurp(path);
+    cr_assert_not_null(md);
+    cr_expect(strstr(md, "Rows substituted (`--row`): **addition -> addition-tanh**"), "%s", md);
+    cr_expect(strstr(md, "/verify/addition-tanh/P2_seed0.h5"), "the run list names the row read");
+    free(md);
+    const char *bad[4][2] = {
+        {"--row addition=addition-tanh", "needs --out"},
+        {"--out /tmp --row addition=nosuchrow", "unknown row 'nosuchrow'"},
+        {"--out /tmp --row addition=copy", "different tasks"},
+        {"--out /tmp --row addition", "write FROM=TO"},
+    };
+    for (int i = 0; i < 4; i++) {
+        snprintf(args, sizeof args, "verify --profile verify --claims C1 --results %s %s", root,
+                 bad[i][0]);
+        cr_expect_neq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", bad[i][0]);
+        cr_expect(strstr(err, bad[i][1]) && tu_lines(err) == 1, "%s: %s", bad[i][0], err);
+    }
+    tu_rm_rf(out);
+    cleanup();
+}

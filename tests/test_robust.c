@@ -112,17 +112,6 @@ static int dir_entries(const char *dir) {
     return pclose(p) == 0 ? n : -1;
 }
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc(n + 1);
-    s[fread(s, 1, n, f)] = 0;
-    fclose(f);
-    return s;
-}
 
 /* summarize figure4 over root into out; returns the exit status, stderr in err. */
 static int summarize4(const char *root, const char *out, char *err, size_t n) {
@@ -159,7 +148,7 @@ static void expect_refused(const char *root, const char *out, const char *want, 
 static char *slurp_in(const char *dir, const char *name) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *s = slurp(path);
+    char *s = tu_slurp(path);
     cr_assert_not_null(s, "%s was not written", path);
     return s;
 }
@@ -314,13 +303,13 @@ Test(robust, make_retrains_runs_of_an_edited_row_and_passes_data_dir) {
     tu_tmpdir(dir, sizeof dir, "robust");
     makefile_in(dir, "runs.mk");
     snprintf(stamp, sizeof stamp, "%s/results/smoke/addition/row.hash", dir);
-    char *mk = slurp(strcat(strcpy(cmd, dir), "/runs.mk"));
+    char *mk = tu_slurp(strcat(strcpy(cmd, dir), "/runs.mk"));
     cr_assert_not_null(mk);
     cr_expect(strstr(mk, "results/smoke/addition/P0_seed0.h5: results/smoke/addition/row.hash"),
               "the run rule does not depend on the row stamp");
     cr_expect(strstr(mk, "--data-dir '$(DATA_DIR)'"), "runs do not read make's DATA_DIR");
     free(mk);
-    char *h = slurp(stamp);
+    char *h = tu_slurp(stamp);
     cr_assert_not_null(h);
     char show[512], line[512], hash[64] = "";
     snprintf(show, sizeof show, "%s show addition --profile smoke", tu_bin());
@@ -527,7 +516,7 @@ Test(robust, scan_file_cut_mid_line_or_short_is_refused, .timeout = 120) {
     /* cut inside the last line's action list, at a token boundary: still a well-formed line */
     char path[PATH_MAX + 256];
     snprintf(path, sizeof path, "%s/%s", src, rel);
-    char *text = slurp(path);
+    char *text = tu_slurp(path);
     cr_assert_not_null(text);
     const size_t n = strlen(text);
     const char *last = text + n - 2;

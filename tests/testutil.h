@@ -62,6 +62,19 @@ static inline int tu_exists(const char *path) {
     return stat(path, &st) == 0;
 }
 
+/* The whole file as a string (free it), NULL when it cannot be read. */
+static inline char *tu_slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    const long n = ftell(f);
+    rewind(f);
+    char *s = malloc((size_t)n + 1);
+    s[fread(s, 1, (size_t)n, f)] = 0;
+    fclose(f);
+    return s;
+}
+
 static inline int tu_lines(const char *s) {
     int n = 0;
     for (; *s; s++) n += *s == '\n';
