@@ -970,7 +970,7 @@ void claims_write(profile_kind p, const char *results_root, claim_select s,
                   const struct claim_result *res, const int *sel, const char *out_dir) {
     const char *pn = profile_names[p], *sn = claim_select_names[s];
     const int final = s == CLAIM_SELECT_FINAL;
-    char name[64], hdr[1024];
+    char name[64], hdr[2048];
     struct tsv t;
     snprintf(name, sizeof name, "claims%s.tsv", final ? "_final" : "");
     snprintf(hdr, sizeof hdr,

@@ -319,10 +319,6 @@ static int cmd_summarize(int argc, char **argv) {
     struct opts o = {0};
     parse_opts(argc, argv, 3, &o);
     const profile_kind p = o.profile ? profile_parse(o.profile) : PROFILE_QUICK;
-    if (o.row) {
-        if (!o.out) die("verify --row needs --out DIR (its report must not replace the table's)");
-        claims_substitute_rows(o.row);
-    }
     char out[4096];
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "plots/data/%s", profile_names[p]);
@@ -380,6 +376,10 @@ static int cmd_verify(int argc, char **argv) {
         if (cs == CLAIM_SELECT__COUNT)
             die("verify --select %s: use %s or %s", o.select,
                 claim_select_names[CLAIM_SELECT_KEPT], claim_select_names[CLAIM_SELECT_FINAL]);
+    }
+    if (o.row) {
+        if (!o.out) die("verify --row needs --out DIR (its report must not replace the table's)");
+        claims_substitute_rows(o.row);
     }
     char out[4096];
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
