@@ -36,10 +36,29 @@ const struct figure figures[] = {
      .experiments = {"copy"},
      .script = "plots/figure3.gp",
      .summarize = summarize_figure3},
+    /* figure3 with the copy baselines (copy-tanh, -lstm, -gru: copy's data, seeds, budget
+     * and selection, M units each) as reference bands in (c) */
+    {.name = "figure3-baselines",
+     .description = "Fig 3 with tanh/LSTM/GRU reference bands beside the recall accuracy vs P "
+                    "in (c) (same data, seeds and budget; M units each)",
+     .experiments = {"copy", "copy-tanh", "copy-lstm", "copy-gru"},
+     .script = "plots/figure3.gp",
+     .summarize = summarize_figure3},
     {.name = "figure5",
      .description = "11-task suite: mean test accuracy vs P per training-set size, JSD between "
                     "the tasks' bitcode distributions (Fig 5)",
      .experiments = {"multitask_n20", "multitask_n50", "multitask_n500"},
+     .script = "plots/figure5.gp",
+     .summarize = summarize_figure5},
+    /* figure5 with baseline bands in (a). The summarizer draws every baseline row the figure
+     * lists, each beside the AL-RNN row of its n; this row lists the LSTM at n = 20 (the
+     * paper's claim for sparse P at the smallest training set, and the cheapest of the nine),
+     * as the table test (tests/test_table.c) trains the first four rows of a figure. The
+     * other rows multitask_n<n>-<model> train with make runs-<row>. */
+    {.name = "figure5-baselines",
+     .description = "Fig 5 with a gated-baseline reference band beside the accuracy vs P in (a) "
+                    "(LSTM at n = 20 per task: same trials, seeds and budget; M units)",
+     .experiments = {"multitask_n20", "multitask_n50", "multitask_n500", "multitask_n20-lstm"},
      .script = "plots/figure5.gp",
      .summarize = summarize_figure5},
     {.name = "figure-context",
@@ -60,6 +79,16 @@ const struct figure figures[] = {
      .description = "IMDb and sMNIST: test accuracy vs P, PC1 of final states by sentiment, "
                     "bitcode frequencies, final states on 3 PCs by digit (Fig 2)",
      .experiments = {"imdb", "smnist"},
+     .script = "plots/figure2.gp",
+     .summarize = summarize_figure2},
+    /* figure2 with baseline bands in (a) and (e), each beside the sweep of its task; the
+     * LSTM beside both (the table test trains the first four rows of a figure; imdb-tanh,
+     * imdb-gru, smnist-tanh and smnist-gru train with make runs-<row> and are drawn when
+     * listed here) */
+    {.name = "figure2-baselines",
+     .description = "Fig 2 with an LSTM reference band beside the IMDb (a) and sMNIST (e) "
+                    "accuracy vs P (same encoder, data, seeds and budget; M units)",
+     .experiments = {"imdb", "smnist", "imdb-lstm", "smnist-lstm"},
      .script = "plots/figure2.gp",
      .summarize = summarize_figure2},
     {.name = "figure-hamming",

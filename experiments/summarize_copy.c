@@ -17,7 +17,10 @@ static const double copy_pi = 3.14159265358979323846;
  *   figure3e.tsv        PCA explained-variance ratios at P = 1, mean ± std over seeds
  *   figure3b_top.tsv    the (first) PWL unit over time for test sequences 0 and 1, P = 1
  *   figure3b_auto.tsv   the zero-input run from the delay start of sequence 0, P = 1
- *   figure3b_cycle.tsv  one period of its settled orbit on PC1/PC2 */
+ *   figure3b_cycle.tsv  one period of its settled orbit on PC1/PC2
+ *   figure3c_baselines.tsv, .gp   the baseline rows of the figure (figure3-baselines: copy-tanh,
+ *                       -lstm, -gru, M units each): symbol-wise recall accuracy over their seeds
+ *                       and the band (c) draws beside the P curve (summary_write_bands) */
 
 /* (c) recall accuracy against P and figure3_runs.tsv, one row per run; the notes file. */
 static void fig3_accuracy(const struct resolved *r, const struct sweep *sw, const char *root,
@@ -273,10 +276,17 @@ void summarize_figure3(const struct figure *fig, profile_kind p, const char *roo
     sweep_read(&sw[0], &r, root, "/test/symbol_accuracy");
     sweep_read(&sw[1], &r, root, "/test/sequence_accuracy");
     sweep_union(sw, 2);
-    fig3_accuracy(&r, sw, root, out, fig->name);
+    /* "figure3": the TSV names of both Fig 3 figures (figure3, figure3-baselines) */
+    fig3_accuracy(&r, sw, root, out, "figure3");
     fig3_codes(&r, sw, root, out);
     fig3_pca(&r, sw, root, out);
     fig3_autonomous(&r, sw, root, out);
     sweep_free(&sw[0]);
     sweep_free(&sw[1]);
+    /* (c) the baselines' symbol-wise recall accuracy as reference bands (figure3-baselines;
+     * figure3 has none: figure3c_baselines.gp then says so) */
+    const char *beside[1] = {r.exp->name};
+    summary_write_bands(fig, p, root, out, "figure3c_baselines", "bands_c",
+                        "/test/symbol_accuracy", "copy task, symbol-wise recall accuracy",
+                        beside, NULL, 1);
 }

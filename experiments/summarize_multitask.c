@@ -60,7 +60,10 @@ static int jsd_mean(const struct sweep *sw, const char *root, int P, const char 
  *                       as a gnuplot matrix with row and column headers
  * figure5b_meta.tsv     which P, n and seed count each panel shows
  * figure5_jsd_groups.tsv  for every n and P: mean JSD within the pro tasks {Delay,React,Cat}Pro,
- *                       within their anti variants, and between pro and anti, per phase */
+ *                       within their anti variants, and between pro and anti, per phase
+ * figure5a_baselines.tsv, .gp  the baseline rows of the figure (figure5-baselines), each beside
+ *                       the sweep of its n: mean accuracy over its seeds and the band (a)
+ *                       draws (summary_write_bands) */
 void summarize_figure5(const struct figure *fig, profile_kind p, const char *root,
                        const char *out) {
     struct resolved r[FIG5_N_ROWS];
@@ -147,7 +150,20 @@ void summarize_figure5(const struct figure *fig, profile_kind p, const char *roo
     tsv_close(&ta);
     tsv_close(&tt);
     tsv_close(&tr);
-    summary_write_notes(out, fig->name, n_div, n_runs);
+    /* "figure5": the TSV names of both Fig 5 figures (figure5, figure5-baselines) */
+    summary_write_notes(out, "figure5", n_div, n_runs);
+    /* (a): the baseline rows of the figure beside the sweep of their n (figure5-baselines) */
+    const char *beside[FIG5_N_ROWS];
+    char sfx[FIG5_N_ROWS][32];
+    const char *suffix[FIG5_N_ROWS];
+    for (int e = 0; e < FIG5_N_ROWS; e++) {
+        beside[e] = r[e].exp->name;
+        snprintf(sfx[e], sizeof sfx[e], ", n = %d", r[e].s.data.n_per_group);
+        suffix[e] = sfx[e];
+    }
+    summary_write_bands(fig, p, root, out, "figure5a_baselines", "bands_a", "/test/accuracy",
+                        "11-task suite, mean test accuracy over the 11 tasks (Fig 5a)", beside,
+                        suffix, FIG5_N_ROWS);
 
     /* pro / anti groups (PAPER.md §2.8 results: at P = 2, 4 the pro variants cluster) */
     static const int pro[] = {MT_DELAY_PRO, MT_REACT_PRO, MT_CAT_PRO};

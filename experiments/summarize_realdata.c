@@ -8,7 +8,9 @@
  *                  sentiment), figure2d.tsv (bitcode frequencies), figure2e.tsv (sMNIST
  *                  accuracy vs P), figure2f.tsv (final states on 3 PCs with the digit),
  *                  figure2_spectra.tsv (eigenvalues of the shown models' most frequent
- *                  subregions, write_spectra), figure2_summary.tsv
+ *                  subregions, write_spectra), figure2_summary.tsv; figure2a_baselines.tsv
+ *                  and figure2e_baselines.tsv (with .gp): the baseline rows of the figure
+ *                  beside each sweep (figure2-baselines), summary_write_bands
  *   figure-hamming figure-hamming.tsv (per digit, 28x28: Hamming distance of the step that
  *                  reads each pixel, and the mean image), figure-hamming-curves.tsv,
  *                  figure-hamming_summary.tsv
@@ -219,8 +221,15 @@ void summarize_figure2(const struct figure *fig, profile_kind p, const char *roo
     const int Ps = write_accuracy(&sws, out, "figure2e.tsv",
                                   "sMNIST test accuracy against P over seeds (Fig 2e)");
     const int si = shown_seed(&swi, Pi), ss = shown_seed(&sws, Ps);
-    summary_write_notes(out, fig->name, sweep_total_diverged(&swi) + sweep_total_diverged(&sws),
+    /* "figure2": the TSV names of both Fig 2 figures (figure2, figure2-baselines) */
+    summary_write_notes(out, "figure2", sweep_total_diverged(&swi) + sweep_total_diverged(&sws),
                         ri.n_P * ri.s.seeds + rs.n_P * rs.s.seeds);
+    /* (a), (e): the baseline rows of the figure beside each sweep (figure2-baselines) */
+    const char *bi[1] = {ri.exp->name}, *bs[1] = {rs.exp->name};
+    summary_write_bands(fig, p, root, out, "figure2a_baselines", "bands_a", "/test/accuracy",
+                        "IMDb test accuracy (Fig 2a)", bi, NULL, 1);
+    summary_write_bands(fig, p, root, out, "figure2e_baselines", "bands_e", "/test/accuracy",
+                        "sMNIST test accuracy (Fig 2e)", bs, NULL, 1);
     struct tsv t;
     char hdr[512];
 

@@ -423,3 +423,93 @@ void sweep_write_tsv(const struct sweep *sw, const char *out_dir, const char *na
     tsv_close(&t);
     tsv_close(&ts);
 }
+
+/* ---- baselines as reference bands ------------------------------------------------------ */
+
+static int same_str(const char *a, const char *b) { return !strcmp(a ? a : "", b ? b : ""); }
+
+/* 1 when baseline row b trains on AL-RNN row a's task, width, seeds, inputs, data and budget
+ * (everything but the model and the P grid). */
+static int same_setup(const struct resolved *a, const struct resolved *b) {
+    const struct experiment *ea = a->exp, *eb = b->exp;
+    const struct settings *sa = &a->s, *sb = &b->s;
+    const struct train_config *ta = &sa->train, *tb = &sb->train;
+    const struct task_params *da = &sa->data, *db = &sb->data;
+    return ea->task == eb->task && ea->encoder == eb->encoder &&
+           !memcmp(ea->encoder_opt, eb->encoder_opt, sizeof ea->encoder_opt) &&
+           ea->readout_bias == eb->readout_bias && sa->M == sb->M && sa->seeds == sb->seeds &&
+           ta->epochs == tb->epochs && ta->batch == tb->batch && ta->lr == tb->lr &&
+           ta->lr_min == tb->lr_min && ta->cosine == tb->cosine && ta->clip == tb->clip &&
+           ta->select == tb->select && ta->eval_every == tb->eval_every && da->T == db->T &&
+           da->n_train == db->n_train && da->n_val == db->n_val && da->n_test == db->n_test &&
+           da->n_per_group == db->n_per_group && same_str(da->opts, db->opts);
+}
+
+int summary_write_bands(const struct figure *fig, profile_kind p, const char *root,
+                        const char *out_dir, const char *stem, const char *var,
+                        const char *metric, const char *what, const char *const *beside,
+                        const char *const *suffix, int n_beside) {
+    const char *m = strrchr(metric, '/') ? strrchr(metric, '/') + 1 : metric;
+    char name[256], labels[1024] = "";
+    struct tsv t = {0}, g;
+    int n = 0;
+    for (int e = 0; fig->experiments[e]; e++) {
+        struct resolved rb, ra;
+        experiment_resolve(experiment_find(fig->experiments[e]), p, &rb);
+        if (rb.exp->model == MODEL_ALRNN) continue;
+        ASSERT(rb.n_P == 1 && rb.P[0] == 0);
+        int owner = -1; /* the AL-RNN row of the figure it belongs to */
+        for (int k = 0; owner < 0 && fig->experiments[k]; k++) {
+            experiment_resolve(experiment_find(fig->experiments[k]), p, &ra);
+            if (ra.exp->model == MODEL_ALRNN && same_setup(&ra, &rb)) owner = k;
+        }
+        if (owner < 0)
+            die("%s: baseline row %s matches no AL-RNN row of the figure at profile %s (task, "
+                "M, seeds, encoder, data and budget must be the AL-RNN row's: share its "
+                "settings macro in experiments/table.c)",
+                fig->name, rb.exp->name, profile_names[p]);
+        experiment_resolve(experiment_find(fig->experiments[owner]), p, &ra);
+        int j = -1;
+        for (int i = 0; i < n_beside; i++)
+            if (!strcmp(beside[i], ra.exp->name)) j = i;
+        if (j < 0) continue;
+        if (n == 0) {
+            snprintf(name, sizeof name, "%s.tsv", stem);
+            char hdr[768];
+            snprintf(hdr, sizeof hdr, "%s: baselines of M units each (the AL-RNN row's data, "
+                     "seeds and budget), %s over the seeds that did not diverge (std = sample "
+                     "std); band_lo..band_hi and x_from..x_to: the band drawn", what, metric);
+            tsv_open(&t, out_dir, name, hdr);
+            fprintf(t.fp, "experiment\tmodel\tbeside\tn_params\tn_seeds\tmean_%s\tstd_%s\t"
+                          "min_%s\tmax_%s\tn_diverged\tband_lo\tband_hi\tx_from\tx_to\n",
+                    m, m, m, m);
+        }
+        struct sweep sw;
+        sweep_read(&sw, &rb, root, metric);
+        const struct stats st = sw.st[0];
+        struct h5file f;
+        summary_open_run(&rb, root, 0, 0, &f);
+        const long n_params = h5_read_attr_int(&f, "/config", "n_params");
+        h5_close(&f);
+        const char *model = model_kind_names[rb.exp->model];
+        fprintf(t.fp, "%s\t%s\t%s\t%ld\t%d\t%.9g\t%.9g\t%.9g\t%.9g\t%d\t%.9g\t%.9g\t%g\t%d\n",
+                rb.exp->name, model, ra.exp->name, n_params, st.n, st.mean, st.std, st.min,
+                st.max, sw.n_diverged[0], st.mean - st.std, st.mean + st.std, 0.5, ra.s.M);
+        printf("%s: %s baseline beside %s (%ld parameters): %s %.4g ± %.3g over %d seeds%s\n",
+               fig->name, model, ra.exp->name, n_params, m, st.mean, st.std, st.n,
+               sw.n_diverged[0] ? " (some diverged, left out)" : "");
+        const size_t used = strlen(labels);
+        snprintf(labels + used, sizeof labels - used, "%s\"%s%s\"", n ? ", " : "", model,
+                 suffix ? suffix[j] : "");
+        sweep_free(&sw);
+        n++;
+    }
+    if (n) tsv_close(&t);
+    snprintf(name, sizeof name, "%s.gp", stem);
+    tsv_open(&g, out_dir, name, "gnuplot variables: the reference bands of the baselines");
+    /* gnuplot has no empty arrays: one unused entry when there is no band */
+    fprintf(g.fp, "%s_n = %d\narray %s_label[%d] = [%s]\n", var, n, var, n ? n : 1,
+            n ? labels : "\"\"");
+    tsv_close(&g);
+    return n;
+}

@@ -120,4 +120,27 @@ void summary_unpack_code(const uint64_t *c, int P, uint8_t *bits);
  * the paper's P (the smoke profile's small M). */
 int summary_pick_P(const struct resolved *r, int want, int min_P);
 
+/* ---- baselines as reference bands ------------------------------------------------------ */
+
+/* The baseline rows of figure fig (its experiments whose model is not the AL-RNN) as
+ * reference bands beside the AL-RNN rows named in beside[0..n_beside-1]. A baseline belongs
+ * to the AL-RNN row of the figure with the same task, M (sized by units), seeds, encoder,
+ * readout, data and budget; one that matches no AL-RNN row of the figure is a mistake in the
+ * table and stops the summary with one line. Writes into out_dir
+ *   <stem>.tsv  (only when some baseline sits beside those rows) one row per baseline, in the
+ *               figure's order: experiment, model, beside (its AL-RNN row), n_params,
+ *               n_seeds, mean_<m>, std_<m>, min_<m>, max_<m>, n_diverged (m: the metric's
+ *               last path component; statistics over the seeds that did not diverge, std the
+ *               sample std), band_lo = mean - std, band_hi = mean + std, and x_from = 0.5
+ *               (where the figures draw P = 0) to x_to = M: the band across the P axis
+ *   <stem>.gp   gnuplot variables <var>_n (the number of bands) and the array
+ *               <var>_label[] (the model's name, then suffix[i] of its AL-RNN row when
+ *               suffix is not NULL)
+ * metric: the scalar dataset (e.g. "/test/accuracy"); what: the TSV's comment. Returns the
+ * number of bands. */
+int summary_write_bands(const struct figure *fig, profile_kind p, const char *root,
+                        const char *out_dir, const char *stem, const char *var,
+                        const char *metric, const char *what, const char *const *beside,
+                        const char *const *suffix, int n_beside);
+
 #endif

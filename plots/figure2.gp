@@ -5,6 +5,9 @@
 #   (d) frequencies of the most frequent bitcodes (all steps of the test reviews)
 #   (e) sMNIST test accuracy against P, mean ± sample std over seeds
 #   (f) final latent states of test digits on PC1-3 (3-D) and on PC1-2, coloured by digit
+# With figure2-baselines, (a) and (e) also draw each baseline of their task (tanh RNN, LSTM,
+# GRU with M units: the same encoder, data, seeds and budget) as a band, mean ± sample std of
+# its test accuracy over its seeds, across the P axis, with its mean as a dashed line.
 # (b), a keyword-annotated trajectory, is not drawn. The shown model for (c), (d), (f) is named
 # in each panel title (seed 0 at the best 0 < P < M).
 # Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure2'; profile='quick'" plots/figure2.gp
@@ -13,6 +16,13 @@ if (!exists("outbase")) outbase = 'plots/out/quick/figure2'
 if (!exists("profile")) profile = 'quick'
 # diverged_note: how many runs diverged (left out of means), written by summarize
 load datadir.'/figure2_notes.gp'
+# bands_a_n, bands_a_label, bands_e_n, bands_e_label: the rows of figure2a_baselines.tsv and
+# figure2e_baselines.tsv (none for figure2)
+load datadir.'/figure2a_baselines.gp'
+load datadir.'/figure2e_baselines.gp'
+ba = datadir.'/figure2a_baselines.tsv'
+be = datadir.'/figure2e_baselines.tsv'
+array band_color[3] = ["#ff7f0e", "#9467bd", "#8c564b"]
 a = datadir.'/figure2a.tsv'
 as = datadir.'/figure2a_seeds.tsv'
 c = datadir.'/figure2c.tsv'
@@ -47,7 +57,9 @@ do for [fmt in "png pdf"] {
   set key bottom right
   plot a skip 2 using ($1 == 0 ? 0.5 : $1):3:4 with yerrorbars pt 7 lc rgb "#1f77b4" title "mean ± std", \
        a skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#1f77b4" notitle, \
-       as skip 2 using ($1 == 0 ? 0.5 : $1)*(1 + 0.04*($2 - 0.5)):3 with points pt 6 ps 0.7 lc rgb "#555555" title "runs"
+       as skip 2 using ($1 == 0 ? 0.5 : $1)*(1 + 0.04*($2 - 0.5)):3 with points pt 6 ps 0.7 lc rgb "#555555" title "runs", \
+       for [i=1:bands_a_n] ba skip 2 every ::(i-1)::(i-1) using 13:6:13:14:11:12 with boxxyerror fs transparent solid 0.15 noborder lc rgb band_color[(i-1)%3+1] notitle, \
+       for [i=1:bands_a_n] ba skip 2 every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%3+1] title bands_a_label[i]." (mean ± std)"
   unset logscale x
   unset xrange
   set xtics autofreq
@@ -87,7 +99,9 @@ do for [fmt in "png pdf"] {
   set key bottom right
   plot e skip 2 using ($1 == 0 ? 0.5 : $1):3:4 with yerrorbars pt 7 lc rgb "#2ca02c" title "mean ± std", \
        e skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#2ca02c" notitle, \
-       es skip 2 using ($1 == 0 ? 0.5 : $1)*(1 + 0.04*($2 - 0.5)):3 with points pt 6 ps 0.7 lc rgb "#555555" title "runs"
+       es skip 2 using ($1 == 0 ? 0.5 : $1)*(1 + 0.04*($2 - 0.5)):3 with points pt 6 ps 0.7 lc rgb "#555555" title "runs", \
+       for [i=1:bands_e_n] be skip 2 every ::(i-1)::(i-1) using 13:6:13:14:11:12 with boxxyerror fs transparent solid 0.15 noborder lc rgb band_color[(i-1)%3+1] notitle, \
+       for [i=1:bands_e_n] be skip 2 every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%3+1] title bands_e_label[i]." (mean ± std)"
   unset logscale x
   unset xrange
   set xtics autofreq

@@ -2,7 +2,10 @@
 # Draws only; every number comes from `bin/alrnn summarize figure3` (TSV in datadir).
 #   (b) top: the PWL unit over time for two test inputs (P = 1; recall window shaded)
 #   (b) bottom: the zero-input run from the delay start and the orbit it settles on
-#   (c) symbol-wise and whole-sequence recall accuracy against P, mean ± std over seeds
+#   (c) symbol-wise and whole-sequence recall accuracy against P, mean ± std over seeds; with
+#       figure3-baselines each baseline (tanh RNN, LSTM, GRU with M units, copy's data, seeds
+#       and budget) as a band of its symbol-wise accuracy, mean ± std over its seeds, across
+#       the P axis, with its mean as a dashed line
 #   (d) histogram of the recall-phase bitcodes at P = 10
 #   (e) PCA explained-variance ratio of the test states at P = 1
 # Usage: gnuplot -e "datadir='plots/data/quick'; outbase='plots/out/quick/figure3'; profile='quick'" plots/figure3.gp
@@ -11,6 +14,10 @@ if (!exists("outbase")) outbase = 'plots/out/quick/figure3'
 if (!exists("profile")) profile = 'quick'
 # diverged_note: how many runs diverged (left out of means), written by summarize
 load datadir.'/figure3_notes.gp'
+# bands_c_n, bands_c_label: the rows of figure3c_baselines.tsv (none for figure3)
+load datadir.'/figure3c_baselines.gp'
+bc = datadir.'/figure3c_baselines.tsv'
+array band_color[3] = ["#2ca02c", "#9467bd", "#8c564b"]
 btop = datadir.'/figure3b_top.tsv'
 bauto = datadir.'/figure3b_auto.tsv'
 bcyc = datadir.'/figure3b_cycle.tsv'
@@ -71,7 +78,9 @@ do for [fmt in "png pdf"] {
   set key top right noopaque
   plot c using ($1 == 0 ? 0.5 : $1):3:4:xtic(1) with yerrorlines pt 7 lw 1.5 lc rgb "#1f77b4" title "symbol-wise", \
        c using ($1 == 0 ? 0.5 : $1):7:8 with yerrorlines pt 5 lw 1.5 lc rgb "#ff7f0e" title "whole sequence", \
-       0.25 with lines dt 2 lc rgb "#777777" title "chance (symbol-wise, 1/4)"
+       0.25 with lines dt 2 lc rgb "#777777" title "chance (symbol-wise, 1/4)", \
+       for [i=1:bands_c_n] bc every ::(i-1)::(i-1) using 13:6:13:14:11:12 with boxxyerror fs transparent solid 0.15 noborder lc rgb band_color[(i-1)%3+1] notitle, \
+       for [i=1:bands_c_n] bc every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%3+1] title bands_c_label[i]." (symbol-wise, mean ± std)"
   unset logscale x
   set offsets 0, 0, 0, 0
   set xrange [*:*]

@@ -1,7 +1,9 @@
 # Figure 5 of Brenner & Koppe (PAPER.md §3, Fig 5): the 11-task cognitive suite.
 # Draws only; every number comes from `bin/alrnn summarize figure5` (TSV in datadir).
 #   (a) mean test accuracy over the 11 tasks against P, one curve per training-set size n
-#       (trials per task), mean ± std over seeds
+#       (trials per task), mean ± std over seeds; with figure5-baselines each baseline (tanh
+#       RNN, LSTM or GRU with M units on the trials, seeds and budget of its n) as a band, mean
+#       ± sample std over its seeds, across the P axis, with its mean as a dashed line
 #   (b) 11×11 Jensen-Shannon divergence (nats) between the tasks' bitcode distributions,
 #       mean over seeds, at P = 2, 4 and the largest P (largest n); tasks ordered pro
 #       variants, anti variants, the rest; the title gives the mean JSD within the two groups
@@ -12,6 +14,10 @@ if (!exists("outbase")) outbase = 'plots/out/quick/figure5'
 if (!exists("profile")) profile = 'quick'
 # diverged_note: how many runs diverged (left out of means), written by summarize
 load datadir.'/figure5_notes.gp'
+# bands_a_n, bands_a_label: the rows of figure5a_baselines.tsv (none for figure5)
+load datadir.'/figure5a_baselines.gp'
+ba = datadir.'/figure5a_baselines.tsv'
+array band_color[9] = ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#d62728", "#000000", "#aec7e8"]
 a = datadir.'/figure5a.tsv'
 meta = datadir.'/figure5b_meta.tsv'
 set datafile separator tab
@@ -52,7 +58,9 @@ do for [fmt in "png pdf"] {
   set key top left
   plot a using ($1 == 0 ? 0.5 : $1):2:3:xtic(1) with yerrorlines pt 7 lw 1.5 lc rgb "#1f77b4" title columnheader(2), \
        a using ($1 == 0 ? 0.5 : $1):4:5 with yerrorlines pt 5 lw 1.5 lc rgb "#ff7f0e" title columnheader(4), \
-       a using ($1 == 0 ? 0.5 : $1):6:7 with yerrorlines pt 9 lw 1.5 lc rgb "#2ca02c" title columnheader(6)
+       a using ($1 == 0 ? 0.5 : $1):6:7 with yerrorlines pt 9 lw 1.5 lc rgb "#2ca02c" title columnheader(6), \
+       for [i=1:bands_a_n] ba skip 2 every ::(i-1)::(i-1) using 13:6:13:14:11:12 with boxxyerror fs transparent solid 0.15 noborder lc rgb band_color[(i-1)%9+1] notitle, \
+       for [i=1:bands_a_n] ba skip 2 every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%9+1] title bands_a_label[i]." (mean ± std)"
   unset logscale x
   set offsets 0, 0, 0, 0
   set xrange [*:*]
