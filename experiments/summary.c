@@ -428,8 +428,9 @@ void sweep_write_tsv(const struct sweep *sw, const char *out_dir, const char *na
 
 static int same_str(const char *a, const char *b) { return !strcmp(a ? a : "", b ? b : ""); }
 
-/* 1 when baseline row b trains on AL-RNN row a's task, width, seeds, inputs, data and budget
- * (everything but the model and the P grid). */
+/* 1 when baseline row b trains on AL-RNN row a's task, width, inputs, data and budget
+ * (everything but the model, the P grid and the seed count: at the verify profile an AL-RNN
+ * row runs its claims' seeds, a baseline quick's). */
 static int same_setup(const struct resolved *a, const struct resolved *b) {
     const struct experiment *ea = a->exp, *eb = b->exp;
     const struct settings *sa = &a->s, *sb = &b->s;
@@ -437,7 +438,7 @@ static int same_setup(const struct resolved *a, const struct resolved *b) {
     const struct task_params *da = &sa->data, *db = &sb->data;
     return ea->task == eb->task && ea->encoder == eb->encoder &&
            !memcmp(ea->encoder_opt, eb->encoder_opt, sizeof ea->encoder_opt) &&
-           ea->readout_bias == eb->readout_bias && sa->M == sb->M && sa->seeds == sb->seeds &&
+           ea->readout_bias == eb->readout_bias && sa->M == sb->M &&
            ta->epochs == tb->epochs && ta->batch == tb->batch && ta->lr == tb->lr &&
            ta->lr_min == tb->lr_min && ta->cosine == tb->cosine && ta->clip == tb->clip &&
            ta->select == tb->select && ta->eval_every == tb->eval_every && da->T == db->T &&
@@ -465,8 +466,8 @@ int summary_write_bands(const struct figure *fig, profile_kind p, const char *ro
         }
         if (owner < 0)
             die("%s: baseline row %s matches no AL-RNN row of the figure at profile %s (task, "
-                "M, seeds, encoder, data and budget must be the AL-RNN row's: share its "
-                "settings macro in experiments/table.c)",
+                "M, encoder, data and budget must be the AL-RNN row's: share its settings "
+                "macro in experiments/table.c)",
                 fig->name, rb.exp->name, profile_names[p]);
         experiment_resolve(experiment_find(fig->experiments[owner]), p, &ra);
         int j = -1;

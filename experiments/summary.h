@@ -124,8 +124,9 @@ int summary_pick_P(const struct resolved *r, int want, int min_P);
 
 /* The baseline rows of figure fig (its experiments whose model is not the AL-RNN) as
  * reference bands beside the AL-RNN rows named in beside[0..n_beside-1]. A baseline belongs
- * to the AL-RNN row of the figure with the same task, M (sized by units), seeds, encoder,
- * readout, data and budget; one that matches no AL-RNN row of the figure is a mistake in the
+ * to the AL-RNN row of the figure with the same task, M (sized by units), encoder, readout,
+ * data and budget (the seeds are the same but at the verify profile, where the AL-RNN row
+ * runs its claims' seeds); one that matches no AL-RNN row of the figure is a mistake in the
  * table and stops the summary with one line. Writes into out_dir
  *   <stem>.tsv  (only when some baseline sits beside those rows) one row per baseline, in the
  *               figure's order: experiment, model, beside (its AL-RNN row), n_params,
