@@ -500,8 +500,8 @@ int summary_write_bands(const struct figure *fig, profile_kind p, const char *ro
                fig->name, model, ra.exp->name, n_params, m, st.mean, st.std, st.n,
                sw.n_diverged[0] ? " (some diverged, left out)" : "");
         const size_t used = strlen(labels);
-        snprintf(labels + used, sizeof labels - used, "%s\"%s%s\"", n ? ", " : "", model,
-                 suffix ? suffix[j] : "");
+        snprintf(labels + used, sizeof labels - used, "%s\"%s, M = %d%s\"", n ? ", " : "",
+                 model, rb.s.M, suffix ? suffix[j] : "");
         sweep_free(&sw);
         n++;
     }

@@ -135,8 +135,8 @@ int summary_pick_P(const struct resolved *r, int want, int min_P);
  *               sample std), band_lo = mean - std, band_hi = mean + std, and x_from = 0.5
  *               (where the figures draw P = 0) to x_to = M: the band across the P axis
  *   <stem>.gp   gnuplot variables <var>_n (the number of bands) and the array
- *               <var>_label[] (the model's name, then suffix[i] of its AL-RNN row when
- *               suffix is not NULL)
+ *               <var>_label[] (the model's name and its M, then suffix[i] of its AL-RNN
+ *               row when suffix is not NULL: "lstm, M = 64, n = 20")
  * metric: the scalar dataset (e.g. "/test/accuracy"); what: the TSV's comment. Returns the
  * number of bands. */
 int summary_write_bands(const struct figure *fig, profile_kind p, const char *root,

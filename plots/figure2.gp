@@ -59,7 +59,7 @@ do for [fmt in "png pdf"] {
        a skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#1f77b4" notitle, \
        as skip 2 using ($1 == 0 ? 0.5 : $1)*(1 + 0.04*($2 - 0.5)):3 with points pt 6 ps 0.7 lc rgb "#555555" title "runs", \
        for [i=1:bands_a_n] ba skip 2 every ::(i-1)::(i-1) using 13:6:13:14:11:12 with boxxyerror fs transparent solid 0.15 noborder lc rgb band_color[(i-1)%3+1] notitle, \
-       for [i=1:bands_a_n] ba skip 2 every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%3+1] title bands_a_label[i]." (mean ± std)"
+       for [i=1:bands_a_n] ba skip 2 every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%3+1] title bands_a_label[i].": mean ± std"
   unset logscale x
   unset xrange
   set xtics autofreq
@@ -101,7 +101,7 @@ do for [fmt in "png pdf"] {
        e skip 2 using ($1 == 0 ? 0.5 : $1):3 with lines lc rgb "#2ca02c" notitle, \
        es skip 2 using ($1 == 0 ? 0.5 : $1)*(1 + 0.04*($2 - 0.5)):3 with points pt 6 ps 0.7 lc rgb "#555555" title "runs", \
        for [i=1:bands_e_n] be skip 2 every ::(i-1)::(i-1) using 13:6:13:14:11:12 with boxxyerror fs transparent solid 0.15 noborder lc rgb band_color[(i-1)%3+1] notitle, \
-       for [i=1:bands_e_n] be skip 2 every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%3+1] title bands_e_label[i]." (mean ± std)"
+       for [i=1:bands_e_n] be skip 2 every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%3+1] title bands_e_label[i].": mean ± std"
   unset logscale x
   unset xrange
   set xtics autofreq

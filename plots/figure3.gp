@@ -80,7 +80,7 @@ do for [fmt in "png pdf"] {
        c using ($1 == 0 ? 0.5 : $1):7:8 with yerrorlines pt 5 lw 1.5 lc rgb "#ff7f0e" title "whole sequence", \
        0.25 with lines dt 2 lc rgb "#777777" title "chance (symbol-wise, 1/4)", \
        for [i=1:bands_c_n] bc every ::(i-1)::(i-1) using 13:6:13:14:11:12 with boxxyerror fs transparent solid 0.15 noborder lc rgb band_color[(i-1)%3+1] notitle, \
-       for [i=1:bands_c_n] bc every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%3+1] title bands_c_label[i]." (symbol-wise, mean ± std)"
+       for [i=1:bands_c_n] bc every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%3+1] title bands_c_label[i].": symbol-wise, mean ± std"
   unset logscale x
   set offsets 0, 0, 0, 0
   set xrange [*:*]
