@@ -644,7 +644,9 @@ const struct experiment experiments[] = {
      * n_params records. tau and M_reg stay in the row (the settings are shared) but the regulariser
      * is the AL-RNN's and acts on no baseline. The AL-RNN row's z0 (uniform) does not apply:
      * baselines start from h_0 = 0. Figure 4 draws each one's mean ± std over the seeds as a
-     * reference band (summarize_addition.c). */
+     * reference band (summarize_addition.c), and so do figure3-, figure2- and
+     * figure5-baselines for the rows they list (summary_write_bands in summary.c, which
+     * refuses a baseline whose task, M, encoder, data or budget is not its AL-RNN row's). */
     {
         .name = "addition-tanh",
         .description = "addition problem, tanh baseline beside Fig 4 (PAPER.md 2.5)",
