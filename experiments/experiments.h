@@ -128,7 +128,7 @@ uint64_t fnv1a64(const void *data, size_t n); /* FNV-1a, 64 bit */
 struct figure {
     const char *name;        /* make target, e.g. "figure4" */
     const char *description;
-    const char *experiments[8]; /* the rows whose sweeps it needs (NULL-terminated) */
+    const char *experiments[16]; /* the rows whose sweeps it needs (NULL-terminated) */
     const char *script;      /* plots/<name>.gp */
     /* read results/<profile>/..., write TSV files into out_dir */
     void (*summarize)(const struct figure *f, profile_kind p, const char *results_root,

@@ -50,15 +50,15 @@ const struct figure figures[] = {
      .experiments = {"multitask_n20", "multitask_n50", "multitask_n500"},
      .script = "plots/figure5.gp",
      .summarize = summarize_figure5},
-    /* figure5 with baseline bands in (a). The summarizer draws every baseline row the figure
-     * lists, each beside the AL-RNN row of its n; this row lists the LSTM at n = 20 (the
-     * paper's claim for sparse P at the smallest training set, and the cheapest of the nine),
-     * as the table test (tests/test_table.c) trains the first four rows of a figure. The
-     * other rows multitask_n<n>-<model> train with make runs-<row>. */
+    /* figure5 with baseline bands in (a): the summarizer draws every baseline row the figure
+     * lists, each beside the AL-RNN row of its n */
     {.name = "figure5-baselines",
-     .description = "Fig 5 with a gated-baseline reference band beside the accuracy vs P in (a) "
-                    "(LSTM at n = 20 per task: same trials, seeds and budget; M units)",
-     .experiments = {"multitask_n20", "multitask_n50", "multitask_n500", "multitask_n20-lstm"},
+     .description = "Fig 5 with tanh/LSTM/GRU reference bands beside the accuracy vs P in (a), "
+                    "per n (same trials, seeds and budget; M units)",
+     .experiments = {"multitask_n20", "multitask_n50", "multitask_n500", "multitask_n20-tanh",
+                     "multitask_n20-lstm", "multitask_n20-gru", "multitask_n50-tanh",
+                     "multitask_n50-lstm", "multitask_n50-gru", "multitask_n500-tanh",
+                     "multitask_n500-lstm", "multitask_n500-gru"},
      .script = "plots/figure5.gp",
      .summarize = summarize_figure5},
     {.name = "figure-context",
@@ -81,14 +81,12 @@ const struct figure figures[] = {
      .experiments = {"imdb", "smnist"},
      .script = "plots/figure2.gp",
      .summarize = summarize_figure2},
-    /* figure2 with baseline bands in (a) and (e), each beside the sweep of its task; the
-     * LSTM beside both (the table test trains the first four rows of a figure; imdb-tanh,
-     * imdb-gru, smnist-tanh and smnist-gru train with make runs-<row> and are drawn when
-     * listed here) */
+    /* figure2 with baseline bands in (a) and (e), each beside the sweep of its task */
     {.name = "figure2-baselines",
-     .description = "Fig 2 with an LSTM reference band beside the IMDb (a) and sMNIST (e) "
-                    "accuracy vs P (same encoder, data, seeds and budget; M units)",
-     .experiments = {"imdb", "smnist", "imdb-lstm", "smnist-lstm"},
+     .description = "Fig 2 with tanh/LSTM/GRU reference bands beside the IMDb (a) and sMNIST "
+                    "(e) accuracy vs P (same encoder, data, seeds and budget; M units)",
+     .experiments = {"imdb", "smnist", "imdb-tanh", "imdb-lstm", "imdb-gru", "smnist-tanh",
+                     "smnist-lstm", "smnist-gru"},
      .script = "plots/figure2.gp",
      .summarize = summarize_figure2},
     {.name = "figure-hamming",

@@ -73,7 +73,7 @@ Test(table, names_are_unique_and_valid) {
                   f->script ? f->script : "(none)");
         cr_expect(figure_find(f->name) == f, "%s: figure_find finds another row", f->name);
         cr_expect(f->experiments[0] != NULL, "%s: draws from no experiment", f->name);
-        for (int k = 0; k < 4 && f->experiments[k]; k++)
+        for (int k = 0; k < (int)ARRAY_LEN(f->experiments) && f->experiments[k]; k++)
             cr_expect(experiment_find(f->experiments[k]) != NULL, "%s: unknown experiment '%s'",
                       f->name, f->experiments[k]);
         for (int j = 0; j < i; j++)
@@ -347,7 +347,7 @@ ParameterizedTest(int *ip, table, every_figure_summarizes_and_draws, .timeout = 
     char tmp[256], args[1024], err[8192], env[4400], cmd[8192], path[4400];
     tu_tmpdir(tmp, sizeof tmp, "fig");
     const char *data = NULL;
-    for (int k = 0; k < 4 && fig->experiments[k]; k++) {
+    for (int k = 0; k < (int)ARRAY_LEN(fig->experiments) && fig->experiments[k]; k++) {
         const struct experiment *e = experiment_find(fig->experiments[k]);
         cr_assert(e);
         const char *missing;
@@ -360,7 +360,7 @@ ParameterizedTest(int *ip, table, every_figure_summarizes_and_draws, .timeout = 
     }
     snprintf(env, sizeof env, "OPENBLAS_NUM_THREADS=1 %s%s%s", data ? "ALRNN_DATA_DIR='" : "",
              data ? data : "", data ? "'" : "");
-    for (int k = 0; k < 4 && fig->experiments[k]; k++) {
+    for (int k = 0; k < (int)ARRAY_LEN(fig->experiments) && fig->experiments[k]; k++) {
         struct resolved r;
         experiment_resolve(experiment_find(fig->experiments[k]), PROFILE_SMOKE, &r);
         for (int i = 0; i < r.n_P; i++)
