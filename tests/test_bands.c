@@ -263,12 +263,12 @@ Test(bands, figure5_baselines_match_run_files, .timeout = 120) {
     snprintf(out, sizeof out, "%s/tsv", root);
     cr_assert_eq(summarize(root, "figure5-baselines", out, NULL, err, sizeof err), 0, "%s", err);
     /* every baseline the figure lists, beside the AL-RNN row of its n */
-    const char *rows[8], *beside[8];
+    const char *rows[16], *beside[16];
     int n = 0;
     for (int e = 0; fig->experiments[e]; e++) {
         const struct experiment *x = experiment_find(fig->experiments[e]);
         if (x->model == MODEL_ALRNN) continue;
-        static char base[8][128];
+        static char base[16][128];
         snprintf(base[n], sizeof base[n], "%s", x->name);
         *strrchr(base[n], '-') = 0;
         rows[n] = x->name, beside[n] = base[n], n++;
@@ -307,7 +307,7 @@ Test(bands, figure2_baselines_match_run_files, .timeout = 300) {
                                             {"smnist", "figure2e_baselines"}};
     const char *last = NULL;
     for (int p = 0; p < 2; p++) {
-        const char *rows[8], *beside[8];
+        const char *rows[16], *beside[16];
         int n = 0;
         for (int e = 0; fig->experiments[e]; e++) {
             const struct experiment *x = experiment_find(fig->experiments[e]);
