@@ -799,6 +799,20 @@ static void boot_sign_share(const double *x, int n, double m, uint64_t seed, dou
 
 /* ---- evaluation ------------------------------------------------------------------------ */
 
+/* Comparison k of a two-arm claim: arm 2k against arm 2k+1 (exact one-sided Mann-Whitney,
+ * difference of means and Cliff's delta with their bootstrap intervals). */
+static void compare_arms(struct claim_result *res, int k, uint64_t seed) {
+    const struct claim_arm_result *hi = &res->arm[2 * k], *lo = &res->arm[2 * k + 1];
+    struct claim_cmp_result *r = &res->cmp[k];
+    r->p = stats_mw_p_greater(hi->v, hi->n_used, lo->v, lo->n_used);
+    r->effect = stats_mean(hi->v, hi->n_used) - stats_mean(lo->v, lo->n_used);
+    stats_boot_diff(hi->v, hi->n_used, lo->v, lo->n_used, seed + 2 * (uint64_t)k, CLAIM_BOOT,
+                    CLAIM_LEVEL, &r->lo, &r->hi);
+    r->delta = stats_cliff_delta(hi->v, hi->n_used, lo->v, lo->n_used);
+    stats_boot_cliff(hi->v, hi->n_used, lo->v, lo->n_used, seed + 2 * (uint64_t)k + 1, CLAIM_BOOT,
+                     CLAIM_LEVEL, &r->dlo, &r->dhi);
+}
+
 static void eval_claim(int ci, profile_kind p, const char *root, claim_select sel,
                        struct claim_result *res) {
     const struct claim *c = &claims[ci];
@@ -825,6 +839,7 @@ static void eval_claim(int ci, profile_kind p, const char *root, claim_select se
     const char *paper_note = c->paper_only && p != PROFILE_PAPER
                                  ? "; decided by the paper profile (make verify PROFILE=paper)"
                                  : "";
+    const uint64_t seed = 20260000u + 100u * (uint64_t)ci;
     for (int a = 0; a < res->n_arms; a++) {
         const struct claim_arm_result *ar = &res->arm[a];
         if (ar->n_used >= CLAIM_MIN_SEEDS) continue;
@@ -833,9 +848,17 @@ static void eval_claim(int ci, profile_kind p, const char *root, claim_select se
                  "the quantity%s%s)%s",
                  CLAIM_MIN_SEEDS, ar->label, ar->n_used, ar->n_missing, ar->n_diverged,
                  ar->n_bad, why[0] ? ": " : "", why, paper_note);
+        if (c->kind == CLAIM_COMPARE) { /* shown, not decided: the verdict stays inconclusive */
+            res->n_cmp = res->n_arms / 2;
+            for (int k = 0; k < res->n_cmp; k++)
+                if (res->arm[2 * k].n_used >= CLAIM_MIN_SEEDS &&
+                    res->arm[2 * k + 1].n_used >= CLAIM_MIN_SEEDS) {
+                    compare_arms(res, k, seed);
+                    res->cmp_shown[k] = res->partial = 1;
+                }
+        }
         return;
     }
-    const uint64_t seed = 20260000u + 100u * (uint64_t)ci;
     if (c->kind == CLAIM_THRESHOLD) {
         const struct claim_arm_result *ar = &res->arm[0];
         const double t = c->lower_is_better ? -c->threshold : c->threshold;
@@ -849,17 +872,7 @@ static void eval_claim(int ci, profile_kind p, const char *root, claim_select se
         boot_sign_share(ar->v, ar->n_used, t, seed + 1, &r->dlo, &r->dhi);
         res->n_cmp = 1;
     } else {
-        for (int k = 0; k < res->n_arms / 2; k++) {
-            const struct claim_arm_result *hi = &res->arm[2 * k], *lo = &res->arm[2 * k + 1];
-            struct claim_cmp_result *r = &res->cmp[k];
-            r->p = stats_mw_p_greater(hi->v, hi->n_used, lo->v, lo->n_used);
-            r->effect = stats_mean(hi->v, hi->n_used) - stats_mean(lo->v, lo->n_used);
-            stats_boot_diff(hi->v, hi->n_used, lo->v, lo->n_used, seed + 2 * (uint64_t)k,
-                            CLAIM_BOOT, CLAIM_LEVEL, &r->lo, &r->hi);
-            r->delta = stats_cliff_delta(hi->v, hi->n_used, lo->v, lo->n_used);
-            stats_boot_cliff(hi->v, hi->n_used, lo->v, lo->n_used, seed + 2 * (uint64_t)k + 1,
-                             CLAIM_BOOT, CLAIM_LEVEL, &r->dlo, &r->dhi);
-        }
+        for (int k = 0; k < res->n_arms / 2; k++) compare_arms(res, k, seed);
         res->n_cmp = res->n_arms / 2;
     }
     /* the claim holds only if every comparison does: its p is the largest (ties: the
@@ -1088,14 +1101,22 @@ void claims_write(profile_kind p, const char *results_root, claim_select s,
                 fprintf(f, "\n");
             }
         }
-        if (r->have_stats && c->kind == CLAIM_COMPARE) {
+        if ((r->have_stats || r->partial) && c->kind == CLAIM_COMPARE) {
+            if (r->partial)
+                fprintf(f, "\nThe comparisons whose two arms have enough seeds, shown for "
+                           "information (the claim is inconclusive: %s):\n",
+                        r->reason);
             fprintf(f, "\n| comparison | effect [95 %% CI] | Cliff's δ [95 %% CI] | p |\n"
                        "|---|---|---|---|\n");
             for (int k = 0; k < r->n_cmp; k++) {
                 const struct claim_cmp_result *q = &r->cmp[k];
-                fprintf(f, "| %d: %s > %s | %.4g [%.4g, %.4g] | %.3f [%.3f, %.3f] | %.3g |\n",
-                        k + 1, r->arm[2 * k].label, r->arm[2 * k + 1].label, q->effect, q->lo,
-                        q->hi, q->delta, q->dlo, q->dhi, q->p);
+                if (r->have_stats || r->cmp_shown[k])
+                    fprintf(f, "| %d: %s > %s | %.4g [%.4g, %.4g] | %.3f [%.3f, %.3f] | %.3g |\n",
+                            k + 1, r->arm[2 * k].label, r->arm[2 * k + 1].label, q->effect,
+                            q->lo, q->hi, q->delta, q->dlo, q->dhi, q->p);
+                else
+                    fprintf(f, "| %d: %s > %s | too few seeds | | |\n", k + 1,
+                            r->arm[2 * k].label, r->arm[2 * k + 1].label);
             }
         }
         if (r->n_files) {

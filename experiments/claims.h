@@ -117,6 +117,10 @@ struct claim_result {
     double p, p_holm;
     int n_cmp, decisive; /* comparisons (1 for a threshold claim); the one reported above */
     struct claim_cmp_result cmp[CLAIM_MAX_CMP];
+    /* a claim left inconclusive for want of seeds in some arm: its comparisons whose two arms
+     * have enough are still computed and shown (cmp_shown[k]); they decide nothing */
+    int partial;
+    int cmp_shown[CLAIM_MAX_CMP];
     int any_wrong, all_right, fail_hit; /* intervals wholly < 0 / all > 0; fail arm succeeded */
     double fail_mean;                   /* the fail arm's mean when fail_hit */
     int n_arms;

@@ -700,3 +700,44 @@ Test(claims, row_substitution_reads_the_other_rows_runs) {
     tu_rm_rf(out);
     cleanup();
 }
+
+/* A claim one of whose arms lacks seeds stays inconclusive, but the comparisons whose two arms
+ * are complete are computed and shown (here C6: P = 10 against P = 0 present, P = M missing) */
+Test(claims, partial_comparisons_are_shown_not_decided) {
+    tu_tmpdir(root, sizeof root, "claims_part");
+    for (int s = 0; s < 8; s++)
+        for (int P = 0; P <= 10; P += 10) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/verify/imdb/P%d_seed%d.h5", root, P, s);
+            make_parent_dirs(path);
+            struct h5file f;
+            h5_create(&f, path);
+            h5_write_scalar(&f, "/test/accuracy", P ? 0.85 + 0.001 * s : 0.70 + 0.001 * s,
+                            "accuracy", "1");
+            h5_close(&f);
+        }
+    claims_free(res);
+    memset(res, 0, sizeof res);
+    claims_evaluate(PROFILE_VERIFY, root, CLAIM_SELECT_KEPT, res);
+    const struct claim_result *r = &res[claim_find("C6") - claims];
+    cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE);
+    cr_expect(!r->have_stats && r->partial, "have_stats %d partial %d", r->have_stats, r->partial);
+    cr_expect(strstr(r->reason, "fewer than 5 usable seeds: imdb P=M has 0"), "%s", r->reason);
+    cr_expect(r->cmp_shown[0] && !r->cmp_shown[1]);
+    cr_expect_float_eq(r->cmp[0].effect, 0.15, 1e-9);
+    cr_expect_float_eq(r->cmp[0].p, 1.0 / 12870, 1e-12); /* C(16, 8): complete separation */
+    char out[256], err[4096], args[1024];
+    tu_tmpdir(out, sizeof out, "claims_part_out");
+    snprintf(args, sizeof args, "verify --profile verify --claims C6 --results %s --out %s", root,
+             out);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    char path[512];
+    snprintf(path, sizeof path, "%s/claims.md", out);
+    char *md = tu_slurp(path);
+    cr_assert_not_null(md);
+    cr_expect(strstr(md, "| 1: imdb P=10 > imdb P=0 | 0.15 ["), "%s", md);
+    cr_expect(strstr(md, "| 2: imdb P=10 > imdb P=M | too few seeds |"), "%s", md);
+    free(md);
+    tu_rm_rf(out);
+    cleanup();
+}
