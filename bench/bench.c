@@ -11,6 +11,9 @@
  * the tanh RNN, 4 for the LSTM, 3 for the GRU; encoders not counted) and
  * pct_peak is against a large sgemm measured in the same run; then, per config, the ratio of
  * the slowest to the fastest P (`# flat` lines on stderr, and plots/data/bench_flat.tsv).
+ * The SCAN row (experiments/scan_bench.h) times the encoder–decoder, P being the encoder's
+ * P_enc (P_dec stays the row's): there N is the embedding width and T the steps of both
+ * AL-RNNs (encoder + decoder, each of M units), which the gflops count alike.
  * stderr: the GEMM floor of the three fixed shapes (their sgemm calls timed alone), progress.
  * With --scaling, also writes the step time against T and against M to
  * plots/data/bench_scaling.tsv.
@@ -29,6 +32,7 @@
 #include "model_rnn.h"
 #include "optim.h"
 #include "realdata.h"
+#include "scan_bench.h"
 #include "tasks.h"
 #include "train.h"
 
@@ -38,7 +42,8 @@
  * Rows of synthetic tasks train on the task's own data (random inputs can make a step
  * diverge, and a diverging step skips its backward pass); the file-backed ones (sMNIST, IMDb)
  * and the fixed shapes on random inputs of the task's shape, so no data set is needed.
- * A row naming a baseline experiment (model = tanh, lstm or gru) times that model.
+ * A row naming a baseline experiment (model = tanh, lstm or gru) times that model; a row
+ * naming a SCAN experiment, the encoder–decoder on a batch of grammar-generated pairs.
  * To add one: a row here; `experiment` names a row of experiments/table.c; `peer` = 1 if
  * bench/peer_torch.py repeats it (its CONFIGS or BASELINES, same name and shape). */
 struct config {
@@ -60,6 +65,7 @@ static const struct config configs[] = {
     {"copy", "copy", NULL, 0, 0, 0, 0, 0, 0},
     {"multitask", "multitask_n500", NULL, 0, 0, 0, 0, 0, 0},
     {"addition_paper", "addition", NULL, 0, 0, 0, 0, 0, 0},
+    {"scan", "scan_simple", NULL, 0, 0, 0, 0, 0, 0}, /* encoder 9 steps, decoder the batch's */
     /* the gated baselines at their paper settings (addition: B 128, M 50, N 2, T 100, MSE on
      * the last step; copy: B 64, M 50, N 5, T 117, CE at every step), beside PyTorch's fused
      * nn.RNN / nn.LSTM / nn.GRU */
@@ -93,14 +99,17 @@ static double median(double *v, int n) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Everything one timed step needs: the AL-RNN or a baseline (with the row's encoder), its
- * model object, a one-batch data set of random inputs, the workspace, Adam. */
+/* Everything one timed step needs: the AL-RNN, a baseline (with the row's encoder) or the
+ * SCAN encoder–decoder, its model object, a one-batch data set, the workspace, Adam. */
 struct step_state {
-    model_kind kind;   /* MODEL_ALRNN: net; a baseline: rnet */
+    model_kind kind;   /* MODEL_ALRNN: net (or, with scan, sb); a baseline: rnet */
+    int scan;          /* 1: the SCAN encoder–decoder, sb */
     struct alrnn net;
     struct rnn rnet;
+    struct scan_bench sb;
     struct model mo;
     struct dataset d;
+    const void *data;  /* what the step reads: &d, or sb.data */
     void *work;
     struct adam opt;
     struct train_config tc;
@@ -124,6 +133,18 @@ static void state_init(struct step_state *s, const struct config *c, int P, int 
         ASSERT(e);
         struct resolved r;
         experiment_resolve(e, PROFILE_PAPER, &r);
+        if (e->runner == scan_run) { /* the row's model, batch and settings: scan_bench.h */
+            scan_bench_init(&s->sb, &r, P > r.s.M ? r.s.M : P, 1);
+            s->scan = 1, s->mo = s->sb.mo, s->data = s->sb.data, s->tc = s->sb.tc;
+            s->B = s->sb.B, s->T = s->sb.T_in + s->sb.T_dec, s->N = s->sb.E;
+            s->work = s->mo.type->work_alloc(&s->mo, s->data, s->B);
+            adam_init(&s->opt, s->mo.n_params);
+            s->grad = xmalloc(s->mo.n_params * sizeof(real));
+            s->idx = xmalloc(s->B * sizeof(int));
+            for (int b = 0; b < s->B; b++) s->idx[b] = b;
+            rng_init(&s->r, 1, RNG_STREAM_BATCH);
+            return;
+        }
         task = e->task;
         s->kind = e->model;
         tp = r.s.data;
@@ -176,7 +197,8 @@ static void state_init(struct step_state *s, const struct config *c, int P, int 
     if (s->d.y)
         for (size_t i = 0; i < (size_t)B * T_out * mc.K; i++) s->d.y[i] = (real)rng_normal(&s->r);
     }
-    s->work = s->mo.type->work_alloc(&s->mo, &s->d, B);
+    s->data = &s->d;
+    s->work = s->mo.type->work_alloc(&s->mo, s->data, B);
     adam_init(&s->opt, s->mo.n_params);
     s->grad = xmalloc(s->mo.n_params * sizeof(real));
     s->idx = xmalloc(B * sizeof(int));
@@ -191,7 +213,9 @@ static void state_init(struct step_state *s, const struct config *c, int P, int 
 
 static void state_free(struct step_state *s) {
     s->mo.type->work_free(s->work);
-    if (s->kind == MODEL_ALRNN)
+    if (s->scan)
+        scan_bench_free(&s->sb);
+    else if (s->kind == MODEL_ALRNN)
         alrnn_free(&s->net);
     else
         rnn_free(&s->rnet);
@@ -203,7 +227,7 @@ static void state_free(struct step_state *s) {
 /* One train_step on the state's batch. */
 static void time_one_step(struct step_state *s) {
     double L, gn;
-    train_step(&s->mo, s->work, &s->d, s->idx, s->B, &s->r, &s->tc, s->tc.lr, NAN, &s->opt, s->grad,
+    train_step(&s->mo, s->work, s->data, s->idx, s->B, &s->r, &s->tc, s->tc.lr, NAN, &s->opt, s->grad,
                &L, &gn);
 }
 

@@ -41,6 +41,7 @@
 #include "experiments.h"
 #include "h5io.h"
 #include "scan_data.h"
+#include "scan_bench.h"
 #include "scan_model.h"
 #include "scan_task.h"
 
@@ -350,6 +351,23 @@ static const struct model_type model_type_scan = {
     .eval_metric_description = "test-set metric at each evaluation (greedy)",
     .metric_units = "fraction",
 };
+
+/* The model object over impl, and the network a run of row r at P_enc = P builds: shared by
+ * the runner and scan_bench_init, so that the bench times what the runner trains. */
+static struct model model_of(struct scan_impl *impl) {
+    const struct scan_model *m = impl->m;
+    return (struct model){.type = &model_type_scan, .impl = impl, .n_params = m->n_params,
+                          .params = m->params, .M = m->cfg.M,
+                          .loss_units = loss_kind_names[LOSS_CE],
+                          .n_metrics = SCAN_M__COUNT, .metric_names = scan_metric_names};
+}
+
+static struct scan_model_config model_config(const struct resolved *r, const struct scan_opts *o,
+                                              int P, const struct scan_vocab *vin,
+                                              const struct scan_vocab *vout) {
+    return (struct scan_model_config){.M = r->s.M, .P_enc = P, .P_dec = o->P_dec, .E = o->E,
+                                      .V_in = vin->n, .V_out = vout->n};
+}
 
 /* ---- analysis: decoder bitcodes against construct boundaries ------------------------------ */
 
@@ -911,8 +929,7 @@ void scan_run(const struct resolved *r, int P, int seed, const char *out) {
     data_encode(&te, &stest, pick_te, pick_te ? r->s.data.n_test : stest.n, &vin, &vout, T_in,
                 T_tgt_te);
 
-    const struct scan_model_config mc = {.M = r->s.M, .P_enc = P, .P_dec = o.P_dec, .E = o.E,
-                                         .V_in = vin.n, .V_out = vout.n};
+    const struct scan_model_config mc = model_config(r, &o, P, &vin, &vout);
     struct scan_model m;
     scan_model_create(&m, &mc);
     scan_model_init(&m, &init_rng);
@@ -930,10 +947,7 @@ void scan_run(const struct resolved *r, int P, int seed, const char *out) {
     struct work_cache wc = {.m = &m, .T_in = T_in,
                             .T_max = o.decode > T_tgt_tr ? o.decode : T_tgt_tr};
     struct scan_impl impl = {.m = &m, .o = &o, .wc = &wc};
-    const struct model mo = {.type = &model_type_scan, .impl = &impl, .n_params = m.n_params,
-                             .params = m.params, .M = m.cfg.M,
-                             .loss_units = loss_kind_names[LOSS_CE],
-                             .n_metrics = SCAN_M__COUNT, .metric_names = scan_metric_names};
+    const struct model mo = model_of(&impl);
     const struct train_data td = {.train = &tr, .test = &te, .n_train = tr.n, .n_test = te.n};
     const struct train_checkpoint ck = run_file_checkpoint(r, P, seed);
     struct train_history h;
@@ -986,4 +1000,67 @@ void scan_run(const struct resolved *r, int P, int seed, const char *out) {
     free(pick_tr), free(pick_te);
     scan_vocab_free(&vin), scan_vocab_free(&vout);
     scan_set_free(&strain), scan_set_free(&stest);
+}
+
+/* ---- one training step without the split files (scan_bench.h) ------------------------------ */
+
+/* What a struct scan_bench points into. */
+struct scan_bench_own {
+    struct scan_opts o;
+    struct scan_set all;          /* the grammar's commands (d.cmd points into it) */
+    struct scan_vocab vin, vout;  /* of all: the simple split's training vocabularies */
+    struct scan_data d;           /* the B drawn pairs */
+    struct scan_model m;
+    struct work_cache wc;
+    struct scan_impl impl;
+    int32_t *src, *tgt;           /* (T_in, B), (d.T_tgt, B): the batch, time-major */
+};
+
+void scan_bench_init(struct scan_bench *sb, const struct resolved *r, int P_enc, uint64_t seed) {
+    if (r->exp->runner != scan_run) die("%s is not a SCAN row", r->exp->name);
+    if (P_enc < 0 || P_enc > r->s.M) die("%s: P_enc = %d is out of range 0..%d", r->exp->name,
+                                         P_enc, r->s.M);
+    struct scan_bench_own *w = xcalloc(1, sizeof *w);
+    w->o = scan_opts_of(r);
+    scan_set_init(&w->all);
+    scan_grammar_generate(&w->all);
+    scan_vocab_build(&w->vin, &w->all, SCAN_SIDE_IN);
+    scan_vocab_build(&w->vout, &w->all, SCAN_SIDE_OUT);
+    const int B = r->s.train.batch < w->all.n ? r->s.train.batch : w->all.n;
+    const int T_in = SCAN_MAX_WORDS, T_tgt = SCAN_MAX_ACTIONS + 1;
+    rng_t data_rng, init_rng;
+    rng_init(&data_rng, seed, RNG_STREAM_DATA);
+    rng_init(&init_rng, seed, RNG_STREAM_INIT);
+    int *pick = subsample(w->all.n, B, &data_rng);
+    data_encode(&w->d, &w->all, pick, B, &w->vin, &w->vout, T_in, T_tgt);
+    free(pick);
+
+    const struct scan_model_config mc = model_config(r, &w->o, P_enc, &w->vin, &w->vout);
+    scan_model_create(&w->m, &mc);
+    scan_model_init(&w->m, &init_rng);
+    w->wc = (struct work_cache){.m = &w->m, .T_in = T_in,
+                                .T_max = w->o.decode > T_tgt ? w->o.decode : T_tgt};
+    w->impl = (struct scan_impl){.m = &w->m, .o = &w->o, .wc = &w->wc};
+
+    int *idx = xmalloc((size_t)B * sizeof(int));
+    for (int b = 0; b < B; b++) idx[b] = b;
+    w->src = xmalloc((size_t)T_in * B * sizeof(int32_t));
+    w->tgt = xmalloc((size_t)T_tgt * B * sizeof(int32_t));
+    const int T_dec = gather(&w->d, idx, B, w->src, w->tgt);
+    free(idx);
+
+    *sb = (struct scan_bench){.mo = model_of(&w->impl), .data = &w->d, .tc = r->s.train, .B = B,
+                              .T_in = T_in, .T_dec = T_dec, .E = mc.E, .src = w->src,
+                              .tgt = w->tgt, .own = w};
+}
+
+void scan_bench_free(struct scan_bench *sb) {
+    struct scan_bench_own *w = sb->own;
+    work_cache_free(&w->wc);
+    scan_model_free(&w->m);
+    data_free(&w->d);
+    scan_vocab_free(&w->vin), scan_vocab_free(&w->vout);
+    scan_set_free(&w->all);
+    free(w->src), free(w->tgt), free(w);
+    memset(sb, 0, sizeof *sb);
 }
