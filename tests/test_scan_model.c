@@ -6,8 +6,8 @@
  * batch forward; batch independence and causality of greedy decoding; known answers for the
  * two metric readings and for the construct boundaries (worked by hand from the grammar in
  * shared/datasets/README.md), plus agreement with scan_interpret on all 20,910 commands; a
- * tiny training run that must fit; the smoke-profile runner end to end (skipped without the
- * SCAN files). */
+ * tiny training run that must fit; the bench's SCAN step against the training step composed
+ * by hand; the smoke-profile runner end to end (skipped without the SCAN files). */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <math.h>
@@ -17,6 +17,7 @@
 #include "experiments.h"
 #include "h5io.h"
 #include "optim.h"
+#include "scan_bench.h"
 #include "scan_data.h"
 #include "scan_model.h"
 #include "gradcheck.h"
@@ -386,6 +387,77 @@ Test(scan_model, tiny_training_fits) {
     free(grad);
     scan_work_free(&w);
     scan_model_free(&m);
+}
+
+/* The bench's SCAN step (experiments/scan_bench.h) is the runner's training step: its model
+ * starts from the parameters scan_model_init gives the seed at scan_simple's paper settings
+ * (M 128, P_dec 32, emb 64, 17 / 10 token ids: experiments/table.c, scan_data.h), and
+ * train_step on its batch gives the loss, and leaves the parameters, of the step composed
+ * here from scan_model.h (free-running, the row's end_weight 0, MAR on both AL-RNNs,
+ * clipping and Adam at the row's settings). Same build, same operations: equal bits. */
+Test(scan_model, bench_step_equals_training_step) {
+    const struct experiment *e = experiment_find("scan_simple");
+    cr_assert(e);
+    struct resolved r;
+    experiment_resolve(e, PROFILE_PAPER, &r);
+    const struct train_config *tc = &r.s.train;
+    enum { P_enc = 32 };
+    const uint64_t seed = 3;
+    struct scan_bench sb;
+    scan_bench_init(&sb, &r, P_enc, seed);
+    cr_assert_eq(sb.B, 64);
+    cr_assert_eq(sb.T_in, SCAN_MAX_WORDS);
+    cr_assert(sb.T_dec >= 2 && sb.T_dec <= SCAN_MAX_ACTIONS + 1, "T_dec %d", sb.T_dec);
+    int ends = 0; /* the longest target's <end> sits at the batch's last step */
+    for (int b = 0; b < sb.B; b++) ends += sb.tgt[(size_t)(sb.T_dec - 1) * sb.B + b] == SCAN_END;
+    cr_expect(ends >= 1, "no target ends at step %d", sb.T_dec);
+
+    const struct scan_model_config c = {.M = 128, .P_enc = P_enc, .P_dec = 32, .E = 64,
+                                        .V_in = 17, .V_out = 10};
+    struct scan_model m;
+    scan_model_create(&m, &c);
+    rng_t ir;
+    rng_init(&ir, seed, RNG_STREAM_INIT);
+    scan_model_init(&m, &ir);
+    cr_assert_eq(sb.mo.n_params, m.n_params);
+    cr_expect(!memcmp(sb.mo.params, m.params, m.n_params * sizeof(real)),
+              "initial parameters differ");
+
+    struct scan_work w;
+    scan_work_alloc(&w, &m, sb.T_in, sb.T_dec, sb.B);
+    scan_forward(&m, &w, sb.src, sb.tgt, sb.T_dec, sb.T_dec, 0, NULL);
+    const double L_ref = scan_loss(&m, &w, sb.tgt, sb.T_dec, 0, 1, NULL);
+    real *g = calloc(m.n_params, sizeof(real));
+    scan_backward(&m, &w, g);
+    const struct scan_views gv = scan_model_views(&m, g);
+    alrnn_mar(&m.enc, tc->tau, tc->M_reg, gv.enc);
+    alrnn_mar(&m.dec, tc->tau, tc->M_reg, gv.dec);
+    clip_global_norm(g, m.n_params, tc->clip);
+    struct adam opt_ref, opt;
+    adam_init(&opt_ref, m.n_params);
+    adam_step(&opt_ref, m.params, g, tc->lr);
+
+    void *work = sb.mo.type->work_alloc(&sb.mo, sb.data, sb.B);
+    int idx[64];
+    for (int b = 0; b < sb.B; b++) idx[b] = b;
+    adam_init(&opt, sb.mo.n_params);
+    real *grad = malloc(sb.mo.n_params * sizeof(real));
+    rng_t br;
+    rng_init(&br, seed, RNG_STREAM_BATCH);
+    double L, gn;
+    cr_assert_eq(train_step(&sb.mo, work, sb.data, idx, sb.B, &br, &sb.tc, sb.tc.lr, NAN, &opt,
+                            grad, &L, &gn),
+                 TRAIN_OK);
+    cr_expect(L == L_ref, "bench step loss %.17g, composed step %.17g", L, L_ref);
+    cr_expect(!memcmp(sb.mo.params, m.params, m.n_params * sizeof(real)),
+              "parameters after the step differ");
+
+    sb.mo.type->work_free(work);
+    adam_free(&opt), adam_free(&opt_ref);
+    free(grad), free(g);
+    scan_work_free(&w);
+    scan_model_free(&m);
+    scan_bench_free(&sb);
 }
 
 /* The runner, smoke profile, end to end: the run-file contract and the analysis groups. */
