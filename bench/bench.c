@@ -65,7 +65,7 @@ static const struct config configs[] = {
     {"copy", "copy", NULL, 0, 0, 0, 0, 0, 0},
     {"multitask", "multitask_n500", NULL, 0, 0, 0, 0, 0, 0},
     {"addition_paper", "addition", NULL, 0, 0, 0, 0, 0, 0},
-    {"scan", "scan_simple", NULL, 0, 0, 0, 0, 0, 0}, /* encoder 9 steps, decoder the batch's */
+    {"scan", "scan_simple", NULL, 0, 0, 0, 0, 0, 0}, /* encoder 9 steps, decoder 41 */
     /* the gated baselines at their paper settings (addition: B 128, M 50, N 2, T 100, MSE on
      * the last step; copy: B 64, M 50, N 5, T 117, CE at every step), beside PyTorch's fused
      * nn.RNN / nn.LSTM / nn.GRU */
@@ -134,7 +134,9 @@ static void state_init(struct step_state *s, const struct config *c, int P, int 
         struct resolved r;
         experiment_resolve(e, PROFILE_PAPER, &r);
         if (e->runner == scan_run) { /* the row's model, batch and settings: scan_bench.h */
-            scan_bench_init(&s->sb, &r, P > r.s.M ? r.s.M : P, 1);
+            /* seed 0: its batch's decoder runs 41 steps, the median over random batches of 64
+             * of the grammar's pairs (mean 41.4; 49, the most, in a third of them) */
+            scan_bench_init(&s->sb, &r, P > r.s.M ? r.s.M : P, 0);
             s->scan = 1, s->mo = s->sb.mo, s->data = s->sb.data, s->tc = s->sb.tc;
             s->B = s->sb.B, s->T = s->sb.T_in + s->sb.T_dec, s->N = s->sb.E;
             s->work = s->mo.type->work_alloc(&s->mo, s->data, s->B);
