@@ -229,8 +229,8 @@ static void state_free(struct step_state *s) {
 /* One train_step on the state's batch. */
 static void time_one_step(struct step_state *s) {
     double L, gn;
-    train_step(&s->mo, s->work, s->data, s->idx, s->B, &s->r, &s->tc, s->tc.lr, NAN, &s->opt, s->grad,
-               &L, &gn);
+    train_step(&s->mo, s->work, s->data, s->idx, s->B, &s->r, &s->tc, s->tc.lr, NAN, &s->opt,
+               s->grad, &L, &gn);
 }
 
 /* Median seconds of one step of shape c at P (M, T: overrides, 0 = the shape's), over
