@@ -32,6 +32,9 @@
  * A raster of a few commands (bitcodes per step with their boundaries) is stored for the
  * figure. Run file layout: experiments/run.c's contract, plus the groups listed in
  * write_run_file().
+ *
+ * Bench (scan_bench.h): the same model object and network with one batch of grammar-generated
+ * pairs, for bin/bench to time train_step without the split files.
  */
 #include <math.h>
 #include <string.h>
@@ -40,8 +43,8 @@
 #include "analysis.h"
 #include "experiments.h"
 #include "h5io.h"
-#include "scan_data.h"
 #include "scan_bench.h"
+#include "scan_data.h"
 #include "scan_model.h"
 #include "scan_task.h"
 
@@ -1006,13 +1009,13 @@ void scan_run(const struct resolved *r, int P, int seed, const char *out) {
 
 /* What a struct scan_bench points into. */
 struct scan_bench_own {
-    struct scan_opts o;
+    struct scan_opts o;           /* the row's SCAN options */
     struct scan_set all;          /* the grammar's commands (d.cmd points into it) */
     struct scan_vocab vin, vout;  /* of all: the simple split's training vocabularies */
     struct scan_data d;           /* the B drawn pairs */
-    struct scan_model m;
-    struct work_cache wc;
-    struct scan_impl impl;
+    struct scan_model m;          /* the network, initialised as the runner does */
+    struct work_cache wc;         /* the runner's workspace sizes (read by sm_work_alloc) */
+    struct scan_impl impl;        /* the model object's impl */
     int32_t *src, *tgt;           /* (T_in, B), (d.T_tgt, B): the batch, time-major */
 };
 
