@@ -133,7 +133,7 @@ static void wait_for_training(const char *errf) {
     cr_assert_fail("the run did not start training within 20 s");
 }
 
-Test(checkpoint, sigkill_at_random_points_then_resume_is_identical, .timeout = 120) {
+Test(checkpoint, sigkill_at_random_points_then_resume_is_identical, .timeout = 600) {
     char dir[256], ref[512], out[512], ck[600], args[2048], err[16384], errf[600];
     paths("ckpt-kill", dir, ref, out, ck, errf);
     /* checkpoints every 5 epochs and every 50 ms (so also in the middle of epochs) */
@@ -166,7 +166,7 @@ Test(checkpoint, sigkill_at_random_points_then_resume_is_identical, .timeout = 1
 
 /* SIGTERM and SIGINT: checkpoint, exit status 1, no temporary run file; the rerun resumes
  * and finishes with the reference's run file. */
-Test(checkpoint, sigterm_and_sigint_checkpoint_then_resume, .timeout = 120) {
+Test(checkpoint, sigterm_and_sigint_checkpoint_then_resume, .timeout = 600) {
     char dir[256], ref[512], out[512], ck[600], args[2048], err[16384], errf[600];
     paths("ckpt-term", dir, ref, out, ck, errf);
     run_args(args, sizeof args, out, "--checkpoint-seconds 0"); /* only the signals write */
@@ -203,7 +203,7 @@ Test(checkpoint, sigterm_and_sigint_checkpoint_then_resume, .timeout = 120) {
 }
 
 /* SIGUSR1: a checkpoint appears while the run goes on to finish normally. */
-Test(checkpoint, sigusr1_checkpoints_and_continues, .timeout = 120) {
+Test(checkpoint, sigusr1_checkpoints_and_continues, .timeout = 600) {
     char dir[256], ref[512], out[512], ck[600], args[2048], err[16384], errf[600];
     paths("ckpt-usr1", dir, ref, out, ck, errf);
     run_args(args, sizeof args, out, "--checkpoint-seconds 0");
