@@ -48,10 +48,12 @@ scratch=$(mktemp -d /tmp/alrnn-test-slurm-XXXXXX)
 failures=0
 current=
 fail() { echo "  FAIL [$current]: $*" >&2; failures=$((failures + 1)); }
-check() { # description command...
+check() { # description command...; returns the command's status
   local what=$1
   shift
-  "$@" || fail "$what"
+  "$@" && return 0
+  fail "$what"
+  return 1
 }
 
 # A scratch project folder: bin/alrnn (the binary under test, or a wrapper) and plots/*.gp.
@@ -205,21 +207,37 @@ progressed() {
   [ "$(grep -c '^=== ' "$runlog" 2>/dev/null)" = "$1" ] && state_is "$task" RUNNING &&
     tr '\r' '\n' <"$runlog" | awk '/^=== /{e=0} / epoch [0-9]/{e=1} END{exit !e}'
 }
-restart_now() { # wait until the task is pending again, then let it start at once
-  wait_for 30 state_is "$task" PENDING || return 1
-  scontrol update jobid="$task" StartTime=now
+# Slurm holds a requeued job for about two minutes (its BeginTime); StartTime=now lets it
+# start at once. The hold can be set again after a first update, when the old attempt's
+# cleanup ends late on a loaded node, so the update is repeated while the task is pending.
+started_again() { # attempt number
+  [ "$(job_state "$task")" = PENDING ] && scontrol update jobid="$task" StartTime=now 2>/dev/null
+  progressed "$1"
 }
-if check "task never ran" wait_for 60 progressed 1; then
+# what the cluster and the logs say, for a failed check of this test
+diagnose() {
+  {
+    echo "  --- requeue_mid_run diagnostics ($(date -u +%T)):"
+    scontrol show job "$task" 2>&1 | sed 's/^/  | /'
+    scontrol show job "$c" -o 2>&1 | sed 's/^/  | /'
+    tail -n 20 "$w/results/quick/logs/multitask_n20-${a}_0.log" 2>&1 | sed 's/^/  | task log: /'
+    cat "$w/results/quick/logs/multitask_n20-check-$c.log" 2>&1 | sed 's/^/  | check job log: /'
+    tr '\r' '\n' <"$runlog" 2>&1 | grep -v '^ *$' | tail -n 12 | sed 's/^/  | run log: /'
+  } >&2
+}
+if check "task never ran" wait_for 120 progressed 1; then
   (cd "$w" && bin/alrnn slurm multitask_n20 --profile quick >out-dup 2>err-dup)
   rc=$?
   check "a second submission while the first runs was accepted" [ "$rc" = 1 ]
   check "refusal does not say why: $(cat "$w/err-dup")" grep -q "still queued or running" "$w/err-dup"
   scancel --signal=USR1 --batch "$task"
-  check "task not requeued after SIGUSR1" restart_now
-  check "task did not run again after SIGUSR1" wait_for 60 progressed 2
+  check "task not requeued after SIGUSR1" wait_for 60 state_is "$task" PENDING
+  check "task did not run again after SIGUSR1" wait_for 180 started_again 2 || diagnose
   scontrol requeue "$task"
-  check "task not pending after scontrol requeue" restart_now
-  check "task did not run again after scontrol requeue" wait_for 60 progressed 3
+  check "task not pending after scontrol requeue" wait_for 60 state_is "$task" PENDING
+  check "task did not run again after scontrol requeue" wait_for 180 started_again 3 || diagnose
+else
+  diagnose
 fi
 check "check job did not end" wait_for 300 job_ended "$c"
 wait "$refpid"
@@ -235,7 +253,7 @@ check "task log lacks the self-requeue" grep -q "requeueing the task" "$log"
 check "task log lacks the third start" grep -q "restart 2\] done: $run" "$log"
 check "no run file after the requeues" test -s "$w/$run"
 check "requeued run differs from an uninterrupted one" "$repo/tests/runfile_same.sh" "$w/reference.h5" "$w/$run"
-check "check job is $(job_state "$c")" state_is "$c" COMPLETED
+check "check job is $(job_state "$c")" state_is "$c" COMPLETED || diagnose
 check "a killed run's temporary file was left" bash -c "! ls '$w'/results/quick/multitask_n20/*.tmp.* 2>/dev/null"
 
 current=time_limit_signal
