@@ -62,7 +62,8 @@ static int need(const struct h5file *f, const char *path, char *why, size_t n) {
  * the share that happen when a marked input arrives or in the two steps after it. A switch
  * is code(z_t) != code(z_{t-1}) for t = 2..T (z_0 is a random initial state); input x_{t-1}
  * (0-based t-1) drives z_t. A run that never switches scores 0. */
-static double derive_switch_share_at_marks(const struct h5file *f, char *why, size_t n) {
+static double derive_switch_share_at_marks(const struct h5file *f, char *why, size_t n, char *note,
+                                           size_t nn) {
     if (!need(f, "/test/sample/x", why, n) || !need(f, "/test/sample/bitcode", why, n))
         return NAN;
     size_t k, dx[4], dc[4];
@@ -93,7 +94,8 @@ static double derive_switch_share_at_marks(const struct h5file *f, char *why, si
 }
 
 /* C9: share of all analysed IMDb steps in the 8 most frequent codes (analysis_realdata.c). */
-static double derive_top8_share(const struct h5file *f, char *why, size_t n) {
+static double derive_top8_share(const struct h5file *f, char *why, size_t n, char *note,
+                                size_t nn) {
     if (!need(f, "/analysis/bitcode/count", why, n) || !need(f, "/analysis/bitcode/total", why, n))
         return NAN;
     size_t k;
@@ -113,7 +115,8 @@ static double derive_top8_share(const struct h5file *f, char *why, size_t n) {
 /* C12: mean JSD between a pro and an anti task minus the mean JSD within the pro group and
  * within the anti group (Delay, React, Cat; tasks 0-5 in MULTITASK_LIST order, pro even),
  * from /analysis/jsd/trial (11, 11) (analysis_multitask.c). > 0: pro and anti form two groups. */
-static double derive_pro_anti_contrast(const struct h5file *f, char *why, size_t n) {
+static double derive_pro_anti_contrast(const struct h5file *f, char *why, size_t n, char *note,
+                                       size_t nn) {
     if (!need(f, "/analysis/jsd/trial", why, n)) return NAN;
     size_t k, dims[4];
     int rank;
@@ -136,7 +139,8 @@ static double derive_pro_anti_contrast(const struct h5file *f, char *why, size_t
 
 /* C14: decoder subregion switch rate at construct boundaries (offset 0, row "any") minus the
  * rate at boundary-free interior positions (scan_run.c /analysis/boundary). */
-static double derive_boundary_switch_excess(const struct h5file *f, char *why, size_t n) {
+static double derive_boundary_switch_excess(const struct h5file *f, char *why, size_t n, char *note,
+                                            size_t nn) {
     const char *need_p[] = {"/analysis/boundary/offset", "/analysis/boundary/switch_rate",
                             "/analysis/boundary/nonboundary_switch_rate"};
     for (int i = 0; i < 3; i++)
@@ -164,7 +168,8 @@ static double derive_boundary_switch_excess(const struct h5file *f, char *why, s
  * write_spectra computes them for the shown model. Score = min((0.05 - ||λ| - 1|) / 0.05,
  * (|cos| - 0.8) / 0.2): > 0 exactly when |λ| is within 0.05 of 1 and |cos| > 0.8. A complex
  * leading eigenvalue has no real eigenvector to align: cos = 0. */
-static double derive_slow_mode_pc1(const struct h5file *f, char *why, size_t n) {
+static double derive_slow_mode_pc1(const struct h5file *f, char *why, size_t n, char *note,
+                                   size_t nn) {
     const char *need_p[] = {"/model/W", "/analysis/final_z"};
     for (int i = 0; i < 2; i++)
         if (!need(f, need_p[i], why, n)) return NAN;
@@ -327,24 +332,20 @@ double claim_autonomous_cycle(const struct h5file *f, int period, struct claim_c
     return v;
 }
 
-static double derive_autonomous_100_cycle(const struct h5file *f, char *why, size_t n) {
+/* C4: the quantity, and a note of what the orbit settled on. */
+static double derive_autonomous_100_cycle(const struct h5file *f, char *why, size_t n,
+                                          char *note, size_t nn) {
     struct claim_cycle cy;
-    return claim_autonomous_cycle(f, CLAIM_C4_PERIOD, &cy, why, n);
-}
-
-/* C4's note: what the orbit settled on. */
-static void note_autonomous_cycle(const struct h5file *f, char *note, size_t n) {
-    struct claim_cycle cy;
-    char why[512] = "";
-    const double v = claim_autonomous_cycle(f, CLAIM_C4_PERIOD, &cy, why, sizeof why);
-    if (isnan(v)) snprintf(note, n, "no reading");
-    else if (cy.diverged) snprintf(note, n, "orbit diverges (norm > %g)", c4_diverge_norm);
-    else if (!cy.period) snprintf(note, n, "no period <= %d", C4_MAX_PERIOD);
+    const double v = claim_autonomous_cycle(f, CLAIM_C4_PERIOD, &cy, why, n);
+    if (isnan(v)) snprintf(note, nn, "no reading");
+    else if (cy.diverged) snprintf(note, nn, "orbit diverges (norm > %g)", c4_diverge_norm);
+    else if (!cy.period) snprintf(note, nn, "no period <= %d", C4_MAX_PERIOD);
     else
-        snprintf(note, n, "period %d, %s; transient %d step%s, %d code%s", cy.period,
+        snprintf(note, nn, "period %d, %s; transient %d step%s, %d code%s", cy.period,
                  cy.exact ? dyn_stability_names[cy.stability] : "not exact", cy.transient,
                  cy.transient == 1 ? "" : "s", cy.transient_codes,
                  cy.transient_codes == 1 ? "" : "s");
+    return v;
 }
 
 /* ---- the table ------------------------------------------------------------------------- */
@@ -409,7 +410,6 @@ const struct claim claims[] = {
      .kind = CLAIM_THRESHOLD,
      .quantity = "exact stable autonomous 100-cycle after a one-subregion transient",
      .derive = derive_autonomous_100_cycle,
-     .note = note_autonomous_cycle,
      .units = "1 if the seed has it, else 0",
      .arm = ARM("copy", "1"),
      .threshold = 0.5,
@@ -730,6 +730,7 @@ static int read_arm(const struct claim *c, const struct claim_arm *a, profile_ki
     for (int s = 0; s < r.s.seeds; s++) {
         double sum = 0;
         int state = 0; /* 0 ok, 1 missing, 2 diverged, 3 lacks the quantity */
+        char note[sizeof ar->note[0]] = ""; /* the derived quantity's note (one P only) */
         for (int k = 0; k < nP && state == 0; k++) {
             char path[4096];
             summary_run_path(&r, root, P[k], s, path, sizeof path);
@@ -743,7 +744,7 @@ static int read_arm(const struct claim *c, const struct claim_arm *a, profile_ki
             double v = NAN;
             char w[512] = "";
             if (summary_run_diverged(&f)) state = 2;
-            else if (c->derive) v = c->derive(&f, w, sizeof w);
+            else if (c->derive) v = c->derive(&f, w, sizeof w, note, sizeof note);
             else if (claim_reads_final(c, sel)) v = read_final_eval(&f, c->quantity, w, sizeof w);
             else if (h5_exists(&f, c->quantity)) v = h5_read_scalar(&f, c->quantity);
             else snprintf(w, sizeof w, "%.400s lacks %s", path, c->quantity);
@@ -759,14 +760,7 @@ static int read_arm(const struct claim *c, const struct claim_arm *a, profile_ki
         else if (state == 3) ar->n_bad++;
         else {
             ar->seed[ar->n_used] = s;
-            if (c->note && nP == 1) {
-                char path[4096];
-                summary_run_path(&r, root, P[0], s, path, sizeof path);
-                struct h5file f;
-                h5_open_read(&f, path);
-                c->note(&f, ar->note[ar->n_used], sizeof ar->note[ar->n_used]);
-                h5_close(&f);
-            }
+            if (nP == 1) snprintf(ar->note[ar->n_used], sizeof ar->note[0], "%s", note);
             raw[ar->n_used] = sum / nP;
             ar->v[ar->n_used] = c->lower_is_better ? -raw[ar->n_used] : raw[ar->n_used];
             ar->n_used++;

@@ -44,11 +44,11 @@ struct claim_cmp {
     struct claim_arm hi, lo; /* hi's oriented quantity should exceed lo's */
 };
 
-/* A per-seed quantity derived from a run file; returns NAN and a reason when the file lacks
- * what it needs. */
-typedef double (*claim_derive_fn)(const struct h5file *f, char *why, size_t n);
-/* Optional: a short per-seed note beside the quantity (e.g. the period found), for the report. */
-typedef void (*claim_note_fn)(const struct h5file *f, char *note, size_t n);
+/* A per-seed quantity derived from a run file; returns NAN and a reason (why) when the file
+ * lacks what it needs. It may also write a short note beside the quantity (e.g. the period
+ * found) into note[nn] for the report; note starts empty. */
+typedef double (*claim_derive_fn)(const struct h5file *f, char *why, size_t n, char *note,
+                                  size_t nn);
 
 struct claim {
     const char *id;        /* "C1" ... */
@@ -58,7 +58,6 @@ struct claim {
     claim_kind kind;
     const char *quantity;  /* run-file dataset read as a scalar, or the derived quantity's name */
     claim_derive_fn derive; /* NULL: read `quantity` as a scalar dataset */
-    claim_note_fn note;     /* NULL: no per-seed note */
     int lower_is_better;    /* orient the quantity: effects are then "larger is the claim" */
     const char *units;
     struct claim_cmp cmp[CLAIM_MAX_CMP]; /* CLAIM_COMPARE; ends at hi.experiment == NULL */
