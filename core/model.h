@@ -73,6 +73,25 @@ struct model {
 
 const char *model_metric_name(const struct model *m, int i);
 
+/* ---- for model types over a task's struct dataset (core/model.c) ----------------------- */
+
+/* The outputs Y (T_out, B, K), time-major, of the last forward_loss on work, and through *in
+ * the batch that forward gathered (its mask weighs the loss; its order places Y). */
+typedef const real *(*model_outputs_fn)(const void *work, const struct data_batch **in);
+
+/* Loss and metrics of m on the whole split d in batches of at most B, through the type's
+ * work_alloc / forward_loss (want_grad 0); the batch stream is the RNG_STREAM_EVAL stream of
+ * seed, restarted at every call (the AL-RNN draws its z_0 from it). yhat (d->n, T_out, K) is
+ * filled when non-NULL; metrics (m->task's) when non-NULL. Returns the mean masked loss
+ * (batches weighted by their mask sums); NAN, with NAN metrics, for an empty split. */
+double model_evaluate_dataset(const struct model *m, const struct dataset *d, int B,
+                              uint64_t seed, model_outputs_fn outputs, real *yhat,
+                              double *metrics);
+
+/* Writes the n tensors of a flat parameter vector as /model/<name> of the run file f. */
+void model_write_tensors(const struct h5file *f, const struct alrnn_tensor *t, int n,
+                         const real *params);
+
 /* The AL-RNN (core/alrnn.h, with its encoder if any) trained on a task's struct dataset
  * splits: the loss is the task's (masked MSE or CE), z_0 drawn per batch from the batch
  * stream, metrics the task's. a is borrowed and must outlive the model. */

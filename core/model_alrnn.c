@@ -1,5 +1,5 @@
 /* model_alrnn.c: the AL-RNN as a model type (model.h) on a task's struct dataset, and its
- * evaluation helpers (train_evaluate, train_forward_each; train.h).
+ * latent-trajectory helper (train_forward_each; train.h). Evaluation is model.c's.
  *
  * A workspace is one batch shape: the AL-RNN's alrnn_work plus the gathered time-major batch.
  * Random initial states come from the stream the caller passes: the batch stream in training,
@@ -44,38 +44,6 @@ static double batch_forward(const struct alrnn *m, const struct dataset *d, stru
     alrnn_forward(m, &b->w, b->in.x);
     return loss_eval_weighted(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
                               b->in.mask, d->out_weight, want_grad ? b->w.dY : NULL);
-}
-
-double train_evaluate(const struct alrnn *m, const struct task_type *task,
-                      const struct dataset *d, int B, uint64_t seed, real *yhat, double *metrics) {
-    if (d->n == 0) {
-        for (int i = 0; metrics && i < task_metric_count(task); i++) metrics[i] = NAN;
-        return NAN;
-    }
-    if (B > d->n) B = d->n;
-    const int K = d->K, To = d->T_out;
-    rng_t r;
-    rng_init(&r, seed, RNG_STREAM_EVAL);
-    struct batch full, rest;
-    batch_alloc(&full, m, d, B);
-    batch_alloc(&rest, m, d, d->n % B);
-    int *idx = xmalloc((size_t)B * sizeof(int));
-    real *out = yhat ? yhat : xmalloc((size_t)d->n * To * K * sizeof(real));
-    double lsum = 0, wsum = 0;
-    for (int start = 0; start < d->n; start += B) {
-        struct batch *b = d->n - start >= B ? &full : &rest;
-        for (int i = 0; i < b->B; i++) idx[i] = start + i;
-        const double L = batch_forward(m, d, b, idx, &r, 0);
-        const double w = data_batch_weight(&b->in, To);
-        lsum += L * w, wsum += w;
-        data_batch_scatter(&b->in, b->w.Y, To, K, start, out);
-    }
-    if (metrics) task_compute_metrics(task, d, out, metrics);
-    if (!yhat) free(out);
-    free(idx);
-    batch_free(&full);
-    batch_free(&rest);
-    return wsum > 0 ? lsum / wsum : NAN;
 }
 
 void train_forward_each(const struct alrnn *m, const struct dataset *d, int n, int B,
@@ -137,21 +105,20 @@ static double ma_regularizer(const struct model *m, double tau, int M_reg, real 
     return alrnn_mar(m->impl, tau, M_reg, grad);
 }
 
+static const real *ma_outputs(const void *work, const struct data_batch **in) {
+    const struct batch *b = work;
+    *in = &b->in;
+    return b->w.Y;
+}
+
 static double ma_evaluate(const struct model *m, const void *data, int B, uint64_t seed,
                           double *metrics) {
-    return train_evaluate(m->impl, m->task, data, B, seed, NULL, metrics);
+    return model_evaluate_dataset(m, data, B, seed, ma_outputs, NULL, metrics);
 }
 
 static void ma_write_params(const struct model *m, const struct h5file *f) {
     const struct alrnn *a = m->impl;
-    for (int i = 0; i < a->n_tensors; i++) {
-        const struct alrnn_tensor *t = &a->tensors[i];
-        char path[64];
-        snprintf(path, sizeof path, "/model/%s", t->name);
-        size_t dims[2] = {t->rows, t->cols};
-        h5_write(f, path, H5K_REAL, t->cols == 1 ? 1 : 2, dims, a->params + t->offset,
-                 t->description, "1");
-    }
+    model_write_tensors(f, a->tensors, a->n_tensors, a->params);
 }
 
 const struct model_type model_type_alrnn = {
@@ -176,7 +143,3 @@ void model_alrnn(struct model *m, struct alrnn *a, const struct task_type *task)
                         .n_metrics = task_metric_count(task), .task = task};
 }
 
-const char *model_metric_name(const struct model *m, int i) {
-    ASSERT(i >= 0 && i < m->n_metrics);
-    return m->metric_names ? m->metric_names[i] : task_metric_name(m->task, i);
-}

@@ -521,36 +521,6 @@ static double rbatch_forward(const struct rnn *m, const struct dataset *d, struc
                               b->in.mask, d->out_weight, want_grad ? b->w.dY : NULL);
 }
 
-double rnn_evaluate(const struct rnn *m, const struct task_type *task, const struct dataset *d,
-                    int B, real *yhat, double *metrics) {
-    if (d->n == 0) {
-        for (int i = 0; metrics && i < task_metric_count(task); i++) metrics[i] = NAN;
-        return NAN;
-    }
-    if (B > d->n) B = d->n;
-    const int K = d->K, To = d->T_out;
-    struct rbatch full, rest;
-    rbatch_alloc(&full, m, d, B);
-    rbatch_alloc(&rest, m, d, d->n % B);
-    int *idx = xmalloc((size_t)B * sizeof(int));
-    real *out = yhat ? yhat : xmalloc((size_t)d->n * To * K * sizeof(real));
-    double lsum = 0, wsum = 0;
-    for (int start = 0; start < d->n; start += B) {
-        struct rbatch *b = d->n - start >= B ? &full : &rest;
-        for (int i = 0; i < b->B; i++) idx[i] = start + i;
-        const double L = rbatch_forward(m, d, b, idx, 0);
-        const double w = data_batch_weight(&b->in, To);
-        lsum += L * w, wsum += w;
-        data_batch_scatter(&b->in, b->w.Y, To, K, start, out);
-    }
-    if (metrics) task_compute_metrics(task, d, out, metrics);
-    if (!yhat) free(out);
-    free(idx);
-    rbatch_free(&full);
-    rbatch_free(&rest);
-    return wsum > 0 ? lsum / wsum : NAN;
-}
-
 static void *mr_work_alloc(const struct model *m, const void *data, int B) {
     struct rbatch *b = xmalloc(sizeof *b);
     rbatch_alloc(b, m->impl, data, B);
@@ -580,21 +550,21 @@ static double mr_regularizer(const struct model *m, double tau, int M_reg, real 
     return 0;
 }
 
+static const real *mr_outputs(const void *work, const struct data_batch **in) {
+    const struct rbatch *b = work;
+    *in = &b->in;
+    return b->w.Y;
+}
+
+/* The batch stream restarted from seed goes unused: the initial state is zero. */
 static double mr_evaluate(const struct model *m, const void *data, int B, uint64_t seed,
                           double *metrics) {
-    return rnn_evaluate(m->impl, m->task, data, B, NULL, metrics);
+    return model_evaluate_dataset(m, data, B, seed, mr_outputs, NULL, metrics);
 }
 
 static void mr_write_params(const struct model *m, const struct h5file *f) {
     const struct rnn *a = m->impl;
-    for (int i = 0; i < a->n_tensors; i++) {
-        const struct alrnn_tensor *t = &a->tensors[i];
-        char path[64];
-        snprintf(path, sizeof path, "/model/%s", t->name);
-        size_t dims[2] = {t->rows, t->cols};
-        h5_write(f, path, H5K_REAL, t->cols == 1 ? 1 : 2, dims, a->params + t->offset,
-                 t->description, "1");
-    }
+    model_write_tensors(f, a->tensors, a->n_tensors, a->params);
 }
 
 #define RNN_MODEL_TYPE(name_)                                          \

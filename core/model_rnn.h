@@ -114,9 +114,4 @@ void rnn_gate_funcs_f64(size_t n, const double *x, double *sig, double *th);
 extern const struct model_type model_type_tanh, model_type_lstm, model_type_gru;
 void model_rnn(struct model *mo, struct rnn *r, const struct task_type *task);
 
-/* Mean loss and the task's metrics on a whole split (batches of at most B); yhat (n, T_out,
- * K) receives the predictions when non-NULL. */
-double rnn_evaluate(const struct rnn *m, const struct task_type *task, const struct dataset *d,
-                    int B, real *yhat, double *metrics);
-
 #endif

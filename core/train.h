@@ -188,12 +188,7 @@ void train_history_free(struct train_history *h);
 void train_history_write(const struct h5file *f, const struct model *m,
                          const struct train_history *h);
 
-/* ---- AL-RNN evaluation helpers (core/model_alrnn.c) ------------------------------------ */
-
-/* Loss and metrics of the model on d in batches of B; yhat (d->n, T_out, K) is filled if
- * non-NULL. Returns the mean masked loss (weighted by mask sums). */
-double train_evaluate(const struct alrnn *m, const struct task_type *task,
-                      const struct dataset *d, int B, uint64_t seed, real *yhat, double *metrics);
+/* ---- AL-RNN latent trajectories (core/model_alrnn.c) ----------------------------------- */
 
 /* Called once per batch of train_forward_each(): sequences first .. first+B-1 of the data
  * set, states Z (T+1, B, M) time-major, Z[0] = z_0 (T: the recurrence steps, after any
@@ -201,9 +196,9 @@ double train_evaluate(const struct alrnn *m, const struct task_type *task,
 typedef void (*train_batch_fn)(void *ctx, int first, int B, int T, const real *Z);
 
 /* Forward the model over the first n sequences of d (n <= 0 or n > d->n: all) in batches of
- * at most B, initial states drawn as in train_evaluate() (the RNG_STREAM_EVAL stream of
- * seed, so the states are those the metrics saw for the same B), and hand each batch's
- * states to visit. For the analyses that read latent trajectories. */
+ * at most B, initial states drawn as in evaluation (model_evaluate_dataset: the
+ * RNG_STREAM_EVAL stream of seed, so the states are those the metrics saw for the same B),
+ * and hand each batch's states to visit. For the analyses that read latent trajectories. */
 void train_forward_each(const struct alrnn *m, const struct dataset *d, int n, int B,
                         uint64_t seed, train_batch_fn visit, void *ctx);
 
