@@ -10,7 +10,9 @@
 # Debian 12 packages: slurmctld slurmd slurm-client munge (the munge package creates the
 # key on install). The node declares ALRNN_SLURM_CPUS CPUs (default 4; config_overrides
 # allows more than the cores). No accounting (no sacct): jobs stay visible to
-# `scontrol show job` for an hour after they end (MinJobAge).
+# `scontrol show job` for an hour after they end (MinJobAge). Job credentials live 15 s
+# (AuthInfo=cred_expire; Slurm's default 120 s), which is also how long a requeued job waits
+# before it may start again: the requeue tests wait that long, not two minutes.
 set -euo pipefail
 dir=${ALRNN_SLURM_DIR:-/tmp/alrnn-slurm}
 cpus=${ALRNN_SLURM_CPUS:-4}
@@ -49,6 +51,7 @@ SlurmdPort=16818
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+AuthInfo=cred_expire=15
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/slurmctld.pid
