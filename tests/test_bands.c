@@ -139,8 +139,8 @@ static int summarize(const char *root, const char *figure, const char *out, cons
                      char *err, size_t n) {
     char env[4200], args[1024];
     env_for(data_dir, env, sizeof env);
-    snprintf(args, sizeof args, "summarize %s --profile smoke --results %s --out %s", figure,
-             root, out);
+    cr_assert(snprintf(args, sizeof args, "summarize %s --profile smoke --results %s --out %s",
+                       figure, root, out) < (int)sizeof args);
     return tu_alrnn(env, args, err, n);
 }
 

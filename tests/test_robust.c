@@ -364,9 +364,9 @@ Test(robust, verify_target_progress_counts_its_runs, .timeout = 120) {
     cr_assert_not_null(realpath(tu_bin(), bin));
     char gp[PATH_MAX]; /* the report's forest plot script */
     cr_assert_not_null(realpath("plots/claims.gp", gp));
-    snprintf(cmd, sizeof cmd,
-             "cd '%s' && mkdir -p bin plots && ln -s '%s' bin/alrnn && ln -s '%s' plots/", dir,
-             bin, gp);
+    cr_assert(snprintf(cmd, sizeof cmd,
+                       "cd '%s' && mkdir -p bin plots && ln -s '%s' bin/alrnn && ln -s '%s' plots/",
+                       dir, bin, gp) < (int)sizeof cmd);
     cr_assert_eq(system(cmd), 0);
     snprintf(cmd, sizeof cmd,
              "cd '%s' && make --no-print-directory -j2 -f runs.mk verify-C13 DATA_DIR=data 2>/dev/null", dir);

@@ -125,7 +125,7 @@ static void expect_finite(const struct tu_tsv *t, const char *what) {
 static void expect_P_stats(const struct tu_tsv *t, const struct resolved *r, const char *root,
                            const char *m, const char *dset, double rtol, double atol,
                            const char *what) {
-    char col[160], path[4200], label[256];
+    char col[160], path[4200], label[4400];
     const int S = r->s.seeds;
     double *v = malloc(S * sizeof(double));
     snprintf(col, sizeof col, "mean_%s", m);

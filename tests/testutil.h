@@ -27,7 +27,8 @@ static inline int tu_sh(const char *cmd, char *err, size_t n) {
     const int fd = mkstemp(errf);
     cr_assert(fd >= 0, "mkstemp failed");
     close(fd);
-    snprintf(full, sizeof full, "%s >/dev/null 2>%s", cmd, errf);
+    cr_assert(snprintf(full, sizeof full, "%s >/dev/null 2>%s", cmd, errf) < (int)sizeof full,
+              "command too long: %.200s...", cmd);
     const int st = system(full);
     FILE *f = fopen(errf, "r");
     cr_assert_not_null(f);
@@ -121,7 +122,12 @@ static inline void tu_tsv_read(struct tu_tsv *t, const char *path) {
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = 0;
         if (line[0] == '#') {
-            if (!t->comment[0]) snprintf(t->comment, sizeof t->comment, "%s", line + 2);
+            if (!t->comment[0]) { /* the first comment line, cut to fit */
+                size_t k = strlen(line + 2);
+                if (k >= sizeof t->comment) k = sizeof t->comment - 1;
+                memcpy(t->comment, line + 2, k);
+                t->comment[k] = 0;
+            }
             continue;
         }
         int c = 0;
@@ -130,7 +136,9 @@ static inline void tu_tsv_read(struct tu_tsv *t, const char *path) {
             if (tab) *tab = 0;
             cr_assert(c < TU_TSV_MAX_COLS, "%s: too many columns", path);
             if (!header) {
-                snprintf(t->name[c], sizeof t->name[c], "%s", p);
+                cr_assert(snprintf(t->name[c], sizeof t->name[c], "%s", p) <
+                              (int)sizeof t->name[c],
+                          "%s: column name too long: %.60s...", path, p);
             } else {
                 cr_assert(t->rows < TU_TSV_MAX_ROWS, "%s: too many rows", path);
                 char *end;
