@@ -220,15 +220,16 @@ const struct experiment experiments[] = {
                            "0,64", 5),
     },
 
-    /* One convention of the reference at a time, at n = 20 (C11's smallest set), for
-     * docs/reproduce-synthetic.md's attribution; quick's grid and seeds, paper = quick's opts.
-     * The divergence stop (train.h blowup_loss) is off in these rows, as in the reference's
-     * loop; multitask_n20_nostop is ours without the stop: the baseline they are compared
-     * with. The row differs from multitask_n20 only in its name, options and blowup_loss. */
-#define MULTITASK_N20_CONVENTION(name_, opts_, smoke_opts_)                                   \
+    /* One convention of the reference at a time, at n = 20 (C11's smallest set), and all
+     * three at n = 500 (C11's largest), for docs/reproduce-synthetic.md's attribution; quick's
+     * grid and seeds, paper = quick's opts. The divergence stop (train.h blowup_loss) is off in
+     * these rows, as in the reference's loop; multitask_n20_nostop is ours without the stop:
+     * the baseline they are compared with. A row differs from multitask_n<n> only in its name,
+     * options and blowup_loss; verify_grid: C11's arms at that n. */
+#define MULTITASK_CONVENTION(n_, smoke_n_, name_, opts_, smoke_opts_, verify_grid_)           \
     {                                                                                         \
-        .name = "multitask_n20_" name_,                                                       \
-        .description = "11-task cognitive suite, 20 training trials per task, Fig 5 "         \
+        .name = "multitask_n" #n_ "_" name_,                                                  \
+        .description = "11-task cognitive suite, " #n_ " training trials per task, Fig 5 "    \
                        "(PAPER.md 2.8); quick options '" opts_ "'",                           \
         .task = &task_multitask,                                                              \
         .form = ALRNN_FORM_SEQ,                                                               \
@@ -241,22 +242,27 @@ const struct experiment experiments[] = {
                   .train = {.epochs = 300, .batch = 64, .lr = 1e-3, .tau = 0.01,              \
                             .M_reg = 32, .eval_every = 50, .select = SELECT_FINAL,            \
                             .blowup_loss = -1},                                               \
-                  .data = {.n_per_group = 20, .n_val = 50, .n_test = 1000, .opts = opts_}},   \
+                  .data = {.n_per_group = n_, .n_val = 50, .n_test = 1000, .opts = opts_}},   \
         .override = {                                                                         \
             [PROFILE_SMOKE] = {.M = 8, .P_grid = "0,2,4,8", .seeds = 1,                       \
                                .train = {.epochs = 2, .M_reg = 4, .eval_every = 1},           \
-                               .data = {.n_per_group = 2, .n_val = 2, .n_test = 8,            \
+                               .data = {.n_per_group = smoke_n_, .n_val = 2, .n_test = 8,     \
                                         .opts = smoke_opts_}},                                \
             [PROFILE_QUICK] = {.P_grid = "0,1,2,4,8,16,64", .seeds = 2},                      \
-            [PROFILE_VERIFY] = {.P_grid = "0,1,2,4,8,64", .seeds = 5},                        \
+            [PROFILE_VERIFY] = {.P_grid = verify_grid_, .seeds = 5},                          \
         },                                                                                    \
     }
+#define MULTITASK_N20_CONVENTION(name_, opts_, smoke_opts_)                                   \
+    MULTITASK_CONVENTION(20, 2, name_, opts_, smoke_opts_, "0,1,2,4,8,64")
     MULTITASK_N20_CONVENTION("nostop", "", "simple=1"),
     MULTITASK_N20_CONVENTION("padded", "padded=1", "simple=1,padded=1"),
     MULTITASK_N20_CONVENTION("weights", "authors_weights=1", "simple=1,authors_weights=1"),
     MULTITASK_N20_CONVENTION("resample", "resample=1", "simple=1,resample=1"),
     MULTITASK_N20_CONVENTION("authors", MULTITASK_AUTHORS, "simple=1," MULTITASK_AUTHORS),
+    MULTITASK_CONVENTION(500, 50, "authors", MULTITASK_AUTHORS, "simple=1," MULTITASK_AUTHORS,
+                         "0,64"),
 #undef MULTITASK_N20_CONVENTION
+#undef MULTITASK_CONVENTION
 
     /* PAPER.md §3 Fig 1: the AL-RNN of the schematic, M = 6 (four linear, two ReLU units), here
      * trained on contextual integration (§2.6) so that the two PWL units have something to do: the

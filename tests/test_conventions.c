@@ -255,6 +255,7 @@ Test(conventions, smoke_runs_record_options, .timeout = 120) {
         {"multitask_n20_weights", "simple=1,authors_weights=1"},
         {"multitask_n20_resample", "simple=1,resample=1"},
         {"multitask_n20_authors", "simple=1,padded=1,authors_weights=1,resample=1"},
+        {"multitask_n500_authors", "simple=1,padded=1,authors_weights=1,resample=1"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         snprintf(out, sizeof out, "%s/%s.h5", dir, rows[i][0]);
