@@ -652,103 +652,39 @@ const struct experiment experiments[] = {
      * baselines start from h_0 = 0. Figure 4 draws each one's mean ± std over the seeds as a
      * reference band (summarize_addition.c), and so do figure3-, figure2- and
      * figure5-baselines for the rows they list (summary_write_bands in summary.c, which
-     * refuses a baseline whose task, M, encoder, data or budget is not its AL-RNN row's). */
-    {
-        .name = "addition-tanh",
-        .description = "addition problem, tanh baseline beside Fig 4 (PAPER.md 2.5)",
-        .task = &task_addition,
-        .model = MODEL_TANH,
-        ADDITION_SETTINGS("0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "addition-lstm",
-        .description = "addition problem, lstm baseline beside Fig 4 (PAPER.md 2.5)",
-        .task = &task_addition,
-        .model = MODEL_LSTM,
-        ADDITION_SETTINGS("0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "addition-gru",
-        .description = "addition problem, gru baseline beside Fig 4 (PAPER.md 2.5)",
-        .task = &task_addition,
-        .model = MODEL_GRU,
-        ADDITION_SETTINGS("0", "0", "0", NULL, 0),
-    },
+     * refuses a baseline whose task, M, encoder, data or budget is not its AL-RNN row's).
+     * BASELINE_ROWS: the three rows <name>-tanh, -lstm, -gru of one AL-RNN row, described as
+     * "<what>, <model> baseline beside <where>"; the rest of the arguments are the row's
+     * settings macro. */
+#define BASELINE_ROW(name_, model_, kind_, task_, what_, where_, ...)                        \
+    {                                                                                         \
+        .name = name_ "-" kind_, .description = what_ ", " kind_ " baseline beside " where_,  \
+        .task = task_, .model = model_, __VA_ARGS__                                           \
+    }
+#define BASELINE_ROWS(name_, task_, what_, where_, ...)                                       \
+    BASELINE_ROW(name_, MODEL_TANH, "tanh", task_, what_, where_, __VA_ARGS__),               \
+    BASELINE_ROW(name_, MODEL_LSTM, "lstm", task_, what_, where_, __VA_ARGS__),               \
+    BASELINE_ROW(name_, MODEL_GRU, "gru", task_, what_, where_, __VA_ARGS__)
+    BASELINE_ROWS("addition", &task_addition, "addition problem", "Fig 4 (PAPER.md 2.5)",
+                  ADDITION_SETTINGS("0", "0", "0", NULL, 0)),
 
     /* The copy task (PAPER.md §2.4) with the same data, seeds and budget as `copy`; selection
      * as there. figure3-baselines draws them beside Fig 3c. */
-    {
-        .name = "copy-tanh",
-        .description = "copy task, tanh baseline beside Fig 3 (PAPER.md 2.4)",
-        .task = &task_copy,
-        .model = MODEL_TANH,
-        COPY_SETTINGS("0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "copy-lstm",
-        .description = "copy task, lstm baseline beside Fig 3 (PAPER.md 2.4)",
-        .task = &task_copy,
-        .model = MODEL_LSTM,
-        COPY_SETTINGS("0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "copy-gru",
-        .description = "copy task, gru baseline beside Fig 3 (PAPER.md 2.4)",
-        .task = &task_copy,
-        .model = MODEL_GRU,
-        COPY_SETTINGS("0", "0", "0", NULL, 0),
-    },
+    BASELINE_ROWS("copy", &task_copy, "copy task", "Fig 3 (PAPER.md 2.4)",
+                  COPY_SETTINGS("0", "0", "0", NULL, 0)),
 
     /* IMDb (PAPER.md §2.1) with imdb's encoder (learned embedding + token MLP, its parameters
      * trained with the cell's), readout with bias, data, seeds, budget and selection; M = 100
      * units as imdb. figure2-baselines draws them beside Fig 2a. */
-    {
-        .name = "imdb-tanh",
-        .description = "IMDb sentiment, tanh baseline beside Fig 2a (PAPER.md 2.1)",
-        .task = &task_imdb,
-        .model = MODEL_TANH,
-        IMDB_SETTINGS("0", "0", NULL, 0),
-    },
-    {
-        .name = "imdb-lstm",
-        .description = "IMDb sentiment, lstm baseline beside Fig 2a (PAPER.md 2.1)",
-        .task = &task_imdb,
-        .model = MODEL_LSTM,
-        IMDB_SETTINGS("0", "0", NULL, 0),
-    },
-    {
-        .name = "imdb-gru",
-        .description = "IMDb sentiment, gru baseline beside Fig 2a (PAPER.md 2.1)",
-        .task = &task_imdb,
-        .model = MODEL_GRU,
-        IMDB_SETTINGS("0", "0", NULL, 0),
-    },
+    BASELINE_ROWS("imdb", &task_imdb, "IMDb sentiment", "Fig 2a (PAPER.md 2.1)",
+                  IMDB_SETTINGS("0", "0", NULL, 0)),
 
     /* sMNIST (PAPER.md §2.2) with smnist's encoder (the 1-D CNN, 784 -> 196 steps), readout,
      * data, seeds, budget and selection; M = 100 units as smnist (the reference's sMNIST code
      * has LSTM and GRU baselines of hidden size M, PAPER.md §1.3). figure2-baselines draws
      * them beside Fig 2e. */
-    {
-        .name = "smnist-tanh",
-        .description = "sequential MNIST, tanh baseline beside Fig 2e (PAPER.md 2.2)",
-        .task = &task_smnist,
-        .model = MODEL_TANH,
-        SMNIST_SETTINGS("0", "0"),
-    },
-    {
-        .name = "smnist-lstm",
-        .description = "sequential MNIST, lstm baseline beside Fig 2e (PAPER.md 2.2)",
-        .task = &task_smnist,
-        .model = MODEL_LSTM,
-        SMNIST_SETTINGS("0", "0"),
-    },
-    {
-        .name = "smnist-gru",
-        .description = "sequential MNIST, gru baseline beside Fig 2e (PAPER.md 2.2)",
-        .task = &task_smnist,
-        .model = MODEL_GRU,
-        SMNIST_SETTINGS("0", "0"),
-    },
+    BASELINE_ROWS("smnist", &task_smnist, "sequential MNIST", "Fig 2e (PAPER.md 2.2)",
+                  SMNIST_SETTINGS("0", "0")),
 
     /* The 11-task suite (PAPER.md §2.8), one baseline per model and training-set size n, on the
      * trials, seeds and budget of multitask_n<n>; M = 64 units as there. The AL-RNN rows'
@@ -757,78 +693,15 @@ const struct experiment experiments[] = {
      * AL-RNN rows start from z_0 = 0 as well); the read-out (every trial's response steps, the
      * task's mask and loss weights) is the task's and the same for every model.
      * figure5-baselines draws them beside Fig 5a. */
-    {
-        .name = "multitask_n20-tanh",
-        .description = "11-task cognitive suite, 20 training trials per task, tanh baseline "
-                       "beside Fig 5a (PAPER.md 2.8)",
-        .task = &task_multitask,
-        .model = MODEL_TANH,
-        MULTITASK_SETTINGS(20, 2, "0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "multitask_n20-lstm",
-        .description = "11-task cognitive suite, 20 training trials per task, lstm baseline "
-                       "beside Fig 5a (PAPER.md 2.8)",
-        .task = &task_multitask,
-        .model = MODEL_LSTM,
-        MULTITASK_SETTINGS(20, 2, "0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "multitask_n20-gru",
-        .description = "11-task cognitive suite, 20 training trials per task, gru baseline "
-                       "beside Fig 5a (PAPER.md 2.8)",
-        .task = &task_multitask,
-        .model = MODEL_GRU,
-        MULTITASK_SETTINGS(20, 2, "0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "multitask_n50-tanh",
-        .description = "11-task cognitive suite, 50 training trials per task, tanh baseline "
-                       "beside Fig 5a (PAPER.md 2.8)",
-        .task = &task_multitask,
-        .model = MODEL_TANH,
-        MULTITASK_SETTINGS(50, 5, "0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "multitask_n50-lstm",
-        .description = "11-task cognitive suite, 50 training trials per task, lstm baseline "
-                       "beside Fig 5a (PAPER.md 2.8)",
-        .task = &task_multitask,
-        .model = MODEL_LSTM,
-        MULTITASK_SETTINGS(50, 5, "0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "multitask_n50-gru",
-        .description = "11-task cognitive suite, 50 training trials per task, gru baseline "
-                       "beside Fig 5a (PAPER.md 2.8)",
-        .task = &task_multitask,
-        .model = MODEL_GRU,
-        MULTITASK_SETTINGS(50, 5, "0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "multitask_n500-tanh",
-        .description = "11-task cognitive suite, 500 training trials per task, tanh baseline "
-                       "beside Fig 5a (PAPER.md 2.8)",
-        .task = &task_multitask,
-        .model = MODEL_TANH,
-        MULTITASK_SETTINGS(500, 50, "0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "multitask_n500-lstm",
-        .description = "11-task cognitive suite, 500 training trials per task, lstm baseline "
-                       "beside Fig 5a (PAPER.md 2.8)",
-        .task = &task_multitask,
-        .model = MODEL_LSTM,
-        MULTITASK_SETTINGS(500, 50, "0", "0", "0", NULL, 0),
-    },
-    {
-        .name = "multitask_n500-gru",
-        .description = "11-task cognitive suite, 500 training trials per task, gru baseline "
-                       "beside Fig 5a (PAPER.md 2.8)",
-        .task = &task_multitask,
-        .model = MODEL_GRU,
-        MULTITASK_SETTINGS(500, 50, "0", "0", "0", NULL, 0),
-    },
+    BASELINE_ROWS("multitask_n20", &task_multitask,
+                  "11-task cognitive suite, 20 training trials per task", "Fig 5a (PAPER.md 2.8)",
+                  MULTITASK_SETTINGS(20, 2, "0", "0", "0", NULL, 0)),
+    BASELINE_ROWS("multitask_n50", &task_multitask,
+                  "11-task cognitive suite, 50 training trials per task", "Fig 5a (PAPER.md 2.8)",
+                  MULTITASK_SETTINGS(50, 5, "0", "0", "0", NULL, 0)),
+    BASELINE_ROWS("multitask_n500", &task_multitask,
+                  "11-task cognitive suite, 500 training trials per task", "Fig 5a (PAPER.md 2.8)",
+                  MULTITASK_SETTINGS(500, 50, "0", "0", "0", NULL, 0)),
     /* The worked example of docs/ADDING_A_TASK.md: XOR of two marked bits (tasks/xor.c), not
      * in the paper; settings chosen for it, drawn by figure-xor. */
     {
@@ -858,6 +731,8 @@ const struct experiment experiments[] = {
 #undef IMDB_SETTINGS
 #undef SMNIST_SETTINGS
 #undef MULTITASK_SETTINGS
+#undef BASELINE_ROWS
+#undef BASELINE_ROW
 #undef MULTITASK_AUTHORS
 const int n_experiments = (int)ARRAY_LEN(experiments);
 
