@@ -1,7 +1,8 @@
 /* run.c: one training run, end to end, and its HDF5 run file.
  *
  * Run file layout (the contract later tools rely on; README.md documents it):
- *   /                 attrs experiment, task, profile, seed, M, P, git_revision, created_utc
+ *   /                 attrs experiment, task, profile, seed, M, P, git_revision, created_utc,
+ *                     cpu, kernels, blas (where it ran)
  *   /config           attrs: every setting of the run (model, training, data)
  *   /model/<name>     the kept parameters (A, W, C, h, D, b; a baseline's Wx, Wh, bx, bh, D,
  *                     b: core/model_rnn.h), float32; /config model and n_params say which
@@ -26,7 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cblas.h>
+
 #include "experiments.h"
+#include "kernels.h"
 #include "h5io.h"
 #include "tasks.h"
 
@@ -59,6 +63,31 @@ static void git_revision(char *buf, size_t n) {
         pclose(p);
     }
     snprintf(buf, n, "%s%s", rev, dirty ? "-dirty" : "");
+}
+
+/* "<model name>, x86 family F model M" from /proc/cpuinfo ("unknown" where it cannot be read):
+ * the same seed gives other runs on another CPU or kernel set, so a run file names both. */
+static void cpu_description(char *buf, size_t n) {
+    snprintf(buf, n, "unknown");
+    FILE *fp = fopen("/proc/cpuinfo", "r");
+    if (!fp) return;
+    char line[512], name[256] = "", family[32] = "", model[32] = "";
+    while (fgets(line, sizeof line, fp) && !(name[0] && family[0] && model[0])) {
+        char *colon = strchr(line, ':');
+        if (!colon) continue;
+        const char *v = colon + 1 + strspn(colon + 1, " \t");
+        const size_t len = strcspn(v, "\n");
+        if (!strncmp(line, "model name", 10) && !name[0])
+            snprintf(name, sizeof name, "%.*s", (int)len, v);
+        else if (!strncmp(line, "cpu family", 10) && !family[0])
+            snprintf(family, sizeof family, "%.*s", (int)len, v);
+        else if (!strncmp(line, "model\t", 6) && !model[0])
+            snprintf(model, sizeof model, "%.*s", (int)len, v);
+    }
+    fclose(fp);
+    if (name[0])
+        snprintf(buf, n, "%s%s%s%s%s", name, family[0] ? ", x86 family " : "", family,
+                 family[0] && model[0] ? " model " : "", family[0] ? model : "");
 }
 
 void run_file_training_config(const struct resolved *r, const struct h5file *f) {
@@ -304,6 +333,14 @@ void run_file_provenance(const struct resolved *r, const struct h5file *f, int P
     h5_attr_str(f, "/", "git_revision", rev);
     h5_attr_str(f, "/", "created_utc", when);
     h5_attr_str(f, "/", "description", r->exp->description);
+    /* where it ran: the CPU, the engine's kernel set (core/kernels.h) and OpenBLAS's build
+     * and core type; provenance like git_revision, not settings (row_hash ignores them) */
+    char cpu[384], blas[384];
+    cpu_description(cpu, sizeof cpu);
+    snprintf(blas, sizeof blas, "%s; core %s", openblas_get_config(), openblas_get_corename());
+    h5_attr_str(f, "/", "cpu", cpu);
+    h5_attr_str(f, "/", "kernels", kern_kind_names[kern_default()]);
+    h5_attr_str(f, "/", "blas", blas);
 }
 
 void run_file_commit(const char *out, struct h5file *f) {

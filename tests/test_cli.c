@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "h5io.h"
+#include "kernels.h"
 #include "testutil.h"
 
 static void expect_failure(const char *args, const char *needle, const char *out) {
@@ -71,6 +72,13 @@ Test(cli, smoke_run_writes_complete_run_file) {
     h5_open_read(&f, out);
     const char *str_attrs[] = {"experiment", "task", "profile", "git_revision", "created_utc"};
     for (size_t i = 0; i < 5; i++) free(h5_read_attr_str(&f, "/", str_attrs[i]));
+    /* where it ran: a CPU description, the kernel set in use, OpenBLAS's build and core */
+    char *cpu = h5_read_attr_str(&f, "/", "cpu"), *kern = h5_read_attr_str(&f, "/", "kernels");
+    char *blas = h5_read_attr_str(&f, "/", "blas");
+    cr_assert(cpu[0], "empty cpu attribute");
+    cr_assert_str_eq(kern, kern_kind_names[kern_default()]);
+    cr_assert(strstr(blas, "OpenBLAS") && strstr(blas, "; core "), "blas: %s", blas);
+    free(cpu), free(kern), free(blas);
     cr_assert_eq(h5_read_attr_int(&f, "/", "P"), 2);
     cr_assert_eq(h5_read_attr_int(&f, "/", "seed"), 1);
     cr_assert_eq(h5_read_attr_int(&f, "/", "M"), 8);
