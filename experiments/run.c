@@ -85,9 +85,10 @@ static void cpu_description(char *buf, size_t n) {
             snprintf(model, sizeof model, "%.*s", (int)len, v);
     }
     fclose(fp);
-    if (name[0])
-        snprintf(buf, n, "%s%s%s%s%s", name, family[0] ? ", x86 family " : "", family,
-                 family[0] && model[0] ? " model " : "", family[0] ? model : "");
+    if (name[0] && family[0] && model[0])
+        snprintf(buf, n, "%s, x86 family %s model %s", name, family, model);
+    else if (name[0])
+        snprintf(buf, n, "%s", name);
 }
 
 void run_file_training_config(const struct resolved *r, const struct h5file *f) {
