@@ -530,12 +530,12 @@ Test(layers, pretrained_embedding_mismatch_dies, .exit_code = 1) {
 /* The GEMM path of a convolution works on blocks of output rows (core/layers.c CONV_ROWS):
  * 630 rows (two full blocks and a tail), taps reaching past both ends, against the plain
  * loops, forward and every gradient. */
-Test(layers, blas_matches_plain_conv_across_row_blocks) {
-    const int Cin = 3, Cout = 7, K = 5, pad = 2, T = 70, B = 9;
+static void conv_row_blocks_agree(int Cin) {
+    const int Cout = 7, K = 5, pad = 2, T = 70, B = 9;
     const int To = conv1d_T_out(T, K, pad);
     const size_t nw = (size_t)Cout * K * Cin, nx = (size_t)T * B * Cin, ny = (size_t)To * B * Cout;
     rng_t rg;
-    rng_init(&rg, 911, 1);
+    rng_init(&rg, 911 + Cin, 1);
     real *w = malloc(nw * sizeof(real)), *b = malloc(Cout * sizeof(real));
     real *x = malloc(nx * sizeof(real)), *dy = malloc(ny * sizeof(real));
     fill_normal(w, nw, &rg, 1), fill_normal(b, Cout, &rg, 1), fill_normal(x, nx, &rg, 1);
@@ -558,4 +558,30 @@ Test(layers, blas_matches_plain_conv_across_row_blocks) {
         cr_assert(fabs(dx[0][i] - dx[1][i]) <= AGREE_TOL * (1 + fabs(dx[0][i])), "dx[%zu]", i);
     for (int p = 0; p < 2; p++) free(y[p]), free(dw[p]), free(db[p]), free(dx[p]);
     free(w), free(b), free(x), free(dy);
+}
+
+/* Cin = 1 has its own im2col gather (the first sMNIST layer); Cin = 3 the general one */
+Test(layers, blas_matches_plain_conv_across_row_blocks) {
+    conv_row_blocks_agree(1);
+    conv_row_blocks_agree(3);
+}
+
+/* maxpool_backward's k = 2 path (two selects per row) against the argmax it replaces, on
+ * values with many ties and a NaN in either step of a window */
+Test(layers, maxpool_backward_k2_matches_argmax) {
+    const int C = 5, B = 3, T = 9, k = 2, To = maxpool_T_out(T, k);
+    const size_t row = (size_t)B * C, nx = (size_t)T * row;
+    real x[9 * 15], dy[4 * 15], dx[9 * 15] = {0}, ref[9 * 15] = {0};
+    rng_t rg;
+    rng_init(&rg, 77, 1);
+    for (size_t i = 0; i < nx; i++) x[i] = (real)(int)(3 * rng_uniform(&rg)); /* 0, 1, 2 */
+    for (size_t i = 0; i < (size_t)To * row; i++) dy[i] = 1 + (real)i;
+    x[0] = NAN, x[row + 1] = NAN; /* window 0: NaN first, NaN second */
+    maxpool_backward(C, k, x, T, B, dy, dx);
+    for (int t = 0; t < To; t++)
+        for (size_t i = 0; i < row; i++) {
+            const real a = x[(size_t)2 * t * row + i], b = x[(size_t)(2 * t + 1) * row + i];
+            ref[(size_t)(2 * t + (b > a)) * row + i] += dy[t * row + i];
+        }
+    for (size_t i = 0; i < nx; i++) cr_expect(dx[i] == ref[i], "dx[%zu] %g vs %g", i, dx[i], ref[i]);
 }
