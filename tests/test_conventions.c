@@ -334,6 +334,14 @@ Test(conventions, rows_paper_follows_reference) {
         show(final_rows[i], "quick", buf, sizeof buf);
         cr_assert(strstr(buf, "select best_val"), "%s quick: %s", final_rows[i], buf);
     }
+    /* copy_final keeps the final model at every profile (claim C4 on the reference's model) */
+    static const char *const profiles[] = {"smoke", "quick", "verify", "paper"};
+    for (int i = 0; i < 4; i++) {
+        show("copy_final", profiles[i], buf, sizeof buf);
+        cr_assert(strstr(buf, "select final"), "copy_final %s: %s", profiles[i], buf);
+    }
+    show("copy_final", "verify", buf, sizeof buf);
+    cr_assert(strstr(buf, "P grid 1,") && strstr(buf, "epochs 8000"), "%s", buf);
     show("multitask_n20", "paper", buf, sizeof buf);
     cr_assert(strstr(buf, "opts 'padded=1,authors_weights=1,resample=1'"), "%s", buf);
     /* the default divergence stop, relative to the first loss (train.h), at every profile:
