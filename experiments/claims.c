@@ -947,6 +947,168 @@ void claims_free(struct claim_result *res) {
     for (int i = 0; i < n_claims; i++) free(res[i].files);
 }
 
+/* ---- beside the baselines -------------------------------------------------------------- */
+
+/* The AL-RNN rows with gated baseline rows (experiments/table.c, BASELINE_ROWS) and the
+ * metric their figures draw. */
+static const struct {
+    const char *row, *metric;
+    int lower_is_better;
+} beside_table[] = {
+    {"addition", "/test/mse", 1},          {"copy", "/test/symbol_accuracy", 0},
+    {"imdb", "/test/accuracy", 0},         {"smnist", "/test/accuracy", 0},
+    {"multitask_n20", "/test/accuracy", 0}, {"multitask_n50", "/test/accuracy", 0},
+    {"multitask_n500", "/test/accuracy", 0},
+};
+_Static_assert(ARRAY_LEN(beside_table) <= BESIDE_MAX, "BESIDE_MAX too small");
+static const char *const beside_models[] = {"tanh", "lstm", "gru"};
+
+/* Read one arm of a pseudo-claim that reads c->quantity; 1 when it has >= 2 usable seeds. */
+static int beside_arm(const struct claim *c, const char *exp, const char *P, profile_kind p,
+                      const char *root, claim_select sel, struct claim_arm_result *ar,
+                      struct claim_result *files) {
+    const struct claim_arm a = {exp, P};
+    char why[512];
+    if (read_arm(c, &a, p, root, sel, ar, files, why, sizeof why) != 0) return 0;
+    return ar->n_used >= 2;
+}
+
+int claims_beside_baselines(profile_kind p, const char *root, claim_select s,
+                            struct beside_result *out) {
+    const int n = (int)ARRAY_LEN(beside_table);
+    for (int i = 0; i < n; i++) {
+        struct beside_result *b = &out[i];
+        memset(b, 0, sizeof *b);
+        b->row = beside_table[i].row;
+        b->metric = beside_table[i].metric;
+        b->lower_is_better = beside_table[i].lower_is_better;
+        b->best_P = -1;
+        const struct claim c = {.quantity = b->metric, .lower_is_better = b->lower_is_better};
+        struct claim_result files = {0};
+        struct resolved r;
+        experiment_resolve(experiment_find(b->row), p, &r);
+        struct claim_arm_result ar;
+        /* ties keep the first: the smallest P, the first baseline of beside_models */
+        for (int k = 0; k < r.n_P; k++) {
+            if (r.P[k] <= 0 || r.P[k] >= r.s.M) continue;
+            char P[16];
+            snprintf(P, sizeof P, "%d", r.P[k]);
+            if (!beside_arm(&c, b->row, P, p, root, s, &ar, &files)) continue;
+            b->n_sparse++;
+            if (b->best_P < 0 ||
+                stats_mean(ar.v, ar.n_used) > stats_mean(b->sparse.v, b->sparse.n_used)) {
+                b->best_P = r.P[k];
+                b->sparse = ar;
+            }
+        }
+        for (size_t m = 0; m < ARRAY_LEN(beside_models); m++) {
+            char name[96];
+            snprintf(name, sizeof name, "%s-%s", b->row, beside_models[m]);
+            if (!experiment_find(name)) continue;
+            if (!beside_arm(&c, name, "0", p, root, s, &ar, &files)) continue;
+            if (!b->n_base++ ||
+                stats_mean(ar.v, ar.n_used) > stats_mean(b->base.v, b->base.n_used))
+                b->base = ar;
+        }
+        b->n_files = files.n_files;
+        b->files = files.files;
+        if (b->best_P < 0 || !b->n_base) {
+            snprintf(b->reason, sizeof b->reason, "%s",
+                     b->best_P < 0 ? "no sparse P (0 < P < M) with >= 2 usable seeds"
+                                   : "no baseline row with >= 2 usable seeds");
+            continue;
+        }
+        const uint64_t seed = 20261200u + 10u * (uint64_t)i;
+        const struct claim_arm_result *hi = &b->sparse, *lo = &b->base;
+        struct claim_cmp_result *q = &b->cmp;
+        q->p = stats_mw_p_greater(hi->v, hi->n_used, lo->v, lo->n_used);
+        q->effect = stats_mean(hi->v, hi->n_used) - stats_mean(lo->v, lo->n_used);
+        stats_boot_diff(hi->v, hi->n_used, lo->v, lo->n_used, seed, CLAIM_BOOT, CLAIM_LEVEL,
+                        &q->lo, &q->hi);
+        q->delta = stats_cliff_delta(hi->v, hi->n_used, lo->v, lo->n_used);
+        stats_boot_cliff(hi->v, hi->n_used, lo->v, lo->n_used, seed + 1, CLAIM_BOOT,
+                         CLAIM_LEVEL, &q->dlo, &q->dhi);
+        b->have = 1;
+    }
+    return n;
+}
+
+void claims_beside_free(struct beside_result *out, int n) {
+    for (int i = 0; i < n; i++) free(out[i].files);
+}
+
+/* The section of claims.md and claims_baselines.tsv (_final under --select final). */
+static void write_beside(FILE *md, profile_kind p, const char *root, claim_select s,
+                         const char *out_dir) {
+    struct beside_result b[BESIDE_MAX];
+    const int n = claims_beside_baselines(p, root, s, b);
+    const int final = s == CLAIM_SELECT_FINAL;
+    char name[64];
+    snprintf(name, sizeof name, "claims_baselines%s.tsv", final ? "_final" : "");
+    struct tsv t;
+    tsv_open(&t, out_dir, name,
+             "beside the baselines (not claims of the paper): per AL-RNN row, the sparse P "
+             "(0 < P < M) and the gated baseline with the best mean of the metric, and sparse "
+             "minus baseline (oriented: > 0 favours the sparse AL-RNN; 95 % bootstrap "
+             "intervals; p one-sided Mann-Whitney); descriptive: both are the best of several "
+             "on the same runs, so intervals and p are optimistic and decide nothing");
+    fprintf(t.fp, "row\tmetric\tbest_P\tsparse_mean\tsparse_sd\tsparse_n\tbaseline\t"
+                  "baseline_mean\tbaseline_sd\tbaseline_n\teffect\tlo\thi\tdelta\tdlo\tdhi\t"
+                  "p\tnote\n");
+    fprintf(md,
+            "\n## Beside the baselines (not claims of the paper)\n\n"
+            "For each AL-RNN row with gated baselines (rows `<row>-tanh`, `-lstm`, `-gru`: M "
+            "units each, the row's data, seeds and budget; `make <figure>-baselines "
+            "PROFILE=%s` trains them): the sparse P (0 < P < M) with the best mean of the "
+            "figure's metric and the baseline with the best mean, over their usable seeds "
+            "(>= 2 each), and sparse minus baseline, oriented so that > 0 favours the sparse "
+            "AL-RNN. **Descriptive only**: both arms are picked as the best of several on these "
+            "same runs, so the intervals and p are optimistic; no verdict, not in Holm's "
+            "family.\n\n"
+            "| AL-RNN row | quantity | best sparse P: mean ± std (seeds) | best baseline: mean ± "
+            "std (seeds) | effect [95 %% CI] | Cliff's δ [95 %% CI] | p |\n"
+            "|---|---|---|---|---|---|---|\n",
+            profile_names[p]);
+    for (int i = 0; i < n; i++) {
+        const struct beside_result *r = &b[i];
+        char q[128];
+        if (final) snprintf(q, sizeof q, "/eval/%s at the final epoch", r->metric + 6);
+        else snprintf(q, sizeof q, "%s", r->metric);
+        if (!r->have) {
+            fprintf(md, "| %s | %s | %s | | | | |\n", r->row, q, r->reason);
+            fprintf(t.fp, "%s\t%s\tNaN\tNaN\tNaN\t0\t-\tNaN\tNaN\t0\tNaN\tNaN\tNaN\tNaN\tNaN\t"
+                          "NaN\tNaN\t%s\n",
+                    r->row, r->metric, r->reason);
+            continue;
+        }
+        const struct claim_cmp_result *c = &r->cmp;
+        const char *bname = r->base.label, *cut = strstr(bname, " P="); /* "<row>-<model> P=0" */
+        const int blen = cut ? (int)(cut - bname) : (int)strlen(bname);
+        fprintf(md, "| %s | %s | P = %d: %.4g ± %.3g (%d) | %.*s: %.4g ± %.3g (%d) | %.4g "
+                    "[%.4g, %.4g] | %.3f [%.3f, %.3f] | %.3g |\n",
+                r->row, q, r->best_P, r->sparse.mean, r->sparse.sd, r->sparse.n_used, blen,
+                bname, r->base.mean, r->base.sd, r->base.n_used, c->effect, c->lo, c->hi,
+                c->delta, c->dlo, c->dhi, c->p);
+        fprintf(t.fp, "%s\t%s\t%d\t%.9g\t%.9g\t%d\t%.*s\t%.9g\t%.9g\t%d\t%.9g\t%.9g\t%.9g\t"
+                      "%.9g\t%.9g\t%.9g\t%.9g\tbest of %d sparse P and %d baselines\n",
+                r->row, r->metric, r->best_P, r->sparse.mean, r->sparse.sd, r->sparse.n_used,
+                blen, bname, r->base.mean, r->base.sd, r->base.n_used, c->effect, c->lo, c->hi,
+                c->delta, c->dlo, c->dhi, c->p, r->n_sparse, r->n_base);
+    }
+    int nf = 0;
+    for (int i = 0; i < n; i++) nf += b[i].n_files;
+    if (nf) {
+        fprintf(md, "\nRun files read for this section (FNV-1a 64 of the bytes), under `%s`:\n\n",
+                root);
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < b[i].n_files; k++)
+                fprintf(md, "- `%s` %016llx\n", b[i].files[k].path,
+                        (unsigned long long)b[i].files[k].fnv);
+    }
+    tsv_close(&t);
+    claims_beside_free(b, n);
+}
+
 /* ---- the report ------------------------------------------------------------------------ */
 
 static void fmt_num(char *buf, size_t n, double v) {
@@ -1120,5 +1282,6 @@ void claims_write(profile_kind p, const char *results_root, claim_select s,
                         (unsigned long long)r->files[k].fnv);
         }
     }
+    if (!sel) write_beside(f, p, results_root, s, out_dir);
     tsv_close(&t);
 }

@@ -166,11 +166,38 @@ const char *claims_row_substitutions(void);
 
 void claims_evaluate(profile_kind p, const char *results_root, claim_select s,
                      struct claim_result *res);
+
+/* Beside the baselines (not a claim of the paper): for each AL-RNN row that has gated
+ * baseline rows (<row>-tanh, -lstm, -gru: M units each, the row's data, seeds and budget),
+ * the sparse P (0 < P < M, in the profile's grid) with the best mean of the row's metric and
+ * the baseline with the best mean, over their usable seeds (>= 2 each), and the comparison
+ * sparse against baseline (oriented: > 0 favours the sparse AL-RNN). Descriptive only: both
+ * arms are picked as the best of several on the same runs, so the interval and p are
+ * optimistic; nothing is decided and nothing enters Holm's family. */
+struct beside_result {
+    const char *row, *metric; /* the AL-RNN row and its /test/<metric> */
+    int lower_is_better;
+    int have;           /* both arms found with >= 2 usable seeds: cmp is set */
+    char reason[256];   /* why not, when !have */
+    int best_P;         /* -1 when no sparse P has >= 2 usable seeds */
+    struct claim_arm_result sparse, base; /* the best of each (base.label names the row) */
+    int n_sparse, n_base;                 /* sparse P values / baseline rows with runs */
+    struct claim_cmp_result cmp;
+    int n_files;
+    struct claim_file *files; /* every run file read (malloc'd) */
+};
+enum { BESIDE_MAX = 8 };
+/* Fills out[0..n-1] (free with claims_beside_free); returns n. */
+int claims_beside_baselines(profile_kind p, const char *results_root, claim_select s,
+                            struct beside_result *out);
+void claims_beside_free(struct beside_result *out, int n);
 void claims_free(struct claim_result *res);
 
 /* Write claims.md and claims.tsv (claims_final.md, .tsv under CLAIM_SELECT_FINAL, so both
  * reports can sit side by side) into out_dir (temporary name, then rename) for the claims
- * selected (sel[i] != 0; NULL = all); s is the selection res was evaluated with. */
+ * selected (sel[i] != 0; NULL = all); s is the selection res was evaluated with. With every
+ * claim selected, claims.md ends with the comparisons beside the baselines
+ * (claims_beside_baselines), also written as claims_baselines.tsv (_final). */
 void claims_write(profile_kind p, const char *results_root, claim_select s,
                   const struct claim_result *res, const int *sel, const char *out_dir);
 

@@ -741,3 +741,84 @@ Test(claims, partial_comparisons_are_shown_not_decided) {
     tu_rm_rf(out);
     cleanup();
 }
+
+/* ---- beside the baselines ------------------------------------------------------------- */
+
+static void put_quick(const char *row, int P, int seed, double mse) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/quick/%s/P%d_seed%d.h5", root, row, P, seed);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    h5_write_scalar(&f, "/test/mse", mse, "test MSE", "1");
+    h5_close(&f);
+}
+
+/* addition at quick (P grid 0,1,2,5,10,50; M = 50; 3 seeds): the best sparse P is the lowest
+ * mean MSE among 0 < P < M (P = 50 = M is lower still and must not count), the best baseline
+ * the lowest among the baseline rows with runs (the GRU has none) */
+Test(claims, beside_baselines_picks_the_best_of_each_and_compares, .timeout = 60) {
+    tu_tmpdir(root, sizeof root, "beside");
+    const int P[] = {1, 2, 5, 10, 50};
+    const double m[] = {0.10, 0.01, 0.002, 0.005, 0.0001};
+    for (int s = 0; s < 3; s++) {
+        for (int k = 0; k < 5; k++) put_quick("addition", P[k], s, m[k] + 1e-4 * s);
+        put_quick("addition-tanh", 0, s, 0.15 + 1e-4 * s);
+        put_quick("addition-lstm", 0, s, 0.008 + 1e-4 * s);
+    }
+    struct beside_result b[BESIDE_MAX];
+    const int n = claims_beside_baselines(PROFILE_QUICK, root, CLAIM_SELECT_KEPT, b);
+    int seen = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(b[i].row, "addition")) {
+            cr_expect(!b[i].have && strstr(b[i].reason, "no sparse P"), "%s: %s", b[i].row,
+                      b[i].reason);
+            continue;
+        }
+        seen = 1;
+        cr_assert(b[i].have, "%s", b[i].reason);
+        cr_expect_eq(b[i].best_P, 5);
+        cr_expect_eq(b[i].n_sparse, 4);
+        cr_expect_eq(b[i].n_base, 2);
+        cr_expect(!strncmp(b[i].base.label, "addition-lstm", 13), "%s", b[i].base.label);
+        cr_expect(fabs(b[i].sparse.mean - 0.0021) < 1e-12 && fabs(b[i].base.mean - 0.0081) < 1e-12);
+        /* oriented (lower MSE is better): sparse better by 0.006, complete separation */
+        cr_expect(fabs(b[i].cmp.effect - 0.006) < 1e-12, "%g", b[i].cmp.effect);
+        cr_expect_gt(b[i].cmp.lo, 0);
+        cr_expect_eq(b[i].cmp.delta, 1);
+        cr_expect(fabs(b[i].cmp.p - 0.05) < 1e-12, "%g", b[i].cmp.p); /* 1 / C(6, 3) */
+        cr_expect_eq(b[i].n_files, 18);
+    }
+    cr_expect(seen);
+    claims_beside_free(b, n);
+    /* the report: the section in claims.md, its TSV; not with a claim selection */
+    char out[256], path[512], err[4096], args[1024];
+    tu_tmpdir(out, sizeof out, "beside_out");
+    snprintf(args, sizeof args, "verify --profile quick --results %s --out %s", root, out);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    snprintf(path, sizeof path, "%s/claims.md", out);
+    char *md = tu_slurp(path);
+    cr_assert_not_null(md);
+    cr_expect(strstr(md, "## Beside the baselines (not claims of the paper)") &&
+                  strstr(md, "| addition | /test/mse | P = 5: 0.0021 ± 0.0001 (3) | "
+                             "addition-lstm: 0.0081 ± 0.0001 (3) | 0.006 ["),
+              "%s", md);
+    free(md);
+    snprintf(path, sizeof path, "%s/claims_baselines.tsv", out);
+    char *tsv = tu_slurp(path);
+    cr_assert_not_null(tsv);
+    cr_expect(strstr(tsv, "\naddition\t/test/mse\t5\t0.0021\t"), "%s", tsv);
+    free(tsv);
+    tu_rm_rf(out);
+    tu_tmpdir(out, sizeof out, "beside_out");
+    snprintf(args, sizeof args, "verify --profile quick --claims C1 --results %s --out %s", root,
+             out);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    snprintf(path, sizeof path, "%s/claims.md", out);
+    md = tu_slurp(path);
+    cr_assert_not_null(md);
+    cr_expect(!strstr(md, "Beside the baselines"), "a claim selection writes no section");
+    free(md);
+    tu_rm_rf(out);
+    tu_rm_rf(root);
+}
