@@ -985,8 +985,10 @@ int claims_beside_baselines(profile_kind p, const char *root, claim_select s,
         b->best_P = -1;
         const struct claim c = {.quantity = b->metric, .lower_is_better = b->lower_is_better};
         struct claim_result files = {0};
+        const struct experiment *e = experiment_find(b->row);
+        ASSERT(e); /* beside_table names rows of experiments/table.c */
         struct resolved r;
-        experiment_resolve(experiment_find(b->row), p, &r);
+        experiment_resolve(e, p, &r);
         struct claim_arm_result ar;
         /* ties keep the first: the smallest P, the first baseline of beside_models */
         for (int k = 0; k < r.n_P; k++) {
