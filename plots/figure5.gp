@@ -55,13 +55,15 @@ do for [fmt in "png pdf"] {
   set xrange [0.5:*]
   set offsets graph 0.03, graph 0.06, 0, 0
   set yrange [0:1.05]
-  set key top left
+  # with bands (up to 9) the key goes below the panel, so that it covers no curve
+  if (bands_a_n > 0) { set key below left Left reverse font ",8" maxcols 2 samplen 2 } else { set key top left }
   plot a using ($1 == 0 ? 0.5 : $1):2:3:xtic(1) with yerrorlines pt 7 lw 1.5 lc rgb "#1f77b4" title columnheader(2), \
        a using ($1 == 0 ? 0.5 : $1):4:5 with yerrorlines pt 5 lw 1.5 lc rgb "#ff7f0e" title columnheader(4), \
        a using ($1 == 0 ? 0.5 : $1):6:7 with yerrorlines pt 9 lw 1.5 lc rgb "#2ca02c" title columnheader(6), \
        for [i=1:bands_a_n] ba skip 2 every ::(i-1)::(i-1) using 13:6:13:14:11:12 with boxxyerror fs transparent solid 0.15 noborder lc rgb band_color[(i-1)%9+1] notitle, \
        for [i=1:bands_a_n] ba skip 2 every ::(i-1)::(i-1) using 13:6:($14-$13):(0) with vectors nohead lw 2 dt 2 lc rgb band_color[(i-1)%9+1] title bands_a_label[i].": mean ± std"
   unset logscale x
+  set key default
   set offsets 0, 0, 0, 0
   set xrange [*:*]
   set yrange [*:*]
