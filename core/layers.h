@@ -62,7 +62,7 @@ void dense_backward(int Cin, int Cout, const real *w, const real *x, int R,
                     const real *dy /* (R, Cout) */, real *dw, real *db,
                     real *dx /* (R, Cin) or NULL */, int use_blas);
 
-/* ---- ReLU, element-wise -------------------------------------------------------------- */
+/* ---- ReLU, element-wise (the buffers of a call must not overlap) ---------------------- */
 
 void relu_forward(const real *x /* (n) */, size_t n, real *y /* (n) */);
 /* dx += dy ⊙ 1[x > 0] (the derivative at the kink is taken as 0, as in PyTorch) */
@@ -76,7 +76,8 @@ static inline int maxpool_T_out(int T, int k) { return T / k; }
 /* y[t,b,c] = max_{j<k} x[t·k + j, b, c] */
 void maxpool_forward(int C, int k, const real *x /* (T, B, C) */, int T, int B,
                      real *y /* (T/k, B, C) */);
-/* dx[argmax] += dy; the argmax is recomputed from x (ties: first), so nothing is saved. */
+/* dx[argmax] += dy; the argmax is recomputed from x (ties: first), so nothing is saved.
+ * x, dy and dx must not overlap. */
 void maxpool_backward(int C, int k, const real *x, int T, int B,
                       const real *dy /* (T/k, B, C) */, real *dx /* (T, B, C) */);
 
