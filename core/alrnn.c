@@ -5,15 +5,6 @@
 
 #include "kernels.h"
 
-/* The per-step elementwise passes run for every step and sequence; the build targets the
- * x86-64 baseline (SSE2), so they are compiled three times and the widest the CPU runs is
- * picked when the program loads (GCC function multi-versioning). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define ALRNN_ELEMENTWISE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define ALRNN_ELEMENTWISE_CLONES
-#endif
-
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -296,7 +287,7 @@ static void phi_rows(const real *z, real *phi, int B, int M, int P) {
 
 /* z_t += W Φ*(z_{t-1}) + h + A ⊙ z_{t-1}; then Φ*(z_t). z_t holds C s_t on entry and
  * w->Wt holds Wᵀ. One fused pass over the batch after the GEMM. */
-ALRNN_ELEMENTWISE_CLONES
+ELEMENTWISE_CLONES
 static void recur(const struct alrnn *m, struct alrnn_work *w, const struct alrnn_views *v, int t) {
     const int B = w->B, M = m->cfg.M;
     const size_t BM = (size_t)B * M;
@@ -351,7 +342,7 @@ static void readout(const struct alrnn *m, const struct alrnn_views *v, const re
 enum { NARROW_INPUT = 8 };
 
 /* Z (R, M) = x (R, N) · Cᵀ with C (M, N). */
-ALRNN_ELEMENTWISE_CLONES
+ELEMENTWISE_CLONES
 static void input_narrow(const real *x, const real *C, int R, int M, int N, real *Z) {
     for (int r = 0; r < R; r++) {
         real *zr = Z + (size_t)r * M;
@@ -365,7 +356,7 @@ static void input_narrow(const real *x, const real *C, int R, int M, int N, real
 }
 
 /* dC (M, N) += Gᵀ (M, R) · x (R, N), accumulated as N dot-products per row of G. */
-ALRNN_ELEMENTWISE_CLONES
+ELEMENTWISE_CLONES
 static void input_narrow_grad(const real *G, const real *x, int R, int M, int N, real *dC) {
     real acc[NARROW_INPUT][512];
     for (int i0 = 0; i0 < M; i0 += 512) {
@@ -438,7 +429,7 @@ void alrnn_step(const struct alrnn *m, struct alrnn_work *w, int t, const real *
  * which becomes a vector blend (a conditional load compiles to a branch per element that
  * mispredicts on the data, and per-range loops have P-dependent remainders; either makes the
  * step's cost depend on P). */
-ALRNN_ELEMENTWISE_CLONES
+ELEMENTWISE_CLONES
 static void bptt_rows(const real *gt, const real *zp, const real *dphi, real *gp, real *dh,
                       real *dAf, const real *Af, const int32_t *lin, int B, int M, int more,
                       int acc) {

@@ -15,6 +15,17 @@
 #ifndef ALRNN_COMMON_H
 #define ALRNN_COMMON_H
 
+/* Element-wise passes that run for every step and sequence (core/alrnn.c, core/layers.c):
+ * the build targets the x86-64 baseline (SSE2), so such a function is compiled for AVX-512,
+ * AVX2 and the baseline, and the widest the CPU runs is picked when the program loads (GCC
+ * function multi-versioning). No FMA contraction under -std=c11: every version gives the
+ * same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ELEMENTWISE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define ELEMENTWISE_CLONES
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -13,15 +13,6 @@ const char *const layer_kind_names[] = {
 _Static_assert(ARRAY_LEN(layer_kind_names) == LAYER__COUNT,
                "layer_kind_names: one entry per enum value");
 
-/* The element-wise passes over whole activations (ReLU, max pooling) touch every value of a
- * layer's output once per step; compiled for AVX-512, AVX2 and the baseline, picked at load
- * time, as core/alrnn.c's passes. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define LAYER_ELEMENTWISE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define LAYER_ELEMENTWISE_CLONES
-#endif
-
 static inline int imax(int a, int b) { return a > b ? a : b; }
 static inline int imin(int a, int b) { return a < b ? a : b; }
 
@@ -194,7 +185,7 @@ void dense_backward(int Cin, int Cout, const real *w, const real *x, int R, cons
 
 /* ---- relu ------------------------------------------------------------------------------- */
 
-LAYER_ELEMENTWISE_CLONES
+ELEMENTWISE_CLONES
 void relu_forward(const real *restrict x, size_t n, real *restrict y) {
     for (size_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
@@ -203,7 +194,7 @@ void relu_forward(const real *restrict x, size_t n, real *restrict y) {
  * it mispredicts about half the time. dy[i] is loaded whatever the sign, and the pointers
  * are restrict, so the select vectorises (written `x[i] > 0 ? dy[i] : 0` without them, GCC
  * compiled a scalar branch per element: 12 % of the sMNIST encoder's step). */
-LAYER_ELEMENTWISE_CLONES
+ELEMENTWISE_CLONES
 void relu_backward(const real *restrict x, size_t n, const real *restrict dy,
                    real *restrict dx) {
     for (size_t i = 0; i < n; i++) {
@@ -231,7 +222,7 @@ void maxpool_forward(int C, int k, const real *x, int T, int B, real *y) {
 /* k = 2 (the only window the encoders use) as two selects over whole rows, which vectorise;
  * a scatter to dx[argmax] does not. Ties and NaNs go where the general loop sends them: to
  * the first step unless the second is strictly greater. */
-LAYER_ELEMENTWISE_CLONES
+ELEMENTWISE_CLONES
 void maxpool_backward(int C, int k, const real *restrict x, int T, int B,
                       const real *restrict dy, real *restrict dx) {
     const int To = maxpool_T_out(T, k);

@@ -795,16 +795,18 @@ static void boot_sign_share(const double *x, int n, double m, uint64_t seed, dou
 
 /* Comparison k of a two-arm claim: arm 2k against arm 2k+1 (exact one-sided Mann-Whitney,
  * difference of means and Cliff's delta with their bootstrap intervals). */
-static void compare_arms(struct claim_result *res, int k, uint64_t seed) {
-    const struct claim_arm_result *hi = &res->arm[2 * k], *lo = &res->arm[2 * k + 1];
-    struct claim_cmp_result *r = &res->cmp[k];
+static void compare_values(const struct claim_arm_result *hi, const struct claim_arm_result *lo,
+                           uint64_t seed, struct claim_cmp_result *r) {
     r->p = stats_mw_p_greater(hi->v, hi->n_used, lo->v, lo->n_used);
     r->effect = stats_mean(hi->v, hi->n_used) - stats_mean(lo->v, lo->n_used);
-    stats_boot_diff(hi->v, hi->n_used, lo->v, lo->n_used, seed + 2 * (uint64_t)k, CLAIM_BOOT,
-                    CLAIM_LEVEL, &r->lo, &r->hi);
+    stats_boot_diff(hi->v, hi->n_used, lo->v, lo->n_used, seed, CLAIM_BOOT, CLAIM_LEVEL, &r->lo,
+                    &r->hi);
     r->delta = stats_cliff_delta(hi->v, hi->n_used, lo->v, lo->n_used);
-    stats_boot_cliff(hi->v, hi->n_used, lo->v, lo->n_used, seed + 2 * (uint64_t)k + 1, CLAIM_BOOT,
-                     CLAIM_LEVEL, &r->dlo, &r->dhi);
+    stats_boot_cliff(hi->v, hi->n_used, lo->v, lo->n_used, seed + 1, CLAIM_BOOT, CLAIM_LEVEL,
+                     &r->dlo, &r->dhi);
+}
+static void compare_arms(struct claim_result *res, int k, uint64_t seed) {
+    compare_values(&res->arm[2 * k], &res->arm[2 * k + 1], seed + 2 * (uint64_t)k, &res->cmp[k]);
 }
 
 static void eval_claim(int ci, profile_kind p, const char *root, claim_select sel,
@@ -949,6 +951,8 @@ void claims_free(struct claim_result *res) {
 
 /* ---- beside the baselines -------------------------------------------------------------- */
 
+static void quantity_label(const struct claim *c, claim_select s, char *buf, size_t n);
+
 /* The AL-RNN rows with gated baseline rows (experiments/table.c, BASELINE_ROWS) and the
  * metric their figures draw. */
 static const struct {
@@ -1009,8 +1013,10 @@ int claims_beside_baselines(profile_kind p, const char *root, claim_select s,
             if (!experiment_find(name)) continue;
             if (!beside_arm(&c, name, "0", p, root, s, &ar, &files)) continue;
             if (!b->n_base++ ||
-                stats_mean(ar.v, ar.n_used) > stats_mean(b->base.v, b->base.n_used))
+                stats_mean(ar.v, ar.n_used) > stats_mean(b->base.v, b->base.n_used)) {
                 b->base = ar;
+                snprintf(b->base_row, sizeof b->base_row, "%s", name);
+            }
         }
         b->n_files = files.n_files;
         b->files = files.files;
@@ -1020,16 +1026,7 @@ int claims_beside_baselines(profile_kind p, const char *root, claim_select s,
                                    : "no baseline row with >= 2 usable seeds");
             continue;
         }
-        const uint64_t seed = 20261200u + 10u * (uint64_t)i;
-        const struct claim_arm_result *hi = &b->sparse, *lo = &b->base;
-        struct claim_cmp_result *q = &b->cmp;
-        q->p = stats_mw_p_greater(hi->v, hi->n_used, lo->v, lo->n_used);
-        q->effect = stats_mean(hi->v, hi->n_used) - stats_mean(lo->v, lo->n_used);
-        stats_boot_diff(hi->v, hi->n_used, lo->v, lo->n_used, seed, CLAIM_BOOT, CLAIM_LEVEL,
-                        &q->lo, &q->hi);
-        q->delta = stats_cliff_delta(hi->v, hi->n_used, lo->v, lo->n_used);
-        stats_boot_cliff(hi->v, hi->n_used, lo->v, lo->n_used, seed + 1, CLAIM_BOOT,
-                         CLAIM_LEVEL, &q->dlo, &q->dhi);
+        compare_values(&b->sparse, &b->base, 20261200u + 10u * (uint64_t)i, &b->cmp);
         b->have = 1;
     }
     return n;
@@ -1073,9 +1070,9 @@ static void write_beside(FILE *md, profile_kind p, const char *root, claim_selec
             profile_names[p]);
     for (int i = 0; i < n; i++) {
         const struct beside_result *r = &b[i];
+        const struct claim qc = {.quantity = r->metric};
         char q[128];
-        if (final) snprintf(q, sizeof q, "/eval/%s at the final epoch", r->metric + 6);
-        else snprintf(q, sizeof q, "%s", r->metric);
+        quantity_label(&qc, s, q, sizeof q);
         if (!r->have) {
             fprintf(md, "| %s | %s | %s | | | | |\n", r->row, q, r->reason);
             fprintf(t.fp, "%s\t%s\tNaN\tNaN\tNaN\t0\t-\tNaN\tNaN\t0\tNaN\tNaN\tNaN\tNaN\tNaN\t"
@@ -1084,17 +1081,15 @@ static void write_beside(FILE *md, profile_kind p, const char *root, claim_selec
             continue;
         }
         const struct claim_cmp_result *c = &r->cmp;
-        const char *bname = r->base.label, *cut = strstr(bname, " P="); /* "<row>-<model> P=0" */
-        const int blen = cut ? (int)(cut - bname) : (int)strlen(bname);
-        fprintf(md, "| %s | %s | P = %d: %.4g ± %.3g (%d) | %.*s: %.4g ± %.3g (%d) | %.4g "
+        fprintf(md, "| %s | %s | P = %d: %.4g ± %.3g (%d) | %s: %.4g ± %.3g (%d) | %.4g "
                     "[%.4g, %.4g] | %.3f [%.3f, %.3f] | %.3g |\n",
-                r->row, q, r->best_P, r->sparse.mean, r->sparse.sd, r->sparse.n_used, blen,
-                bname, r->base.mean, r->base.sd, r->base.n_used, c->effect, c->lo, c->hi,
+                r->row, q, r->best_P, r->sparse.mean, r->sparse.sd, r->sparse.n_used,
+                r->base_row, r->base.mean, r->base.sd, r->base.n_used, c->effect, c->lo, c->hi,
                 c->delta, c->dlo, c->dhi, c->p);
-        fprintf(t.fp, "%s\t%s\t%d\t%.9g\t%.9g\t%d\t%.*s\t%.9g\t%.9g\t%d\t%.9g\t%.9g\t%.9g\t"
+        fprintf(t.fp, "%s\t%s\t%d\t%.9g\t%.9g\t%d\t%s\t%.9g\t%.9g\t%d\t%.9g\t%.9g\t%.9g\t"
                       "%.9g\t%.9g\t%.9g\t%.9g\tbest of %d sparse P and %d baselines\n",
                 r->row, r->metric, r->best_P, r->sparse.mean, r->sparse.sd, r->sparse.n_used,
-                blen, bname, r->base.mean, r->base.sd, r->base.n_used, c->effect, c->lo, c->hi,
+                r->base_row, r->base.mean, r->base.sd, r->base.n_used, c->effect, c->lo, c->hi,
                 c->delta, c->dlo, c->dhi, c->p, r->n_sparse, r->n_base);
     }
     int nf = 0;

@@ -180,7 +180,8 @@ struct beside_result {
     int have;           /* both arms found with >= 2 usable seeds: cmp is set */
     char reason[256];   /* why not, when !have */
     int best_P;         /* -1 when no sparse P has >= 2 usable seeds */
-    struct claim_arm_result sparse, base; /* the best of each (base.label names the row) */
+    struct claim_arm_result sparse, base; /* the best of each */
+    char base_row[96];                    /* the best baseline's row */
     int n_sparse, n_base;                 /* sparse P values / baseline rows with runs */
     struct claim_cmp_result cmp;
     int n_files;
