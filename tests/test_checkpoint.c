@@ -18,8 +18,18 @@
 #include "h5io.h"
 #include "testutil.h"
 
-/* long enough (about 4 s on an idle core) that every signal lands mid-run */
+/* a few seconds on an idle core; the signal delays below are fractions of the reference
+ * run's measured wall time, so every signal lands mid-run on a faster machine too */
 #define LONG_RUN "ALRNN_TEST_OVERRIDE=epochs=8000"
+
+/* Wall seconds of the last uninterrupted reference run (reference()). */
+static double ref_seconds;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 /* The run command for out, with extra options. */
 static void run_args(char *buf, size_t n, const char *out, const char *extra) {
@@ -75,12 +85,14 @@ static int same_run_file(const char *a, const char *b) {
     return system(cmd) == 0;
 }
 
-/* The uninterrupted reference run dir/ref.h5. */
+/* The uninterrupted reference run dir/ref.h5; its wall time into ref_seconds. */
 static void reference(const char *dir, char *ref, size_t n) {
     char args[2048], err[16384];
     snprintf(ref, n, "%s/ref.h5", dir);
     run_args(args, sizeof args, ref, NULL);
+    const double t0 = now_s();
     cr_assert_eq(tu_alrnn(LONG_RUN, args, err, sizeof err), 0, "%s", err);
+    ref_seconds = now_s() - t0;
 }
 
 /* A fresh temporary directory dir for tag (256 bytes), its run file out (512), out's
@@ -141,15 +153,20 @@ Test(checkpoint, sigkill_at_random_points_then_resume_is_identical, .timeout = 6
     unsigned seed = (unsigned)time(NULL);
     char delays[256] = "";
     int resumed = 0;
+    /* A killed run advances at most its delay past the last checkpoint it resumed from, so
+     * four delays of at most a tenth of the reference's wall time leave more than half of the
+     * training for the last run, even if the machine runs twice as fast as during the
+     * reference. */
     for (int k = 0; k < 4; k++) {
-        const double delay = 0.05 + 0.6 * rand_r(&seed) / RAND_MAX;
+        const double delay = ref_seconds * (0.02 + 0.08 * rand_r(&seed) / RAND_MAX);
         snprintf(delays + strlen(delays), sizeof delays - strlen(delays), " %.3f", delay);
         const pid_t pid = spawn(LONG_RUN, args, errf);
         wait_for_training(errf);
         sleep_s(delay);
         kill(pid, SIGKILL);
-        cr_assert_eq(wait_status(pid), 128 + SIGKILL, "the run ended before SIGKILL (delays%s)",
-                     delays);
+        cr_assert_eq(wait_status(pid), 128 + SIGKILL,
+                     "the run ended before SIGKILL (delays%s; reference %.2f s)", delays,
+                     ref_seconds);
         read_file(errf, err, sizeof err);
         resumed += file_contains(errf, "resuming from checkpoint");
         cr_assert(tu_exists(ck), "no checkpoint after %.3f s (delays%s): %s", delay, delays, err);
@@ -174,7 +191,7 @@ Test(checkpoint, sigterm_and_sigint_checkpoint_then_resume, .timeout = 600) {
     for (int k = 0; k < 2; k++) {
         const pid_t pid = spawn(LONG_RUN, args, errf);
         wait_for_training(errf);
-        sleep_s(0.2 + 0.3 * k);
+        sleep_s(ref_seconds * (0.05 + 0.1 * k));
         kill(pid, sigs[k]);
         const int st = wait_status(pid);
         read_file(errf, err, sizeof err);
@@ -209,7 +226,7 @@ Test(checkpoint, sigusr1_checkpoints_and_continues, .timeout = 600) {
     run_args(args, sizeof args, out, "--checkpoint-seconds 0");
     const pid_t pid = spawn(LONG_RUN, args, errf);
     wait_for_training(errf);
-    sleep_s(0.2);
+    sleep_s(0.1 * ref_seconds);
     cr_assert(!tu_exists(ck), "a checkpoint before any was asked for");
     kill(pid, SIGUSR1);
     int seen = 0;
