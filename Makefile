@@ -68,7 +68,7 @@ help: ## list the targets
 	@echo "alrnn-bench targets (PROFILE=smoke|quick|paper|verify, default quick):"
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
 	@echo "figure targets (make <name> [PROFILE=...]): run 'bin/alrnn figures' to list them"
-	@echo "verify [PROFILE=verify] [CLAIMS=C1,C3] [SELECT=final], verify-C<n>: train the claims' missing runs, write plots/out/<profile>/claims.md, .tsv and the forest plot (claims_final.* with SELECT=final)"
+	@echo "verify [PROFILE=verify] [CLAIMS=C1,C3] [SELECT=final|best_val], verify-C<n>: train the claims' missing runs, write plots/out/<profile>/claims.md, .tsv and the forest plot (claims_final.*, claims_best_val.* with SELECT)"
 
 # apt-get waits for the dpkg lock (another apt-get, e.g. a parallel make's) instead of failing
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600

@@ -47,6 +47,7 @@ const char *const claim_verdict_names[3] = {
 const char *const claim_select_names[CLAIM_SELECT__COUNT] = {
     [CLAIM_SELECT_KEPT] = "kept",
     [CLAIM_SELECT_FINAL] = "final",
+    [CLAIM_SELECT_BEST_VAL] = "best_val",
 };
 
 /* ---- derived per-seed quantities ------------------------------------------------------- */
@@ -655,31 +656,58 @@ int claim_run_paths(const struct claim *c, profile_kind p,
     return count;
 }
 
-int claim_reads_final(const struct claim *c, claim_select s) {
-    return s == CLAIM_SELECT_FINAL && !c->derive && !strncmp(c->quantity, "/test/", 6);
+int claim_reads_eval(const struct claim *c, claim_select s) {
+    return s != CLAIM_SELECT_KEPT && !c->derive && !strncmp(c->quantity, "/test/", 6);
 }
 
-/* /eval/<metric>[last] for the quantity /test/<metric>, when the last evaluation ran after the
- * run's final epoch (/config epochs; train.c evaluates at the last epoch unless the run
- * diverged); NAN with the reason otherwise. */
-static double read_final_eval(const struct h5file *f, const char *quantity, char *why,
-                              size_t n) {
+/* The evaluation row of the lowest validation loss (the first strict minimum; NaN is never
+ * lower), as train.c's best_val rule keeps parameters; -1 with the reason when no row has a
+ * finite one. */
+static long best_val_row(const struct h5file *f, size_t ne, char *why, size_t n) {
+    if (!need(f, "/eval/val_loss", why, n)) return -1;
+    size_t nl;
+    double *vl = h5_read_f64(f, "/eval/val_loss", &nl, NULL, NULL);
+    long k = -1;
+    double best = INFINITY;
+    for (size_t i = 0; i < nl && nl == ne; i++)
+        if (vl[i] < best) best = vl[i], k = (long)i;
+    if (nl != ne) snprintf(why, n, "%.400s: /eval/val_loss has %zu rows, /eval/epoch %zu", f->path, nl, ne);
+    else if (k < 0) snprintf(why, n, "%.400s: no finite validation loss in /eval/val_loss", f->path);
+    free(vl);
+    return k;
+}
+
+/* /eval/<metric> for the quantity /test/<metric> at the row selection s picks: FINAL the last,
+ * when it ran after the run's final epoch (/config epochs; train.c evaluates at the last
+ * epoch unless the run diverged); BEST_VAL the lowest validation loss's (best_val_row). NAN
+ * with the reason otherwise. */
+static double read_eval(const struct h5file *f, const char *quantity, claim_select s, char *why,
+                        size_t n) {
     char path[256];
     snprintf(path, sizeof path, "/eval/%s", quantity + 6);
     if (!need(f, "/eval/epoch", why, n) || !need(f, path, why, n)) return NAN;
-    if (!h5_exists(f, "/config") || !h5_has_attr(f, "/config", "epochs")) {
+    if (s == CLAIM_SELECT_FINAL &&
+        (!h5_exists(f, "/config") || !h5_has_attr(f, "/config", "epochs"))) {
         snprintf(why, n, "%.400s lacks the attribute /config epochs", f->path);
         return NAN;
     }
-    const long E = h5_read_attr_int(f, "/config", "epochs");
     size_t ne, nv;
     int32_t *ep = h5_read_i32(f, "/eval/epoch", &ne, NULL, NULL);
     double *val = h5_read_f64(f, path, &nv, NULL, NULL);
     double v = NAN;
-    if (ne == 0 || nv != ne || ep[ne - 1] != E)
-        snprintf(why, n, "%.400s: no evaluation at the final epoch (epochs %ld, last /eval/epoch %d)",
-                 f->path, E, ne ? ep[ne - 1] : -1);
-    else v = val[ne - 1];
+    if (nv != ne) {
+        snprintf(why, n, "%.300s: %.100s has %zu rows, /eval/epoch %zu", f->path, path, nv, ne);
+    } else if (s == CLAIM_SELECT_FINAL) {
+        const long E = h5_read_attr_int(f, "/config", "epochs");
+        if (ne == 0 || ep[ne - 1] != E)
+            snprintf(why, n,
+                     "%.400s: no evaluation at the final epoch (epochs %ld, last /eval/epoch %d)",
+                     f->path, E, ne ? ep[ne - 1] : -1);
+        else v = val[ne - 1];
+    } else {
+        const long k = best_val_row(f, ne, why, n);
+        if (k >= 0) v = val[k];
+    }
     free(ep);
     free(val);
     return v;
@@ -745,7 +773,7 @@ static int read_arm(const struct claim *c, const struct claim_arm *a, profile_ki
             char w[512] = "";
             if (summary_run_diverged(&f)) state = 2;
             else if (c->derive) v = c->derive(&f, w, sizeof w, note, sizeof note);
-            else if (claim_reads_final(c, sel)) v = read_final_eval(&f, c->quantity, w, sizeof w);
+            else if (claim_reads_eval(c, sel)) v = read_eval(&f, c->quantity, sel, w, sizeof w);
             else if (h5_exists(&f, c->quantity)) v = h5_read_scalar(&f, c->quantity);
             else snprintf(w, sizeof w, "%.400s lacks %s", path, c->quantity);
             h5_close(&f);
@@ -1036,14 +1064,20 @@ void claims_beside_free(struct beside_result *out, int n) {
     for (int i = 0; i < n; i++) free(out[i].files);
 }
 
-/* The section of claims.md and claims_baselines.tsv (_final under --select final). */
+/* "" for the kept model's report, "_<selection>" for the others' (claims_final.md, ...). */
+static const char *report_suffix(claim_select s, char *buf, size_t n) {
+    if (s == CLAIM_SELECT_KEPT) buf[0] = 0;
+    else snprintf(buf, n, "_%s", claim_select_names[s]);
+    return buf;
+}
+
+/* The section of claims.md and claims_baselines.tsv (_final, _best_val under --select). */
 static void write_beside(FILE *md, profile_kind p, const char *root, claim_select s,
                          const char *out_dir) {
     struct beside_result b[BESIDE_MAX];
     const int n = claims_beside_baselines(p, root, s, b);
-    const int final = s == CLAIM_SELECT_FINAL;
-    char name[64];
-    snprintf(name, sizeof name, "claims_baselines%s.tsv", final ? "_final" : "");
+    char name[64], sfx[32];
+    snprintf(name, sizeof name, "claims_baselines%s.tsv", report_suffix(s, sfx, sizeof sfx));
     struct tsv t;
     tsv_open(&t, out_dir, name,
              "beside the baselines (not claims of the paper): per AL-RNN row, the sparse P "
@@ -1127,27 +1161,33 @@ static void arm_counts(const struct claim_result *r, char *buf, size_t n) {
 
 /* The quantity as the report names it under selection s. */
 static void quantity_label(const struct claim *c, claim_select s, char *buf, size_t n) {
-    if (claim_reads_final(c, s)) snprintf(buf, n, "/eval/%s at the final epoch", c->quantity + 6);
-    else if (s == CLAIM_SELECT_FINAL) snprintf(buf, n, "%s (kept model)", c->quantity);
+    if (claim_reads_eval(c, s))
+        snprintf(buf, n, "/eval/%s at the %s", c->quantity + 6,
+                 s == CLAIM_SELECT_FINAL ? "final epoch" : "lowest validation loss");
+    else if (s != CLAIM_SELECT_KEPT) snprintf(buf, n, "%s (kept model)", c->quantity);
     else snprintf(buf, n, "%s", c->quantity);
 }
 
 void claims_write(profile_kind p, const char *results_root, claim_select s,
                   const struct claim_result *res, const int *sel, const char *out_dir) {
     const char *pn = profile_names[p], *sn = claim_select_names[s];
-    const int final = s == CLAIM_SELECT_FINAL;
-    char name[64], hdr[2048];
+    const int kept = s == CLAIM_SELECT_KEPT;
+    char name[64], hdr[2048], sfx[32];
     struct tsv t;
-    snprintf(name, sizeof name, "claims%s.tsv", final ? "_final" : "");
+    report_suffix(s, sfx, sizeof sfx);
+    snprintf(name, sizeof name, "claims%s.tsv", sfx);
     snprintf(hdr, sizeof hdr,
              "claims of the paper against the run files (bin/alrnn verify --select %s); model "
              "selection: %s (%s); effects oriented so that > 0 is the paper's direction; delta: "
              "Cliff's delta (one-arm claims: share above minus share below the threshold); "
              "intervals 95 %% percentile bootstrap",
              sn, sn,
-             final ? "/test/<metric> quantities read /eval/<metric> at the final epoch, derived "
-                     "and /analysis quantities the kept model"
-                   : "every quantity is the kept model's");
+             kept ? "every quantity is the kept model's"
+             : s == CLAIM_SELECT_FINAL
+                 ? "/test/<metric> quantities read /eval/<metric> at the final epoch, derived "
+                   "and /analysis quantities the kept model"
+                 : "/test/<metric> quantities read /eval/<metric> at the lowest /eval/val_loss, "
+                   "derived and /analysis quantities the kept model");
     if (n_row_sub) {
         const size_t len = strlen(hdr);
         snprintf(hdr + len, sizeof hdr - len, "; rows substituted (--row): %s", row_sub_text);
@@ -1170,7 +1210,7 @@ void claims_write(profile_kind p, const char *results_root, claim_select s,
     }
     tsv_close(&t);
 
-    snprintf(name, sizeof name, "claims%s.md", final ? "_final" : "");
+    snprintf(name, sizeof name, "claims%s.md", sfx);
     tsv_open(&t, out_dir, name, NULL);
     FILE *f = t.fp;
     fprintf(f, "# Claims of Brenner & Koppe (AL-RNN) against the `%s` runs (model selection: "
@@ -1187,20 +1227,31 @@ void claims_write(profile_kind p, const char *results_root, claim_select s,
             "below zero or the arm that should fail succeeds, and *inconclusive* otherwise "
             "(reason given). Arms need >= %d usable seeds; run files with `diverged` = 1 are "
             "counted and left out.\n\n",
-            pn, final ? " --select final" : "", results_root, pn, CLAIM_BOOT, CLAIM_ALPHA,
-            CLAIM_MIN_SEEDS);
-    if (final)
+            pn, kept ? "" : s == CLAIM_SELECT_FINAL ? " --select final" : " --select best_val",
+            results_root, pn, CLAIM_BOOT, CLAIM_ALPHA, CLAIM_MIN_SEEDS);
+    if (s == CLAIM_SELECT_FINAL)
         fprintf(f, "Model selection: **final** (`--select final`). A claim whose quantity is a "
                    "`/test/<metric>` score reads instead `/eval/<metric>` of the last evaluation, "
                    "which must be at the run's final epoch (`/config` epochs; a run without it "
                    "is counted without the quantity); derived and `/analysis` quantities "
                    "(bitcodes, cycles, spectra) stay on the kept model, as marked in the "
                    "quantity column. `claims.md` holds the kept model's report.\n\n");
+    else if (s == CLAIM_SELECT_BEST_VAL)
+        fprintf(f, "Model selection: **best_val** (`--select best_val`). A claim whose "
+                   "quantity is a `/test/<metric>` score reads instead `/eval/<metric>` of the "
+                   "evaluation with the lowest validation loss (`/eval/val_loss`, the first "
+                   "strict minimum: the rule by which a best-validation row keeps its "
+                   "parameters, applied to the same trajectory whichever model the run kept; a "
+                   "run without a finite validation loss is counted without the quantity); "
+                   "derived and `/analysis` quantities (bitcodes, cycles, spectra) stay on the "
+                   "kept model, as marked in the quantity column. `claims.md` holds the kept "
+                   "model's report.\n\n");
     else
         fprintf(f, "Model selection: **kept** (the default): every quantity is the kept "
                    "model's, i.e. the parameters the row's selection rule kept (best validation "
                    "loss or final epoch). `bin/alrnn verify --select final` writes "
-                   "`claims_final.md` from the final epoch's evaluation.\n\n");
+                   "`claims_final.md` from the final epoch's evaluation, `--select best_val` "
+                   "`claims_best_val.md` from the lowest validation loss's.\n\n");
     if (n_row_sub)
         fprintf(f, "Rows substituted (`--row`): **%s**: each arm of the first row reads the "
                    "same P and seeds of the second row's runs (another convention, same task); "

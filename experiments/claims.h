@@ -78,11 +78,19 @@ const struct claim *claim_find(const char *id); /* NULL if unknown */
 /* Which scores a claim whose quantity is a /test/<metric> scalar reads (bin/alrnn verify
  * --select): KEPT the kept model's (/test/<metric>: the parameters the row's selection rule
  * kept), FINAL the last evaluation row's (/eval/<metric>[last], which must be at the run's
- * final epoch, /config epochs). Derived and /analysis quantities always read the kept model. */
-typedef enum { CLAIM_SELECT_KEPT, CLAIM_SELECT_FINAL, CLAIM_SELECT__COUNT } claim_select;
+ * final epoch, /config epochs), BEST_VAL the row of the evaluation with the lowest validation
+ * loss (/eval/val_loss, the first strict minimum, NaN never lowest: the rule train.c keeps
+ * parameters by), so one trajectory gives both conventions whichever the run kept. Derived
+ * and /analysis quantities always read the kept model. */
+typedef enum {
+    CLAIM_SELECT_KEPT,
+    CLAIM_SELECT_FINAL,
+    CLAIM_SELECT_BEST_VAL,
+    CLAIM_SELECT__COUNT
+} claim_select;
 extern const char *const claim_select_names[CLAIM_SELECT__COUNT];
-/* 1 when claim c reads the final evaluation under selection s */
-int claim_reads_final(const struct claim *c, claim_select s);
+/* 1 when claim c reads an /eval row (not the kept model) under selection s */
+int claim_reads_eval(const struct claim *c, claim_select s);
 
 /* A run file read for a claim, with the FNV-1a 64 hash of its bytes. */
 struct claim_file {
@@ -194,11 +202,11 @@ int claims_beside_baselines(profile_kind p, const char *results_root, claim_sele
 void claims_beside_free(struct beside_result *out, int n);
 void claims_free(struct claim_result *res);
 
-/* Write claims.md and claims.tsv (claims_final.md, .tsv under CLAIM_SELECT_FINAL, so both
- * reports can sit side by side) into out_dir (temporary name, then rename) for the claims
+/* Write claims.md and claims.tsv (claims_final.md, .tsv under CLAIM_SELECT_FINAL,
+ * claims_best_val.* under CLAIM_SELECT_BEST_VAL, so the reports can sit side by side) into out_dir (temporary name, then rename) for the claims
  * selected (sel[i] != 0; NULL = all); s is the selection res was evaluated with. With every
  * claim selected, claims.md ends with the comparisons beside the baselines
- * (claims_beside_baselines), also written as claims_baselines.tsv (_final). */
+ * (claims_beside_baselines), also written as claims_baselines.tsv (_final, _best_val). */
 void claims_write(profile_kind p, const char *results_root, claim_select s,
                   const struct claim_result *res, const int *sel, const char *out_dir);
 

@@ -68,14 +68,16 @@ static const char usage[] =
     "                            print all 20,910 SCAN commands generated from its grammar, one\n"
     "                            'IN: ... OUT: ...' line each; --check compares the grammar and the\n"
     "                            regenerated length / add-primitive splits with the files in DIR\n"
-    "  verify [--profile P] [--claims C1,C3] [--results DIR] [--out DIR] [--select kept|final]\n"
-    "         [--row FROM=TO]\n"
+    "  verify [--profile P] [--claims C1,C3] [--results DIR] [--out DIR]\n"
+    "         [--select kept|final|best_val] [--row FROM=TO]\n"
     "                            test the paper's claims (experiments/claims.c) on the run files\n"
     "                            under DIR (default results); writes claims.md and claims.tsv into\n"
     "                            --out (default plots/out/<profile>) for the claims listed (default\n"
     "                            all). --select final reads /test/<metric> quantities from the final\n"
     "                            epoch's evaluation (/eval/<metric>) instead of the kept model's,\n"
-    "                            into claims_final.md, .tsv. --row FROM=TO[,...] reads the arms of\n"
+    "                            into claims_final.md, .tsv; --select best_val from the evaluation\n"
+    "                            with the lowest validation loss (/eval/val_loss), into\n"
+    "                            claims_best_val.md, .tsv. --row FROM=TO[,...] reads the arms of\n"
     "                            row FROM from the runs of row TO (same task, another convention;\n"
     "                            needs --out). It trains nothing: `make verify` trains the missing\n"
     "                            runs first.\n"
@@ -370,12 +372,13 @@ static int cmd_verify(int argc, char **argv) {
             sel[c - claims] = 1;
         }
     }
-    int cs = CLAIM_SELECT_KEPT; /* --select kept|final: whose /test/<metric> scores */
+    int cs = CLAIM_SELECT_KEPT; /* --select kept|final|best_val: whose /test/<metric> scores */
     if (o.select) {
         while (cs < CLAIM_SELECT__COUNT && strcmp(o.select, claim_select_names[cs])) cs++;
         if (cs == CLAIM_SELECT__COUNT)
-            die("verify --select %s: use %s or %s", o.select,
-                claim_select_names[CLAIM_SELECT_KEPT], claim_select_names[CLAIM_SELECT_FINAL]);
+            die("verify --select %s: use %s, %s or %s", o.select,
+                claim_select_names[CLAIM_SELECT_KEPT], claim_select_names[CLAIM_SELECT_FINAL],
+                claim_select_names[CLAIM_SELECT_BEST_VAL]);
     }
     if (o.row) {
         if (!o.out) die("verify --row needs --out DIR (its report must not replace the table's)");
@@ -478,9 +481,9 @@ static int cmd_makefile(profile_kind p) {
         for (int k = 0; k < r.n_P; k++)
             for (int s = 0; s < r.s.seeds; s++) print_run_rule(&r, r.P[k], s, stamp);
     }
-    /* make verify [CLAIMS=C1,C3] [SELECT=final] and verify-<id>: train the claims' missing
-     * runs, then test the claims and draw the forest plot (SELECT=final: claims_final.*, the
-     * final epoch's scores, beside the kept model's claims.*) */
+    /* make verify [CLAIMS=C1,C3] [SELECT=final|best_val] and verify-<id>: train the claims' missing
+     * runs, then test the claims and draw the forest plot (SELECT=final or best_val: claims_final.* or
+     * claims_best_val.*, beside the kept model's claims.*) */
     const char *gp = "\t@mkdir -p plots/out/%s\n\tgnuplot -e \"datadir='plots/out/%s'; "
                      "tsv='plots/out/%s/claims$(VERIFY_SUFFIX).tsv'; "
                      "outbase='plots/out/%s/claims$(VERIFY_SUFFIX)'; "

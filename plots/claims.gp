@@ -4,7 +4,7 @@
 # direction, coloured by verdict. Claims without statistics (pending analysis, runs missing,
 # too few seeds) keep their row, empty. Draws only; every number comes from claims.tsv.
 # Usage: gnuplot -e "datadir='plots/out/verify'; outbase='plots/out/verify/claims'; profile='verify'" plots/claims.gp
-# (tsv='.../claims_final.tsv' draws the report of bin/alrnn verify --select final)
+# (tsv='.../claims_final.tsv' or claims_best_val.tsv draws the report of bin/alrnn verify --select final or best_val)
 if (!exists("datadir")) datadir = 'plots/out/verify'
 if (!exists("outbase")) outbase = 'plots/out/verify/claims'
 if (!exists("profile")) profile = 'verify'

@@ -592,9 +592,9 @@ Test(claims, select_final_reads_the_last_evaluation) {
     cr_expect_float_eq(r->effect, 0.1525 - 0.3025, 1e-12);
     cr_expect_float_eq(r->delta, -1.0, 1e-12);
     cr_expect_eq(r->verdict, VERDICT_NOT_REPRODUCED, "%s", r->reason);
-    cr_expect(claim_reads_final(claim_find("C1"), CLAIM_SELECT_FINAL));
-    cr_expect(!claim_reads_final(claim_find("C1"), CLAIM_SELECT_KEPT));
-    cr_expect(!claim_reads_final(claim_find("C4"), CLAIM_SELECT_FINAL)); /* derived: kept */
+    cr_expect(claim_reads_eval(claim_find("C1"), CLAIM_SELECT_FINAL));
+    cr_expect(!claim_reads_eval(claim_find("C1"), CLAIM_SELECT_KEPT));
+    cr_expect(!claim_reads_eval(claim_find("C4"), CLAIM_SELECT_FINAL)); /* derived: kept */
     cleanup();
 }
 
@@ -613,6 +613,94 @@ Test(claims, select_final_without_an_evaluation_at_the_last_epoch) {
     r = eval_c1_sel(CLAIM_SELECT_KEPT);
     cr_expect_eq(r->arm[0].n_used, 6, "%s", r->reason);
     cleanup();
+}
+
+/* --select best_val: the /eval row of the lowest /eval/val_loss, the first strict minimum,
+ * NaN never lowest, whichever model the run kept (here /test/mse is 1, neither arm's).
+ * P = 2's tied minimum at rows 1 and 2 must pick row 1 (0.003 + 0.001 s; row 2 would be
+ * 0.30), P = 0's NaN in row 0 must not (row 0 would be 0.16 + 0.001 s; row 1 is 0.17). */
+static void put_val_run(int P, int seed, const double mse[3], const double val[3]) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/verify/addition/P%d_seed%d.h5", root, P, seed);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    h5_write_scalar(&f, "/test/mse", 1.0, "test MSE", "1");
+    const int32_t ep[3] = {50, 100, 150};
+    const size_t d[1] = {3};
+    h5_write(&f, "/eval/epoch", H5K_I32, 1, d, ep, "epoch", "epoch");
+    h5_write(&f, "/eval/mse", H5K_F64, 1, d, mse, "test MSE per evaluation", "1");
+    if (val) h5_write(&f, "/eval/val_loss", H5K_F64, 1, d, val, "validation loss", "1");
+    h5_close(&f);
+}
+
+Test(claims, select_best_val_reads_the_lowest_validation_loss_row) {
+    tu_tmpdir(root, sizeof root, "claims_bv");
+    for (int s = 0; s < 6; s++) {
+        const double m2[3] = {0.40, 0.003 + 0.001 * s, 0.30}, v2[3] = {0.5, 0.1, 0.1};
+        const double m0[3] = {0.16 + 0.001 * s, 0.17, 0.18}, v0[3] = {NAN, 0.2, 0.3};
+        put_val_run(2, s, m2, v2);
+        put_val_run(0, s, m0, v0);
+    }
+    const struct claim_result *r = eval_c1_sel(CLAIM_SELECT_BEST_VAL);
+    cr_expect_eq(r->arm[0].n_used, 6, "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, 0.0055, 1e-12);
+    cr_expect_float_eq(r->arm[1].mean, 0.17, 1e-12);
+    cr_expect_float_eq(r->effect, 0.17 - 0.0055, 1e-12);
+    cr_expect_eq(r->verdict, VERDICT_REPRODUCED, "%s", r->reason);
+    cr_expect(claim_reads_eval(claim_find("C1"), CLAIM_SELECT_BEST_VAL));
+    cr_expect(!claim_reads_eval(claim_find("C4"), CLAIM_SELECT_BEST_VAL)); /* derived: kept */
+    /* the kept model's scores are the files' /test/mse */
+    r = eval_c1_sel(CLAIM_SELECT_KEPT);
+    cr_expect_float_eq(r->arm[0].mean, 1.0, 1e-12);
+    /* without a validation loss, or with none finite, the seed has no quantity */
+    const double m[3] = {0.1, 0.1, 0.1}, nan3[3] = {NAN, NAN, NAN};
+    put_val_run(2, 4, m, NULL);
+    put_val_run(2, 5, m, nan3);
+    r = eval_c1_sel(CLAIM_SELECT_BEST_VAL);
+    cr_expect_eq(r->arm[0].n_used, 4);
+    cr_expect_eq(r->arm[0].n_bad, 2);
+    cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE);
+    cr_expect(strstr(r->reason, "no finite validation loss") ||
+                  strstr(r->reason, "lacks /eval/val_loss"),
+              "%s", r->reason);
+    cleanup();
+}
+
+/* The premise of --select best_val, on a real run: a best-validation row keeps the parameters
+ * of the /eval row with the lowest validation loss, so its /test scores are that row's
+ * /eval scores (copy at smoke, 40 noisy epochs: the minimum falls before the end here). */
+Test(claims, best_val_run_keeps_the_lowest_validation_loss_row, .timeout = 120) {
+    char dir[256], args[1024], path[512], err[8192];
+    tu_tmpdir(dir, sizeof dir, "claims_bv_run");
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    snprintf(args, sizeof args, "run copy --P 1 --seed 0 --profile smoke --out %s", path);
+    cr_assert_eq(tu_alrnn("ALRNN_TEST_OVERRIDE=epochs=40,lr=0.03", args, err, sizeof err), 0,
+                 "%s", err);
+    size_t ne, nv, n1;
+    double *ep = tu_h5_read(path, "/eval/epoch", &ne, NULL);
+    double *vl = tu_h5_read(path, "/eval/val_loss", &nv, NULL);
+    cr_assert(ne == 40 && nv == 40, "%zu evaluations, %zu validation losses", ne, nv);
+    size_t k = 0;
+    for (size_t i = 1; i < nv; i++)
+        if (vl[i] < vl[k]) k = i;
+    double *sel = tu_h5_read(path, "/train/selected_epoch", &n1, NULL);
+    cr_expect_eq(sel[0], ep[k], "kept epoch %g, lowest validation loss at %g", sel[0], ep[k]);
+    const char *metric[2] = {"symbol_accuracy", "sequence_accuracy"};
+    for (int m = 0; m < 2; m++) {
+        char dt[64], de[64];
+        snprintf(dt, sizeof dt, "/test/%s", metric[m]);
+        snprintf(de, sizeof de, "/eval/%s", metric[m]);
+        size_t nt, nr;
+        double *t = tu_h5_read(path, dt, &nt, NULL), *e = tu_h5_read(path, de, &nr, NULL);
+        cr_expect(nr == ne && t[0] == e[k], "%s %g, %s at row %zu %g", dt, t[0], de, k, e[k]);
+        free(t);
+        free(e);
+    }
+    free(ep);
+    free(vl);
+    free(sel);
+    tu_rm_rf(dir);
 }
 
 /* The report records the selection, and the final one has its own file names. */
@@ -644,6 +732,22 @@ Test(claims, select_final_report_beside_the_kept_one) {
     /* the quantity column says which model each claim read */
     cr_expect(strstr(text[3], "/eval/mse at the final epoch"), "%s", text[3]);
     cr_expect(strstr(text[3], "(kept model)"), "%s", text[3]);
+    /* best_val: its own names, beside both (the sweep has no validation loss: no quantity) */
+    snprintf(args, sizeof args,
+             "verify --profile verify --claims C1,C4 --results %s --out %s --select best_val",
+             root, out);
+    cr_assert_eq(tu_alrnn(NULL, args, err, sizeof err), 0, "%s", err);
+    snprintf(path, sizeof path, "%s/claims_best_val.md", out);
+    char *bv = tu_slurp(path);
+    cr_assert_not_null(bv, "no %s", path);
+    cr_expect(strstr(bv, "Model selection: **best_val**"), "%s", bv);
+    cr_expect(strstr(bv, "/eval/mse at the lowest validation loss"), "%s", bv);
+    cr_expect(strstr(bv, "lacks /eval/val_loss"), "%s", bv);
+    free(bv);
+    snprintf(path, sizeof path, "%s/claims_best_val.tsv", out);
+    cr_expect(tu_exists(path), "no %s", path);
+    snprintf(path, sizeof path, "%s/claims_final.md", out);
+    cr_expect(tu_exists(path), "best_val replaced %s", path);
     cr_expect_neq(tu_alrnn(NULL, "verify --profile smoke --select best --out /tmp", err,
                            sizeof err),
                   0);
