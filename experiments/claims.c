@@ -139,7 +139,11 @@ static double derive_pro_anti_contrast(const struct h5file *f, char *why, size_t
 }
 
 /* C14: decoder subregion switch rate at construct boundaries (offset 0, row "any") minus the
- * rate at boundary-free interior positions (scan_run.c /analysis/boundary). */
+ * rate at boundary-free interior positions (scan_run.c /analysis/boundary). The note gives
+ * the alignment against the shuffled-boundary null when the run has it
+ * (/analysis/boundary_null): the one-sided permutation p of the boundary switch rate, and the
+ * decoder units flipping more (p < 0.05) and less (p > 0.95) often at boundaries than at
+ * shuffled positions. */
 static double derive_boundary_switch_excess(const struct h5file *f, char *why, size_t n, char *note,
                                             size_t nn) {
     const char *need_p[] = {"/analysis/boundary/offset", "/analysis/boundary/switch_rate",
@@ -160,6 +164,16 @@ static double derive_boundary_switch_excess(const struct h5file *f, char *why, s
     else snprintf(why, n, "%s: unexpected /analysis/boundary layout", f->path);
     free(off);
     free(sw);
+    if (isfinite(v) && h5_exists(f, "/analysis/boundary_null/switch_p") &&
+        h5_exists(f, "/analysis/boundary_null/unit_p")) {
+        size_t nu;
+        double *up = h5_read_f64(f, "/analysis/boundary_null/unit_p", &nu, NULL, NULL);
+        int more = 0, less = 0;
+        for (size_t i = 0; i < nu; i++) more += up[i] < 0.05, less += up[i] > 0.95;
+        snprintf(note, nn, "null p %.2g; units more/less %d/%d of %zu",
+                 h5_read_scalar(f, "/analysis/boundary_null/switch_p"), more, less, nu);
+        free(up);
+    }
     return v;
 }
 

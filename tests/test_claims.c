@@ -544,6 +544,57 @@ Test(claims, c4_nan_with_the_reason) {
     cleanup();
 }
 
+/* C14 on synthetic SCAN runs: the boundary row "any" (the last) at offset 0 minus the
+ * boundary-free rate; every other cell is 0.9, so a wrong row or column shows. The note
+ * counts the units against the shuffled null. */
+static void put_scan_run(const char *profile, int seed, double at_boundary, double elsewhere,
+                         int with_null) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s/scan_simple/P16_seed%d.h5", root, profile, seed);
+    make_parent_dirs(path);
+    struct h5file f;
+    h5_create(&f, path);
+    int32_t off[7];
+    double sw[7 * 7];
+    for (int i = 0; i < 7; i++) off[i] = i - 3;
+    for (int i = 0; i < 49; i++) sw[i] = 0.9;
+    sw[6 * 7 + 3] = at_boundary;
+    const size_t d1[1] = {7}, d2[2] = {7, 7}, du[1] = {4};
+    h5_write(&f, "/analysis/boundary/offset", H5K_I32, 1, d1, off, "offset", "steps");
+    h5_write(&f, "/analysis/boundary/switch_rate", H5K_F64, 2, d2, sw, "rate", "1");
+    h5_write_scalar(&f, "/analysis/boundary/nonboundary_switch_rate", elsewhere, "rate", "1");
+    if (with_null) {
+        const double up[4] = {0.01, 0.04, 0.97, 0.5};
+        h5_write_scalar(&f, "/analysis/boundary_null/switch_p", 0.25, "p", "1");
+        h5_write(&f, "/analysis/boundary_null/unit_p", H5K_F64, 1, du, up, "p", "1");
+    }
+    h5_close(&f);
+}
+
+Test(claims, c14_boundary_excess_and_its_null_note) {
+    tu_tmpdir(root, sizeof root, "claims_c14");
+    for (int s = 0; s < 10; s++) put_scan_run("paper", s, 0.5 + 0.01 * s, 0.45, s != 3);
+    claims_evaluate(PROFILE_PAPER, root, CLAIM_SELECT_KEPT, res);
+    const struct claim_result *r = &res[claim_find("C14") - claims];
+    cr_assert_eq(r->arm[0].n_used, 10, "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, 0.095, 1e-12);
+    cr_expect_float_eq(r->p, 1.0 / 1024, 1e-15);
+    cr_expect_eq(r->verdict, VERDICT_REPRODUCED, "%s", r->reason);
+    cr_expect_str_eq(r->arm[0].note[0], "null p 0.25; units more/less 2/1 of 4");
+    cr_expect_str_eq(r->arm[0].note[3], ""); /* no null stored: no note */
+    /* the same runs at the verify profile's files: shown, not decided */
+    claims_free(res);
+    memset(res, 0, sizeof res);
+    for (int s = 0; s < 10; s++) put_scan_run("verify", s, 0.44 - 0.001 * s, 0.45, 1);
+    claims_evaluate(PROFILE_VERIFY, root, CLAIM_SELECT_KEPT, res);
+    r = &res[claim_find("C14") - claims];
+    cr_expect_eq(r->verdict, VERDICT_INCONCLUSIVE);
+    cr_expect(strstr(r->reason, "paper profile"), "%s", r->reason);
+    cr_expect_float_eq(r->arm[0].mean, -0.0145, 1e-12);
+    cr_expect(r->hi < 0, "interval [%g, %g] should lie below zero", r->lo, r->hi);
+    cleanup();
+}
+
 /* --select final: C1's /test/mse (the kept model's) against /eval/mse of the last evaluation.
  * Addition runs whose kept scores separate the arms the paper's way (P = 2 ~0.002, P = 0
  * ~0.16) while the final evaluation, after `epochs` = 250, has them the other way round
