@@ -18,7 +18,7 @@ nrow = STATS_records
 do for [fmt in "png pdf"] {
   if (fmt eq "png") { set terminal pngcairo size 900,(160 + 32 * nrow) font ",10"; set output outbase.'.png' }
   if (fmt eq "pdf") { set terminal pdfcairo size 9in,(1.6 + 0.32 * nrow)*1in font ",10"; set output outbase.'.pdf' }
-  set title sprintf("Claims of Brenner and Koppe against the %s runs: effect with 95 %% bootstrap interval", profile)
+  set title sprintf("Claims of Brenner and Koppe against the %s runs: effect with 95 %% bootstrap interval", profile) noenhanced
   set xlabel "Cliff's delta, > 0 = the paper's direction"
   set xrange [-1.35:1.1]
   set xtics -1, 0.5, 1
