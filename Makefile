@@ -32,14 +32,14 @@ PYTHON ?= /usr/bin/python3
 CC ?= cc
 OPT ?= -O3
 CFLAGS ?= $(OPT) -g -Wall -Wextra -Wno-unused-parameter
-CFLAGS += -std=c11 -fno-math-errno
+CFLAGS += -std=c11 -fno-math-errno -pthread
 PKG_CFLAGS := $(shell pkg-config --cflags hdf5 openblas fftw3f sndfile 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs hdf5 openblas fftw3f sndfile 2>/dev/null)
 # tasks/<domain>/: a group of tasks with the readers, features and encoders only they use
 TASK_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard tasks/*/*.c))))
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Icore -Itasks $(TASK_DIRS:%=-I%) -Iexperiments \
             $(PKG_CFLAGS) -MMD -MP
-LDLIBS += $(PKG_LIBS) -llapack -lcsv -lz -lm
+LDLIBS += $(PKG_LIBS) -llapack -lcsv -lz -lm -pthread
 
 LIB_SRC := $(wildcard core/*.c) $(wildcard tasks/*.c) $(wildcard tasks/*/*.c) \
            $(filter-out experiments/main.c,$(wildcard experiments/*.c))

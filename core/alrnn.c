@@ -214,13 +214,24 @@ void alrnn_work_free(struct alrnn_work *w) {
 }
 
 void alrnn_set_z0(const struct alrnn *m, struct alrnn_work *w, rng_t *r) {
+    alrnn_set_z0_part(m, w, r, w->B, 0);
+}
+
+void alrnn_set_z0_part(const struct alrnn *m, struct alrnn_work *w, rng_t *r, int B, int b0) {
     const size_t n = (size_t)w->B * m->cfg.M;
+    ASSERT(b0 >= 0 && b0 + w->B <= B);
     if (m->cfg.z0 == Z0_ZERO) {
         memset(w->Z, 0, n * sizeof(real));
         return;
     }
-    const double a = 1.0 / sqrt((double)w->B); /* PAPER.md §1.3 init_uniform((batch, M)) */
+    const double a = 1.0 / sqrt((double)B); /* PAPER.md §1.3 init_uniform((batch, M)) */
+    for (size_t i = 0; i < (size_t)b0 * m->cfg.M; i++) rng_u64(r); /* the rows before b0 */
     for (size_t i = 0; i < n; i++) w->Z[i] = (real)rng_uniform_range(r, -a, a);
+}
+
+void alrnn_skip_z0(const struct alrnn *m, int B, rng_t *r) {
+    if (m->cfg.z0 == Z0_ZERO) return;
+    for (size_t i = 0; i < (size_t)B * m->cfg.M; i++) rng_u64(r);
 }
 
 /* Products up to this depth go to the small-product kernels (kernels.h); deeper ones (dC over

@@ -118,6 +118,11 @@ void alrnn_work_free(struct alrnn_work *w);
 
 /* Set z_0 (B rows) per cfg.z0; r supplies the uniform draw. */
 void alrnn_set_z0(const struct alrnn *m, struct alrnn_work *w, rng_t *r);
+/* Rows b0 .. b0 + w->B - 1 of what alrnn_set_z0 would draw for a batch of B rows from r
+ * (the same values; r advances past row b0 + w->B - 1). For sharded training steps. */
+void alrnn_set_z0_part(const struct alrnn *m, struct alrnn_work *w, rng_t *r, int B, int b0);
+/* Advances r past what alrnn_set_z0 draws for a batch of B rows. */
+void alrnn_skip_z0(const struct alrnn *m, int B, rng_t *r);
 
 /* Forward over a time-major batch x (T_in, B, N_raw): fills w->Z, w->Phi, w->Y. */
 void alrnn_forward(const struct alrnn *m, struct alrnn_work *w, const real *x);

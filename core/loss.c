@@ -13,6 +13,12 @@ double loss_eval_weighted(loss_kind kind, int rows, int K, const real *Y, const 
                           const int32_t *label, const real *mask, const real *c, real *dY) {
     double wsum = 0;
     for (int r = 0; r < rows; r++) wsum += mask[r];
+    return loss_eval_part(kind, rows, K, Y, y, label, mask, c, wsum, dY);
+}
+
+double loss_eval_part(loss_kind kind, int rows, int K, const real *Y, const real *y,
+                      const int32_t *label, const real *mask, const real *c, double wsum,
+                      real *dY) {
     if (dY) memset(dY, 0, (size_t)rows * K * sizeof(real));
     if (wsum == 0) return 0;
     const double norm = kind == LOSS_MSE ? 1.0 / (wsum * K) : 1.0 / wsum;

@@ -18,5 +18,11 @@ double loss_eval(loss_kind kind, int rows, int K, const real *Y, const real *y,
 /* The same with per-output MSE weights c (K); c = NULL is loss_eval. CE ignores c. */
 double loss_eval_weighted(loss_kind kind, int rows, int K, const real *Y, const real *y,
                           const int32_t *label, const real *mask, const real *c, real *dY);
+/* Part of a batch: the same sums over these rows, normalised by wsum, the whole batch's mask
+ * sum (task.h: dataset_weight), so that the parts' values and gradients add up to the whole
+ * batch's. loss_eval_weighted is this with wsum = the rows' own mask sum. */
+double loss_eval_part(loss_kind kind, int rows, int K, const real *Y, const real *y,
+                      const int32_t *label, const real *mask, const real *c, double wsum,
+                      real *dY);
 
 #endif

@@ -49,6 +49,17 @@ struct model_type {
      * from a stream restarted at every call). */
     double (*evaluate)(const struct model *m, const void *data, int B, uint64_t seed,
                        double *metrics);
+    /* Optional (NULL: the type trains on one thread): what a sharded step (train.h,
+     * train_config.threads) needs. forward_part is forward and loss of rows b0 .. b0 + b - 1
+     * of the batch idx[0..B), in a workspace from work_alloc(b): what those rows of
+     * forward_loss(idx, B, r, want_grad) compute, with the same random draws (r: the batch
+     * stream's state before the whole batch, taken by value, so the caller's is not moved)
+     * and the loss and its gradient normalised by the whole batch's weight. The parts' losses,
+     * and the gradients backward() then accumulates, sum to the whole batch's (in another
+     * order of the sums). skip_batch advances r past what forward_loss(idx, B) draws. */
+    double (*forward_part)(const struct model *m, void *work, const void *data, const int *idx,
+                           int B, int b0, rng_t r, int want_grad);
+    void (*skip_batch)(const struct model *m, int B, rng_t *r);
     /* The kept parameters, under /model of the run file f. */
     void (*write_params)(const struct model *m, const struct h5file *f);
 
@@ -69,6 +80,7 @@ struct model {
     int n_metrics;                  /* <= TASK_MAX_METRICS */
     const char *const *metric_names; /* (n_metrics), or NULL: metric_name() asks impl's task */
     const struct task_type *task;   /* for the AL-RNN: metric names and computation */
+    int threads;       /* evaluation threads (model_evaluate_dataset); 0 or 1: one */
 };
 
 const char *model_metric_name(const struct model *m, int i);
@@ -83,7 +95,10 @@ typedef const real *(*model_outputs_fn)(const void *work, const struct data_batc
  * work_alloc / forward_loss (want_grad 0); the batch stream is the RNG_STREAM_EVAL stream of
  * seed, restarted at every call (the AL-RNN draws its z_0 from it). yhat (d->n, T_out, K) is
  * filled when non-NULL; metrics (m->task's) when non-NULL. Returns the mean masked loss
- * (batches weighted by their mask sums); NAN, with NAN metrics, for an empty split. */
+ * (batches weighted by their mask sums); NAN, with NAN metrics, for an empty split.
+ * With m->threads > 1 (and the type's skip_batch) the batches are shared out among that many
+ * threads; each batch computes exactly what it computes in one pass, and the sums are taken
+ * in batch order, so the result is the same bytes for any thread count. */
 double model_evaluate_dataset(const struct model *m, const struct dataset *d, int B,
                               uint64_t seed, model_outputs_fn outputs, real *yhat,
                               double *metrics);

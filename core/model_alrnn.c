@@ -96,6 +96,20 @@ static double ma_forward_loss(const struct model *m, void *work, const void *dat
     return batch_forward(m->impl, data, b, idx, r, want_grad);
 }
 
+static double ma_forward_part(const struct model *m, void *work, const void *data,
+                              const int *idx, int B, int b0, rng_t r, int want_grad) {
+    struct batch *b = work;
+    const struct dataset *d = data;
+    data_batch_gather(&b->in, d, idx + b0);
+    alrnn_set_z0_part(m->impl, &b->w, &r, B, b0);
+    alrnn_forward(m->impl, &b->w, b->in.x);
+    return loss_eval_part(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
+                          b->in.mask, d->out_weight, dataset_weight(d, idx, B),
+                          want_grad ? b->w.dY : NULL);
+}
+
+static void ma_skip_batch(const struct model *m, int B, rng_t *r) { alrnn_skip_z0(m->impl, B, r); }
+
 static void ma_backward(const struct model *m, void *work, real *grad) {
     struct batch *b = work;
     alrnn_backward(m->impl, &b->w, b->in.x, grad, NULL, NULL);
@@ -129,6 +143,8 @@ const struct model_type model_type_alrnn = {
     .backward = ma_backward,
     .regularizer = ma_regularizer,
     .evaluate = ma_evaluate,
+    .forward_part = ma_forward_part,
+    .skip_batch = ma_skip_batch,
     .write_params = ma_write_params,
     .reg_description = "manifold-attractor regulariser",
     .eval_loss_description = "test loss at each evaluation",

@@ -540,6 +540,20 @@ static double mr_forward_loss(const struct model *m, void *work, const void *dat
     return rbatch_forward(m->impl, data, b, idx, want_grad);
 }
 
+static double mr_forward_part(const struct model *m, void *work, const void *data,
+                              const int *idx, int B, int b0, rng_t r, int want_grad) {
+    struct rbatch *b = work;
+    const struct dataset *d = data;
+    data_batch_gather(&b->in, d, idx + b0);
+    rnn_forward(m->impl, &b->w, b->in.x);
+    return loss_eval_part(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
+                          b->in.mask, d->out_weight, dataset_weight(d, idx, B),
+                          want_grad ? b->w.dY : NULL);
+}
+
+/* Nothing is drawn: the initial state is zero. */
+static void mr_skip_batch(const struct model *m, int B, rng_t *r) {}
+
 static void mr_backward(const struct model *m, void *work, real *grad) {
     struct rbatch *b = work;
     rnn_backward(m->impl, &b->w, b->in.x, grad);
@@ -573,6 +587,7 @@ static void mr_write_params(const struct model *m, const struct h5file *f) {
         .work_free = mr_work_free, .forward_loss = mr_forward_loss,    \
         .backward = mr_backward, .regularizer = mr_regularizer,        \
         .evaluate = mr_evaluate, .write_params = mr_write_params,      \
+        .forward_part = mr_forward_part, .skip_batch = mr_skip_batch,  \
         .reg_description = "none (the regulariser is the AL-RNN's)",   \
         .eval_loss_description = "test loss at each evaluation",       \
         .eval_metric_description = "metric on the test set at each evaluation", \

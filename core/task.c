@@ -77,6 +77,13 @@ void data_batch_gather(struct data_batch *b, const struct dataset *d, const int 
     dataset_gather(d, idx, b->B, b->x, d->y ? b->y : NULL, d->label ? b->label : NULL, b->mask);
 }
 
+double dataset_weight(const struct dataset *d, const int *idx, int B) {
+    double s = 0;
+    for (int t = 0; t < d->T_out; t++)
+        for (int i = 0; i < B; i++) s += d->mask[(size_t)idx[i] * d->T_out + t];
+    return s;
+}
+
 double data_batch_weight(const struct data_batch *b, int T_out) {
     double s = 0;
     for (size_t i = 0; i < (size_t)T_out * b->B; i++) s += b->mask[i];

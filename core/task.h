@@ -70,6 +70,9 @@ void data_batch_free(struct data_batch *b);
 void data_batch_gather(struct data_batch *b, const struct dataset *d, const int *idx);
 /* Sum of the batch's loss weights (the weight of its mean loss in a data-set mean). */
 double data_batch_weight(const struct data_batch *b, int T_out);
+/* The same for sequences idx[0..B) of d without gathering them: their mask sum, added in the
+ * gathered batch's order (step-major), so it equals the gathered batch's weight exactly. */
+double dataset_weight(const struct dataset *d, const int *idx, int B);
 /* Copies the batch's outputs Y (T_out, B, K), time-major, to out (n, T_out, K) as sequences
  * first .. first + B - 1. */
 void data_batch_scatter(const struct data_batch *b, const real *Y, int T_out, int K, int first,

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "h5io.h"
+#include "kernels.h"
+#include "pool.h"
 
 const char *const select_kind_names[] = {[SELECT_FINAL] = "final",
                                          [SELECT_BEST_VAL] = "best_val"};
@@ -29,6 +31,24 @@ double train_blowup_limit(const struct train_config *cfg, double first_loss) {
     return TRAIN_BLOWUP_FACTOR * (first_loss > 1 ? first_loss : 1);
 }
 
+/* The step's checks on its loss L (train_step, above train_step in train.h). */
+static train_status check_loss(const struct train_config *cfg, double first_loss, double L) {
+    if (!isfinite(L)) return TRAIN_LOSS_NONFINITE;
+    if (L > train_blowup_limit(cfg, isnan(first_loss) ? L : first_loss)) return TRAIN_LOSS_BLOWUP;
+    return TRAIN_OK;
+}
+
+/* The rest of a step once grad holds the loss's gradient: + MAR, clip, check, Adam. */
+static train_status apply_gradient(const struct model *m, const struct train_config *cfg,
+                                   double lr, struct adam *opt, real *grad, double *grad_norm) {
+    m->type->regularizer(m, cfg->tau, cfg->M_reg, grad);
+    const double gn = clip_global_norm(grad, m->n_params, cfg->clip);
+    *grad_norm = gn;
+    if (!isfinite(gn)) return TRAIN_GRAD_NONFINITE;
+    adam_step(opt, m->params, grad, lr);
+    return TRAIN_OK;
+}
+
 train_status train_step(const struct model *m, void *work, const void *data, const int *idx,
                         int B, rng_t *r, const struct train_config *cfg, double lr,
                         double first_loss, struct adam *opt, real *grad, double *loss,
@@ -36,16 +56,97 @@ train_status train_step(const struct model *m, void *work, const void *data, con
     const struct model_type *t = m->type;
     const double L = t->forward_loss(m, work, data, idx, B, r, 1);
     *loss = L, *grad_norm = NAN;
-    if (!isfinite(L)) return TRAIN_LOSS_NONFINITE;
-    if (L > train_blowup_limit(cfg, isnan(first_loss) ? L : first_loss)) return TRAIN_LOSS_BLOWUP;
+    const train_status st = check_loss(cfg, first_loss, L);
+    if (st != TRAIN_OK) return st;
     memset(grad, 0, m->n_params * sizeof(real));
     t->backward(m, work, grad);
-    t->regularizer(m, cfg->tau, cfg->M_reg, grad);
-    const double gn = clip_global_norm(grad, m->n_params, cfg->clip);
-    *grad_norm = gn;
-    if (!isfinite(gn)) return TRAIN_GRAD_NONFINITE;
-    adam_step(opt, m->params, grad, lr);
-    return TRAIN_OK;
+    return apply_gradient(m, cfg, lr, opt, grad, grad_norm);
+}
+
+/* ---- sharded steps (train_config.threads > 1) -------------------------------------------- */
+
+/* A batch of B is cut into S consecutive parts, part s on thread s: forward_part and backward
+ * into its own gradient buffer (part 0 into grad). The parts' losses and gradients are then
+ * added in part order, so a step depends on S, never on which thread finished first. */
+struct shards {
+    int S;
+    struct pool *pool;
+    void **work[2];  /* (S) workspaces for the parts of [0] a full batch, [1] the last one */
+    int *off[2];     /* (S + 1) first row of each part; off[k][S] = the batch size */
+    real **grad;     /* (S) part s >= 1's gradient (grad[0] unused) */
+    double *loss;    /* (S) */
+    /* the current step */
+    const struct model *m;
+    const void *data;
+    const int *idx;
+    int which;
+    rng_t r;         /* the batch stream before the step */
+    real *grad0;     /* part 0's gradient: the step's */
+};
+
+static void shards_alloc(struct shards *sh, const struct model *m, const void *data, int S,
+                         const int size[2]) {
+    memset(sh, 0, sizeof *sh);
+    sh->S = S;
+    sh->pool = pool_create(S);
+    for (int k = 0; k < 2; k++) {
+        sh->work[k] = xcalloc(S, sizeof(void *));
+        sh->off[k] = xcalloc((size_t)S + 1, sizeof(int));
+        for (int s = 0; s < S; s++) { /* the first size % S parts one row longer */
+            const int b = size[k] / S + (s < size[k] % S);
+            sh->off[k][s + 1] = sh->off[k][s] + b;
+            if (b) sh->work[k][s] = m->type->work_alloc(m, data, b);
+        }
+    }
+    sh->grad = xcalloc(S, sizeof(real *));
+    for (int s = 1; s < S; s++) sh->grad[s] = xmalloc(m->n_params * sizeof(real));
+    sh->loss = xcalloc(S, sizeof(double));
+}
+
+static void shards_free(struct shards *sh, const struct model *m) {
+    pool_free(sh->pool);
+    for (int k = 0; k < 2; k++) {
+        for (int s = 0; s < sh->S; s++)
+            if (sh->work[k][s]) m->type->work_free(sh->work[k][s]);
+        free(sh->work[k]);
+        free(sh->off[k]);
+    }
+    for (int s = 1; s < sh->S; s++) free(sh->grad[s]);
+    free(sh->grad);
+    free(sh->loss);
+}
+
+static void shard_task(void *ctx, int s) {
+    struct shards *sh = ctx;
+    const struct model *m = sh->m;
+    const int *off = sh->off[sh->which];
+    real *g = s ? sh->grad[s] : sh->grad0;
+    memset(g, 0, m->n_params * sizeof(real));
+    sh->loss[s] = 0;
+    if (off[s + 1] == off[s]) return; /* an empty part (a batch shorter than S) */
+    void *w = sh->work[sh->which][s];
+    sh->loss[s] = m->type->forward_part(m, w, sh->data, sh->idx, off[sh->S], off[s], sh->r, 1);
+    if (isfinite(sh->loss[s])) m->type->backward(m, w, g);
+}
+
+/* train_step over the parts: the same checks and update, on the summed loss and gradient. */
+static train_status shards_step(struct shards *sh, const struct model *m, int which,
+                                const void *data, const int *idx, rng_t *r,
+                                const struct train_config *cfg, double lr, double first_loss,
+                                struct adam *opt, real *grad, double *loss, double *grad_norm) {
+    sh->m = m, sh->data = data, sh->idx = idx, sh->which = which, sh->r = *r, sh->grad0 = grad;
+    pool_run(sh->pool, shard_task, sh);
+    m->type->skip_batch(m, sh->off[which][sh->S], r);
+    double L = 0;
+    for (int s = 0; s < sh->S; s++) L += sh->loss[s];
+    *loss = L, *grad_norm = NAN;
+    const train_status st = check_loss(cfg, first_loss, L);
+    if (st != TRAIN_OK) return st;
+    for (int s = 1; s < sh->S; s++) {
+        const real *restrict g = sh->grad[s];
+        for (size_t i = 0; i < m->n_params; i++) grad[i] += g[i];
+    }
+    return apply_gradient(m, cfg, lr, opt, grad, grad_norm);
 }
 
 static void progress(const char *label, int e, int E, double loss, const char *split,
@@ -351,8 +452,22 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
         fprintf(stderr, "[%s] resuming from checkpoint %s: epoch %d/%d, step %ld\n", label,
                 ck->path, ls.e + 1 > E ? E : ls.e + 1, E, ls.step);
     }
-    void *full = ty->work_alloc(m, d->train, B);
-    void *rest = n % B ? ty->work_alloc(m, d->train, n % B) : NULL;
+    /* threads: parts of each batch, one per thread (train.h); one without the model's hooks */
+    int S = cfg->threads > 1 ? cfg->threads : 1;
+    if (S > B) S = B;
+    if (S > 1 && !ty->forward_part) {
+        fprintf(stderr, "[%s] note: model type %s trains on one thread (asked for %d)\n", label,
+                ty->name, cfg->threads);
+        S = 1;
+    }
+    h->threads = S;
+    struct shards sh;
+    if (S > 1) {
+        kern_default(); /* decided once, before the threads read it */
+        shards_alloc(&sh, m, d->train, S, (const int[2]){B, n % B});
+    }
+    void *full = S == 1 ? ty->work_alloc(m, d->train, B) : NULL;
+    void *rest = S == 1 && n % B ? ty->work_alloc(m, d->train, n % B) : NULL;
     real *grad = xmalloc(m->n_params * sizeof(real));
 
     struct sigaction sa = {.sa_handler = on_ckpt_signal, .sa_flags = SA_RESTART}, old[3];
@@ -381,8 +496,10 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
             double L, gn;
             ls.step++;
             const train_status st =
-                train_step(m, bs == B ? full : rest, d->train, ls.order + ls.start, bs, &ls.br,
-                           cfg, lr, ls.first_loss, &ls.opt, grad, &L, &gn);
+                S > 1 ? shards_step(&sh, m, bs != B, d->train, ls.order + ls.start, &ls.br, cfg,
+                                    lr, ls.first_loss, &ls.opt, grad, &L, &gn)
+                      : train_step(m, bs == B ? full : rest, d->train, ls.order + ls.start, bs,
+                                   &ls.br, cfg, lr, ls.first_loss, &ls.opt, grad, &L, &gn);
             if (isnan(ls.first_loss)) ls.first_loss = L; /* the stop's reference (train.h) */
             if (st != TRAIN_OK) {
                 h->diverged = 1, h->diverged_epoch = e + 1, h->diverged_step = ls.step;
@@ -467,8 +584,9 @@ void train_run(const struct model *m, const struct train_config *cfg, const stru
     free(ls.order);
     free(ls.best);
     free(grad);
-    ty->work_free(full);
+    if (full) ty->work_free(full);
     if (rest) ty->work_free(rest);
+    if (S > 1) shards_free(&sh, m);
 }
 
 void train_history_free(struct train_history *h) {
@@ -523,6 +641,9 @@ void train_history_write(const struct h5file *f, const struct model *m,
                     "sequences/s");
     h5_write_scalar(f, "/train/selected_epoch", h->selected_epoch,
                     "epoch whose parameters were kept", "epoch");
+    h5_write_scalar(f, "/train/threads", h->threads ? h->threads : 1,
+                    "threads of the training steps, each on its part of every batch (train.h); "
+                    "the run's bytes depend on it", "1");
     h5_write(f, "/eval/epoch", H5K_I32, 1, dv, h->eval_epoch,
              "epoch after which each evaluation ran", "epoch");
     h5_write(f, "/eval/loss", H5K_F64, 1, dv, h->eval_test_loss, t->eval_loss_description,

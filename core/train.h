@@ -87,6 +87,14 @@ struct train_config {
      * never (only a non-finite loss or gradient stops the run: the reference's loops have no
      * such stop, and Adam's bounded steps can bring a huge initial loss down) */
     double blowup_loss;
+    /* Threads for the training steps (0 or 1: one). With S > 1 each batch is cut into S
+     * consecutive parts (the first B % S one row longer), each run forward and backward on its
+     * own thread (model_type.forward_part; types without it train on one thread, with a note),
+     * and the parts' losses and gradients are added in part order. A step then computes the
+     * same sums as with one thread in another order: a run's bytes depend on S (not on the
+     * scheduling), and differ from a one-thread run's in rounding. Evaluation stays on one
+     * thread. */
+    int threads;
 };
 
 /* The three splits, opaque to the loop (the model type reads them), with their sizes. */
@@ -129,6 +137,7 @@ struct train_history {
     train_status diverged_cause;
     double diverged_loss;      /* the loss of that step */
     double first_loss;         /* the loss of step 1, the divergence stop's reference */
+    int threads;               /* the training steps' threads (train_config.threads, as used) */
 };
 
 /* One training step on sequences idx[0..B) of split data, with work from

@@ -25,7 +25,8 @@ static const char usage[] =
     "  run EXPERIMENT --P N [--seed S] [--profile smoke|quick|paper|verify] [--out FILE] [--threads K]\n"
     "      [--data-dir DIR]      train one model; writes results/<profile>/<experiment>/P<N>_seed<S>.h5\n"
     "                            unless --out is given. Progress (epoch, loss, rate, ETA) on stderr.\n"
-    "                            Defaults: --seed 0, --profile quick, --threads 1 (OpenBLAS threads),\n"
+    "                            Defaults: --seed 0, --profile quick, --threads 1 (training threads:\n"
+    "                            each takes a part of every batch; recorded as /train/threads),\n"
     "                            --data-dir $ALRNN_DATA_DIR or data (where real-data tasks read).\n"
     "                            [--checkpoint-every N] [--checkpoint-seconds S]: write FILE.ckpt\n"
     "                            after every N epochs (default 0: off) and at least every S seconds\n"
@@ -266,7 +267,10 @@ static int cmd_run(int argc, char **argv) {
             e->name, profile_names[p], r.s.M, r.s.M);
     const int seed = o.seed ? (int)parse_long(o.seed, "--seed", 0, 2147483647L) : 0;
     const int threads = o.threads ? (int)parse_long(o.threads, "--threads", 1, 256) : 1;
-    openblas_set_num_threads(threads);
+    /* --threads K: K training threads, each on a part of every batch (train.h), each
+     * calling a one-thread OpenBLAS; with one training thread OpenBLAS keeps its setting */
+    if (threads > 1) openblas_set_num_threads(1);
+    r.s.train.threads = threads;
     const int ck_every =
         o.ckpt_every ? (int)parse_long(o.ckpt_every, "--checkpoint-every", 0, 1000000000L) : 0;
     const double ck_sec = o.ckpt_seconds ? parse_double(o.ckpt_seconds, "--checkpoint-seconds")

@@ -10,11 +10,12 @@
  *                                 a row retrains its runs. The P grid, the seed count and the
  *                                 descriptions are not covered: widening a sweep or rewording a
  *                                 row keeps the runs already made.
- *   run_settings_hash(r, P, seed) the row hash plus P, seed and the build's precision:
- *                                 a checkpoint resumes only the run that wrote it.
+ *   run_settings_hash(r, P, seed) the row hash plus P, seed, the build's precision and the
+ *                                 training threads when more than one: a checkpoint
+ *                                 resumes only the run that wrote it.
  * Neither covers provenance (time, git revision), the data directory (the data's checksums
  * are verified; where it lives does not change the result; except for `run csv`, whose
- * folder is hashed), threads, the output path or the
+ * folder is hashed), the output path or the
  * checkpoint cadence. Changing what is hashed changes every hash: summaries then ask for
  * retraining and checkpoints refuse to resume, which is the safe direction. Hash: FNV-1a 64.
  */
@@ -108,7 +109,11 @@ uint64_t resolved_hash(const struct resolved *r) { return hash_identity(r, NULL)
 
 uint64_t run_settings_hash(const struct resolved *r, int P, int seed) {
     char extra[128];
-    snprintf(extra, sizeof extra, "P %d\nseed %d\nprecision %s\n", P, seed, REAL_NAME);
+    int k = snprintf(extra, sizeof extra, "P %d\nseed %d\nprecision %s\n", P, seed, REAL_NAME);
+    /* threads cut every batch into parts, which changes a run's rounding (train.h): a
+     * checkpoint resumes with the thread count that wrote it (one thread: the hash as before) */
+    if (r->s.train.threads > 1)
+        snprintf(extra + k, sizeof extra - k, "threads %d\n", r->s.train.threads);
     return hash_identity(r, extra);
 }
 

@@ -467,6 +467,7 @@ void experiment_run(const struct resolved *r, int P, int seed, const char *out) 
     }
     const struct train_checkpoint ck = run_file_checkpoint(r, P, seed);
     struct train_history h;
+    mo.threads = r->s.train.threads; /* evaluations: the same bytes for any count (model.h) */
     train_run(&mo, &r->s.train, &td, (uint64_t)seed, label, &ck, &h);
 
     run_file_provenance(r, &f, P, seed);

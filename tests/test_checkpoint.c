@@ -323,6 +323,35 @@ Test(checkpoint, temporaries_of_runs_that_die_meanwhile_are_removed_at_the_end, 
     tu_rm_rf(dir);
 }
 
+/* A run on two threads: its checkpoint resumes on two threads only (the parts of a batch
+ * change the rounding, train.h), into the uninterrupted two-thread run's file, which records
+ * the threads; a one-thread resume is refused. */
+Test(checkpoint, threads_resume_only_with_their_thread_count, .timeout = 600) {
+    char dir[256], ref[512], out[512], ck[600], args[2048], err[16384], errf[600];
+    paths("ckpt-threads", dir, NULL, out, ck, errf);
+    snprintf(ref, sizeof ref, "%s/ref.h5", dir);
+    run_args(args, sizeof args, ref, "--threads 2");
+    const double t0 = now_s();
+    cr_assert_eq(tu_alrnn(LONG_RUN, args, err, sizeof err), 0, "%s", err);
+    const double ref_s = now_s() - t0;
+    cr_assert_eq(tu_h5_scalar(ref, "/train/threads"), 2);
+    run_args(args, sizeof args, out, "--threads 2 --checkpoint-seconds 0");
+    const pid_t pid = spawn(LONG_RUN, args, errf);
+    wait_for_training(errf);
+    sleep_s(ref_s * 0.1);
+    kill(pid, SIGTERM);
+    cr_assert_eq(wait_status(pid), 1);
+    cr_assert(tu_exists(ck), "SIGTERM wrote no checkpoint");
+    char one[2048];
+    run_args(one, sizeof one, out, "--threads 1 --checkpoint-seconds 0");
+    cr_assert_eq(tu_alrnn(LONG_RUN, one, err, sizeof err), 1, "%s", err);
+    cr_assert(strstr(err, "other settings"), "unclear refusal: %s", err);
+    cr_assert_eq(tu_alrnn(LONG_RUN, args, err, sizeof err), 0, "%s", err);
+    cr_assert(strstr(err, "resuming from checkpoint"), "%s", err);
+    cr_assert(same_run_file(ref, out), "resumed two-thread run differs from the uninterrupted one");
+    tu_rm_rf(dir);
+}
+
 /* The settings hash: equal for equal settings, different when any covered setting changes. */
 Test(checkpoint, settings_hash_covers_the_settings) {
     struct resolved r;
@@ -340,6 +369,10 @@ Test(checkpoint, settings_hash_covers_the_settings) {
     cr_assert_neq(h0, run_settings_hash(&s, 2, 0), "task options");
     s = r, s.profile = PROFILE_QUICK;
     cr_assert_neq(h0, run_settings_hash(&s, 2, 0), "profile");
+    s = r, s.s.train.threads = 1;
+    cr_assert_eq(h0, run_settings_hash(&s, 2, 0), "one thread: the hash as without the option");
+    s = r, s.s.train.threads = 2;
+    cr_assert_neq(h0, run_settings_hash(&s, 2, 0), "threads");
     /* FNV-1a 64 known answers (Fowler/Noll/Vo test vectors: "" and "a") */
     cr_assert_eq(fnv1a64("", 0), 0xcbf29ce484222325ull);
     cr_assert_eq(fnv1a64("a", 1), 0xaf63dc4c8601ec8cull);
