@@ -94,8 +94,8 @@ void make_parent_dirs(const char *path);
 
 /* Call first thing in main(); it re-executes the program once when it changes the
  * environment, because OpenBLAS reads these variables when it loads:
- *  - OPENBLAS_NUM_THREADS=1 unless set (runs are single-threaded; sweeps use the cores
- *    through make -j; `bin/alrnn run --threads K` or OPENBLAS_NUM_THREADS=K for more);
+ *  - OPENBLAS_NUM_THREADS=1 unless set (sweeps use the cores through make -j; a run's own
+ *    threads, `bin/alrnn run --threads K`, each call a one-thread OpenBLAS: train.h);
  *  - OPENBLAS_CORETYPE=SkylakeX unless set, on CPUs with AVX-512 (F, BW, DQ, VL): Debian 12's
  *    OpenBLAS 0.3.21 does not recognise AVX-512 on some CPUs (AMD Zen 4) and falls back to
  *    its Haswell kernels, which run the recurrence's small GEMMs about half as fast.

@@ -58,7 +58,7 @@ struct run {
 };
 
 struct slurm_opts {
-    const char *target, *profile, *partition, *time, *mem, *max_parallel;
+    const char *target, *profile, *partition, *time, *mem, *max_parallel, *threads;
     int dry_run, wait;
 };
 
@@ -159,6 +159,12 @@ static void check_opts(const struct slurm_opts *o) {
     if (o->partition && !all_in(o->partition, "_.,-"))
         die("bad --partition '%s': letters, digits and _ . , - only", o->partition);
     if (o->max_parallel) parse_long(o->max_parallel, "--max-parallel", 1, 1000000);
+    if (o->threads) parse_long(o->threads, "--threads", 1, 256);
+}
+
+/* CPUs per array task: the runs' training threads (--threads, train.h). */
+static long task_cpus(const struct slurm_opts *o) {
+    return o->threads ? parse_long(o->threads, "--threads", 1, 256) : 1;
 }
 
 /* ---- the runs ------------------------------------------------------------------------ */
@@ -272,9 +278,9 @@ static void write_atomic(const char *path, const char *text) {
 
 /* ---- the scripts --------------------------------------------------------------------- */
 
-static void common_header(FILE *s, const struct slurm_opts *o, const char *cwd) {
+static void common_header(FILE *s, const struct slurm_opts *o, const char *cwd, long cpus) {
     fprintf(s, "#SBATCH --chdir=%s\n#SBATCH --open-mode=append\n#SBATCH --requeue\n", cwd);
-    fprintf(s, "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n");
+    fprintf(s, "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=%ld\n", cpus);
     if (o->partition) fprintf(s, "#SBATCH --partition=%s\n", o->partition);
     if (o->time) fprintf(s, "#SBATCH --time=%s\n", o->time);
     if (o->mem) fprintf(s, "#SBATCH --mem=%s\n", o->mem);
@@ -286,6 +292,7 @@ static void command_line(FILE *s, const struct slurm_opts *o, const char *pn) {
     if (o->time) fprintf(s, " --time %s", o->time);
     if (o->mem) fprintf(s, " --mem %s", o->mem);
     if (o->max_parallel) fprintf(s, " --max-parallel %s", o->max_parallel);
+    if (o->threads) fprintf(s, " --threads %s", o->threads);
 }
 
 static char *array_script(const struct slurm_opts *o, const char *pn, const char *cwd,
@@ -304,8 +311,8 @@ static char *array_script(const struct slurm_opts *o, const char *pn, const char
     if (o->max_parallel) fprintf(s, "%%%s", o->max_parallel);
     fprintf(s, "\n#SBATCH --output=results/%s/logs/%s-%%A_%%a.log\n", pn, o->target);
     fprintf(s, "#SBATCH --signal=B:USR1@%ld\n", lead);
-    common_header(s, o, cwd);
-    fprintf(s, "set -u\nprofile=%s\nmax_restarts=20\nruns=(\n", pn);
+    common_header(s, o, cwd, task_cpus(o));
+    fprintf(s, "set -u\nprofile=%s\nthreads=%ld\nmax_restarts=20\nruns=(\n", pn, task_cpus(o));
     for (int i = 0; i < n_miss; i++) {
         const struct run *u = &all[miss[i]];
         fprintf(s, "  \"%s %d %d %s %ld\"\n", u->exp, u->P, u->seed, u->path, u->mtime);
@@ -338,7 +345,7 @@ static char *array_script(const struct slurm_opts *o, const char *pn, const char
           "trap 'forward TERM' TERM\n"
           "note \"start: $exp P=$P seed=$seed on $(hostname) -> $out (output in $log)\"\n"
           "echo \"=== $(date -u +%FT%TZ) Slurm task $task restart $restarts on $(hostname)\" >>\"$log\"\n"
-          "bin/alrnn run \"$exp\" --P \"$P\" --seed \"$seed\" --profile \"$profile\" --out \"$out\" >>\"$log\" 2>&1 &\n"
+          "bin/alrnn run \"$exp\" --P \"$P\" --seed \"$seed\" --profile \"$profile\" --threads \"$threads\" --out \"$out\" >>\"$log\" 2>&1 &\n"
           "child=$!\n"
           "# wait returns early when a trapped signal arrives: wait again until the run has ended\n"
           "while kill -0 \"$child\" 2>/dev/null; do wait \"$child\"; done\n"
@@ -378,7 +385,7 @@ static char *figure_script(const struct slurm_opts *o, const char *pn, const cha
     const char *kind = fig ? "figure" : "check";
     fprintf(s, "#SBATCH --job-name=alrnn-%s-%s-%s\n", pn, o->target, kind);
     fprintf(s, "#SBATCH --output=results/%s/logs/%s-%s-%%j.log\n", pn, o->target, kind);
-    common_header(s, o, cwd);
+    common_header(s, o, cwd, 1);
     fprintf(s, "set -euo pipefail\nexport OPENBLAS_NUM_THREADS=1\nmissing=0\nfor r in");
     for (int i = 0; i < n_all; i++) fprintf(s, " \\\n  %s", all[i].path);
     fprintf(s, "; do\n"
@@ -428,6 +435,7 @@ static void parse_slurm_opts(int argc, char **argv, struct slurm_opts *o) {
         else if (!strcmp(a, "--time")) slot = &o->time;
         else if (!strcmp(a, "--mem")) slot = &o->mem;
         else if (!strcmp(a, "--max-parallel")) slot = &o->max_parallel;
+        else if (!strcmp(a, "--threads")) slot = &o->threads;
         else die("slurm: unknown option '%s' (see bin/alrnn help)", a);
         if (i + 1 >= argc) die("option %s needs a value", a);
         *slot = argv[++i];

@@ -58,6 +58,7 @@ Test(slurm_cli, bad_input_is_one_line_exit_1_and_nothing_written) {
     expect_bad(dir, "figure4 --mem G", "bad --mem 'G'");
     expect_bad(dir, "figure4 --partition 'a b'", "bad --partition 'a b'");
     expect_bad(dir, "figure4 --max-parallel 0", "--max-parallel");
+    expect_bad(dir, "figure4 --threads 0", "--threads");
     expect_bad(dir, "figure4 --nodes 3", "unknown option '--nodes'");
     expect_bad(dir, "figure4 --time", "needs a value");
     tu_rm_rf(dir);
@@ -146,6 +147,32 @@ Test(slurm_cli, dry_run_lists_only_missing_runs_and_writes_nothing) {
     char probe[4300];
     snprintf(probe, sizeof probe, "%s/results/smoke/slurm", dir);
     cr_expect(!tu_exists(probe), "--dry-run wrote %s", probe);
+    tu_rm_rf(dir);
+}
+
+/* --threads K: each array task asks for K CPUs and runs on K training threads; the figure
+ * job stays on one CPU. Without it: one CPU, one thread. */
+Test(slurm_cli, threads_ask_for_cpus_per_task) {
+    char dir[256], out[512], err[4096];
+    project(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/dry.txt", dir);
+    cr_assert_eq(slurm_in(dir, "/nonexistent", "addition --profile smoke --threads 2 --dry-run",
+                          out, err, sizeof err), 0, "%s", err);
+    const char *s = slurp(out);
+    const char *array = strstr(s, "--array=");
+    const char *check = strstr(s, "--job-name=alrnn-smoke-addition-check");
+    cr_assert(array && check && array < check, "%s", s);
+    const char *cpus2 = strstr(s, "#SBATCH --cpus-per-task=2\n");
+    cr_expect(cpus2 && cpus2 < check, "the array does not ask for 2 CPUs per task");
+    cr_expect(strstr(check, "#SBATCH --cpus-per-task=1\n"), "the check job asks for more than one");
+    cr_expect(strstr(s, "\nthreads=2\n") && strstr(s, "--threads \"$threads\""),
+              "the runs are not given their threads");
+    cr_expect(strstr(s, "bin/alrnn slurm addition --profile smoke --threads 2"),
+              "the generating command omits --threads");
+    cr_assert_eq(slurm_in(dir, "/nonexistent", "addition --profile smoke --dry-run", out, err,
+                          sizeof err), 0, "%s", err);
+    s = slurp(out);
+    cr_expect(strstr(s, "\nthreads=1\n") && !strstr(s, "--cpus-per-task=2"), "%s", s);
     tu_rm_rf(dir);
 }
 
