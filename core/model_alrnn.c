@@ -36,14 +36,17 @@ static void batch_free(struct batch *b) {
     data_batch_free(&b->in);
 }
 
-/* Forward + loss on sequences idx[0..b->B); dY filled when want_grad. */
+/* Forward + loss of rows b0 .. b0 + b->B - 1 of the batch idx[0..B) (all of it: b0 = 0,
+ * B = b->B): z_0 those rows of the batch's draw from z0rng (advanced past them), the loss
+ * normalised by the whole batch's weight (model.h, forward_part); dY filled when want_grad. */
 static double batch_forward(const struct alrnn *m, const struct dataset *d, struct batch *b,
-                            const int *idx, rng_t *z0rng, int want_grad) {
-    data_batch_gather(&b->in, d, idx);
-    alrnn_set_z0(m, &b->w, z0rng);
+                            const int *idx, int B, int b0, rng_t *z0rng, int want_grad) {
+    data_batch_gather(&b->in, d, idx + b0);
+    alrnn_set_z0_part(m, &b->w, z0rng, B, b0);
     alrnn_forward(m, &b->w, b->in.x);
-    return loss_eval_weighted(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
-                              b->in.mask, d->out_weight, want_grad ? b->w.dY : NULL);
+    return loss_eval_part(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
+                          b->in.mask, d->out_weight, dataset_weight(d, idx, B),
+                          want_grad ? b->w.dY : NULL);
 }
 
 void train_forward_each(const struct alrnn *m, const struct dataset *d, int n, int B,
@@ -93,19 +96,12 @@ static double ma_forward_loss(const struct model *m, void *work, const void *dat
                               const int *idx, int B, rng_t *r, int want_grad) {
     struct batch *b = work;
     ASSERT(B == b->B);
-    return batch_forward(m->impl, data, b, idx, r, want_grad);
+    return batch_forward(m->impl, data, b, idx, B, 0, r, want_grad);
 }
 
 static double ma_forward_part(const struct model *m, void *work, const void *data,
                               const int *idx, int B, int b0, rng_t r, int want_grad) {
-    struct batch *b = work;
-    const struct dataset *d = data;
-    data_batch_gather(&b->in, d, idx + b0);
-    alrnn_set_z0_part(m->impl, &b->w, &r, B, b0);
-    alrnn_forward(m->impl, &b->w, b->in.x);
-    return loss_eval_part(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
-                          b->in.mask, d->out_weight, dataset_weight(d, idx, B),
-                          want_grad ? b->w.dY : NULL);
+    return batch_forward(m->impl, data, work, idx, B, b0, &r, want_grad);
 }
 
 static void ma_skip_batch(const struct model *m, int B, rng_t *r) { alrnn_skip_z0(m->impl, B, r); }

@@ -513,12 +513,15 @@ static void rbatch_free(struct rbatch *b) {
     data_batch_free(&b->in);
 }
 
+/* Forward + loss of rows b0 .. b0 + b->B - 1 of the batch idx[0..B) (all of it: b0 = 0,
+ * B = b->B), the loss normalised by the whole batch's weight (model.h, forward_part). */
 static double rbatch_forward(const struct rnn *m, const struct dataset *d, struct rbatch *b,
-                             const int *idx, int want_grad) {
-    data_batch_gather(&b->in, d, idx);
+                             const int *idx, int B, int b0, int want_grad) {
+    data_batch_gather(&b->in, d, idx + b0);
     rnn_forward(m, &b->w, b->in.x);
-    return loss_eval_weighted(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
-                              b->in.mask, d->out_weight, want_grad ? b->w.dY : NULL);
+    return loss_eval_part(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
+                          b->in.mask, d->out_weight, dataset_weight(d, idx, B),
+                          want_grad ? b->w.dY : NULL);
 }
 
 static void *mr_work_alloc(const struct model *m, const void *data, int B) {
@@ -537,18 +540,12 @@ static double mr_forward_loss(const struct model *m, void *work, const void *dat
                               const int *idx, int B, rng_t *r, int want_grad) {
     struct rbatch *b = work;
     ASSERT(B == b->B);
-    return rbatch_forward(m->impl, data, b, idx, want_grad);
+    return rbatch_forward(m->impl, data, b, idx, B, 0, want_grad);
 }
 
 static double mr_forward_part(const struct model *m, void *work, const void *data,
                               const int *idx, int B, int b0, rng_t r, int want_grad) {
-    struct rbatch *b = work;
-    const struct dataset *d = data;
-    data_batch_gather(&b->in, d, idx + b0);
-    rnn_forward(m->impl, &b->w, b->in.x);
-    return loss_eval_part(d->loss, b->w.T_out * b->B, d->K, b->w.Y, b->in.y, b->in.label,
-                          b->in.mask, d->out_weight, dataset_weight(d, idx, B),
-                          want_grad ? b->w.dY : NULL);
+    return rbatch_forward(m->impl, data, work, idx, B, b0, want_grad);
 }
 
 /* Nothing is drawn: the initial state is zero. */
