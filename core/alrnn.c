@@ -225,10 +225,11 @@ void alrnn_set_z0_part(const struct alrnn *m, struct alrnn_work *w, rng_t *r, in
         return;
     }
     const double a = 1.0 / sqrt((double)B); /* PAPER.md §1.3 init_uniform((batch, M)) */
-    for (size_t i = 0; i < (size_t)b0 * m->cfg.M; i++) rng_u64(r); /* the rows before b0 */
+    alrnn_skip_z0(m, b0, r); /* the rows before b0 */
     for (size_t i = 0; i < n; i++) w->Z[i] = (real)rng_uniform_range(r, -a, a);
 }
 
+/* One rng_u64 per value: what rng_uniform_range draws. */
 void alrnn_skip_z0(const struct alrnn *m, int B, rng_t *r) {
     if (m->cfg.z0 == Z0_ZERO) return;
     for (size_t i = 0; i < (size_t)B * m->cfg.M; i++) rng_u64(r);

@@ -20,8 +20,7 @@ struct eval_job {
     const struct dataset *d;
     int B, n_batches, S;
     model_outputs_fn outputs;
-    const rng_t *r;       /* (n_batches) the eval stream at each batch's start, or */
-    rng_t *flow;          /* one pass on one thread: the stream, carried from batch to batch */
+    const rng_t *r;       /* (n_batches) the eval stream at each batch's start */
     double *loss, *w;     /* (n_batches) each batch's mean loss and weight */
     real *out;            /* (n, T_out, K) */
 };
@@ -41,9 +40,8 @@ static void eval_batches(void *ctx, int s) {
         void **work = nb == B ? &full : &rest;
         if (!*work) *work = m->type->work_alloc(m, d, nb);
         for (int i = 0; i < nb; i++) idx[i] = start + i;
-        rng_t r = job->flow ? *job->flow : job->r[j];
+        rng_t r = job->r[j];
         job->loss[j] = m->type->forward_loss(m, *work, d, idx, nb, &r, 0);
-        if (job->flow) *job->flow = r;
         const struct data_batch *in;
         const real *Y = job->outputs(*work, &in);
         job->w[j] = data_batch_weight(in, d->T_out);
@@ -65,28 +63,23 @@ double model_evaluate_dataset(const struct model *m, const struct dataset *d, in
     const int n_batches = (d->n + B - 1) / B;
     /* The eval stream's state at each batch's start, drawn ahead on this thread, so that
      * every batch sees the draws it sees in one pass whichever thread runs it. */
+    ASSERT(m->type->skip_batch);
     rng_t *r = xmalloc((size_t)n_batches * sizeof(rng_t));
     rng_init(&r[0], seed, RNG_STREAM_EVAL);
-    int S = m->threads > 1 && m->type->skip_batch ? m->threads : 1;
-    if (S > n_batches) S = n_batches;
-    for (int j = 1; j < (S > 1 ? n_batches : 1); j++) {
+    for (int j = 1; j < n_batches; j++) {
         r[j] = r[j - 1];
         m->type->skip_batch(m, B, &r[j]);
     }
+    const int S = m->threads < 1 ? 1 : m->threads < n_batches ? m->threads : n_batches;
     struct eval_job job = {.m = m, .d = d, .B = B, .n_batches = n_batches, .S = S,
                            .outputs = outputs, .r = r,
                            .loss = xmalloc((size_t)n_batches * sizeof(double)),
                            .w = xmalloc((size_t)n_batches * sizeof(double)),
                            .out = yhat ? yhat : xmalloc((size_t)d->n * d->T_out * d->K *
                                                         sizeof(real))};
-    if (S > 1) {
-        struct pool *p = pool_create(S);
-        pool_run(p, eval_batches, &job);
-        pool_free(p);
-    } else { /* one pass: batch j starts where batch j - 1 left the stream */
-        job.flow = &r[0];
-        eval_batches(&job, 0);
-    }
+    struct pool *p = pool_create(S);
+    pool_run(p, eval_batches, &job);
+    pool_free(p);
     double lsum = 0, wsum = 0;
     for (int j = 0; j < n_batches; j++) lsum += job.loss[j] * job.w[j], wsum += job.w[j];
     if (metrics) task_compute_metrics(m->task, d, job.out, metrics);

@@ -96,8 +96,8 @@ typedef const real *(*model_outputs_fn)(const void *work, const struct data_batc
  * seed, restarted at every call (the AL-RNN draws its z_0 from it). yhat (d->n, T_out, K) is
  * filled when non-NULL; metrics (m->task's) when non-NULL. Returns the mean masked loss
  * (batches weighted by their mask sums); NAN, with NAN metrics, for an empty split.
- * With m->threads > 1 (and the type's skip_batch) the batches are shared out among that many
- * threads; each batch computes exactly what it computes in one pass, and the sums are taken
+ * The type must have skip_batch. With m->threads > 1 the batches are shared out among that
+ * many threads; each batch computes exactly what it computes in one pass, and the sums are taken
  * in batch order, so the result is the same bytes for any thread count. */
 double model_evaluate_dataset(const struct model *m, const struct dataset *d, int B,
                               uint64_t seed, model_outputs_fn outputs, real *yhat,

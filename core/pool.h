@@ -4,8 +4,8 @@
  * For the sharded training step (train.h, train_config.threads): the tasks are independent
  * slices of a batch, so which thread runs a slice never changes a result; the team exists
  * so that a step does not pay for creating threads. Every worker runs with subnormals
- * flushed (common.h), like the caller. A worker must not call die(): the process would exit
- * while the caller waits; tasks that can fail report back through ctx.
+ * flushed (common.h), set by the worker itself. A task that calls die() ends the process
+ * from its thread, as from any other.
  */
 #ifndef ALRNN_POOL_H
 #define ALRNN_POOL_H

@@ -17,6 +17,9 @@
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
 
 #include "enc_realdata.h"
 #include "realdata.h"
@@ -90,27 +93,41 @@ static void check_z0_rows(const struct alrnn *a, int T, int B) {
     alrnn_work_free(&w);
 }
 
-Test(threads, alrnn_parts_sum_to_the_whole_batch) {
-    struct task_params tp = {.T = 10, .n_train = 40, .n_test = 8};
-    rng_t dr, ir;
-    rng_init(&dr, 3, RNG_STREAM_DATA);
-    rng_init(&ir, 3, RNG_STREAM_INIT);
+/* An addition data set (seed's data stream) and an initialised AL-RNN on it. */
+struct addition_net {
     struct dataset tr, va, te;
-    task_addition.make_data(&tp, &dr, &tr, &va, &te);
     struct alrnn net;
-    const struct alrnn_config c = {.M = 9, .P = 3, .N = 2, .K = 1, .z0 = Z0_UNIFORM,
-                                   .readout = READOUT_LAST};
-    alrnn_create(&net, &c, NULL);
-    alrnn_init_params(&net, &ir);
     struct model mo;
-    model_alrnn(&mo, &net, &task_addition);
+};
+
+static void addition_net_init(struct addition_net *a, struct task_params tp,
+                              struct alrnn_config c, uint64_t seed) {
+    rng_t dr, ir;
+    rng_init(&dr, seed, RNG_STREAM_DATA);
+    rng_init(&ir, seed, RNG_STREAM_INIT);
+    task_addition.make_data(&tp, &dr, &a->tr, &a->va, &a->te);
+    alrnn_create(&a->net, &c, NULL);
+    alrnn_init_params(&a->net, &ir);
+    model_alrnn(&a->mo, &a->net, &task_addition);
+}
+
+static void addition_net_free(struct addition_net *a) {
+    alrnn_free(&a->net);
+    dataset_free(&a->tr), dataset_free(&a->va), dataset_free(&a->te);
+}
+
+Test(threads, alrnn_parts_sum_to_the_whole_batch) {
+    struct addition_net a;
+    addition_net_init(&a, (struct task_params){.T = 10, .n_train = 40, .n_test = 8},
+                      (struct alrnn_config){.M = 9, .P = 3, .N = 2, .K = 1, .z0 = Z0_UNIFORM,
+                                            .readout = READOUT_LAST},
+                      3);
     int idx[13];
-    for (int i = 0; i < 13; i++) idx[i] = (7 * i + 5) % tr.n; /* not in order */
-    for (int S = 1; S <= 5; S++) check_parts(&mo, &tr, idx, 13, S);
-    check_parts(&mo, &tr, idx, 2, 5); /* a last batch shorter than the parts */
-    check_z0_rows(&net, tr.T, 13);
-    alrnn_free(&net);
-    dataset_free(&tr), dataset_free(&va), dataset_free(&te);
+    for (int i = 0; i < 13; i++) idx[i] = (7 * i + 5) % a.tr.n; /* not in order */
+    for (int S = 1; S <= 5; S++) check_parts(&a.mo, &a.tr, idx, 13, S);
+    check_parts(&a.mo, &a.tr, idx, 2, 5); /* a last batch shorter than the parts */
+    check_z0_rows(&a.net, a.tr.T, 13);
+    addition_net_free(&a);
 }
 
 /* A data set of n sequences of T steps with random inputs; CE labels or MSE targets; every
@@ -168,21 +185,16 @@ Test(threads, lstm_parts_sum_to_the_whole_batch) {
 }
 
 Test(threads, evaluation_is_the_same_bytes_on_any_thread_count) {
-    struct task_params tp = {.T = 10, .n_train = 8, .n_test = 53};
-    rng_t dr, ir;
-    rng_init(&dr, 4, RNG_STREAM_DATA);
-    rng_init(&ir, 4, RNG_STREAM_INIT);
-    struct dataset tr, va, te;
-    task_addition.make_data(&tp, &dr, &tr, &va, &te);
-    struct alrnn net;
     /* A near 0.9 (the multi-task init): z_0 still shapes the read-out after T steps, so a
      * batch evaluated from another stream state changes the bytes */
-    const struct alrnn_config c = {.M = 8, .P = 2, .N = 2, .K = 1, .z0 = Z0_UNIFORM,
-                                   .readout = READOUT_LAST, .init = ALRNN_INIT_MULTITASK};
-    alrnn_create(&net, &c, NULL);
-    alrnn_init_params(&net, &ir);
-    struct model mo;
-    model_alrnn(&mo, &net, &task_addition);
+    struct addition_net a;
+    addition_net_init(&a, (struct task_params){.T = 10, .n_train = 8, .n_test = 53},
+                      (struct alrnn_config){.M = 8, .P = 2, .N = 2, .K = 1, .z0 = Z0_UNIFORM,
+                                            .readout = READOUT_LAST,
+                                            .init = ALRNN_INIT_MULTITASK},
+                      4);
+    struct model mo = a.mo;
+    const struct dataset te = a.te;
     double m1[TASK_MAX_METRICS], mk[TASK_MAX_METRICS];
     const double L1 = mo.type->evaluate(&mo, &te, 8, 21, m1); /* 6 batches of 8, one of 5 */
     const int threads[] = {2, 3, 7, 12};
@@ -194,38 +206,30 @@ Test(threads, evaluation_is_the_same_bytes_on_any_thread_count) {
         cr_assert(!memcmp(mk, m1, mo.n_metrics * sizeof(double)), "%d threads: metrics differ",
                   threads[k]);
     }
-    alrnn_free(&net);
-    dataset_free(&tr), dataset_free(&va), dataset_free(&te);
+    addition_net_free(&a);
 }
 
 /* train_run of the smoke addition AL-RNN (z_0 random, a last partial batch) on `threads`;
  * returns the parameter count. */
 static size_t run_on(int threads, real *params, size_t cap, struct train_history *h) {
-    struct task_params tp = {.T = 12, .n_train = 100, .n_val = 20, .n_test = 20};
-    rng_t dr, ir;
-    rng_init(&dr, 6, RNG_STREAM_DATA);
-    rng_init(&ir, 6, RNG_STREAM_INIT);
-    struct dataset tr, va, te;
-    task_addition.make_data(&tp, &dr, &tr, &va, &te);
-    struct alrnn net;
-    const struct alrnn_config c = {.M = 8, .P = 3, .N = 2, .K = 1, .z0 = Z0_UNIFORM,
-                                   .readout = READOUT_LAST, .init = ALRNN_INIT_MULTITASK};
-    alrnn_create(&net, &c, NULL);
-    alrnn_init_params(&net, &ir);
-    struct model mo;
-    model_alrnn(&mo, &net, &task_addition);
-    mo.threads = threads;
+    struct addition_net a;
+    addition_net_init(&a, (struct task_params){.T = 12, .n_train = 100, .n_val = 20, .n_test = 20},
+                      (struct alrnn_config){.M = 8, .P = 3, .N = 2, .K = 1, .z0 = Z0_UNIFORM,
+                                            .readout = READOUT_LAST,
+                                            .init = ALRNN_INIT_MULTITASK},
+                      6);
+    struct model *mo = &a.mo;
+    mo->threads = threads;
     const struct train_config cfg = {.epochs = 3, .batch = 16, .lr = 1e-3, .clip = 10,
                                      .tau = 0.1, .M_reg = 4, .eval_every = 1,
                                      .select = SELECT_FINAL, .threads = threads};
-    const struct train_data td = {.train = &tr, .val = &va, .test = &te,
-                                  .n_train = tr.n, .n_val = va.n, .n_test = te.n};
-    train_run(&mo, &cfg, &td, 6, "threads", NULL, h);
-    const size_t n = mo.n_params;
+    const struct train_data td = {.train = &a.tr, .val = &a.va, .test = &a.te,
+                                  .n_train = a.tr.n, .n_val = a.va.n, .n_test = a.te.n};
+    train_run(mo, &cfg, &td, 6, "threads", NULL, h);
+    const size_t n = mo->n_params;
     cr_assert(n <= cap);
-    memcpy(params, mo.params, n * sizeof(real));
-    alrnn_free(&net);
-    dataset_free(&tr), dataset_free(&va), dataset_free(&te);
+    memcpy(params, mo->params, n * sizeof(real));
+    addition_net_free(&a);
     return n;
 }
 
@@ -263,16 +267,29 @@ static void note(void *ctx, int i) {
     pthread_mutex_unlock(&s->mu);
 }
 
+/* The workers flush subnormals themselves: the pool is created from a thread with the mode
+ * off (new threads inherit the creator's mode, so a pool created with it on would show
+ * nothing), and the caller's mode is left as it was. */
 Test(threads, pool_runs_each_index_once_on_its_own_flushed_thread) {
+#if defined(__x86_64__)
+    const unsigned csr = _mm_getcsr();
+    _mm_setcsr(csr & ~(0x8000u | 0x0040u)); /* FTZ, DAZ off */
+    cr_assert(!fp_subnormals_flushed());
+#else
     fp_flush_subnormals();
+#endif
     struct pool *p = pool_create(4);
     struct seen s = {.mu = PTHREAD_MUTEX_INITIALIZER};
     for (int job = 1; job <= 3; job++) {
         pool_run(p, note, &s);
         for (int i = 0; i < 4; i++) cr_assert_eq(s.count[i], job, "index %d ran %d times", i, s.count[i]);
     }
+#if defined(__x86_64__)
+    cr_assert(!s.flushed[0], "the pool changed the caller's mode");
+    _mm_setcsr(csr);
+#endif
     for (int i = 0; i < 4; i++) {
-        cr_assert(s.flushed[i], "thread %d runs with subnormals kept", i);
+        cr_assert(i == 0 || s.flushed[i], "worker %d runs with subnormals kept", i);
         for (int j = 0; j < i; j++)
             cr_assert(!pthread_equal(s.who[i], s.who[j]), "indices %d and %d on one thread", i, j);
     }
